@@ -1,0 +1,1 @@
+//! W-prime balance, integral and differential (SCIENCE.md §9).
