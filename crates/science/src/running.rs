@@ -169,7 +169,7 @@ mod tests {
             distance_m: t.iter().map(|s| Some(s * speed_mps)).collect(),
             altitude_m: t.iter().map(|s| Some(100.0 + s * rise_per_s)).collect(),
             moving: vec![true; n],
-            segments: Vec::from([0..n]),
+            segments: std::iter::once(0..n).collect(),
             ..Grid::default()
         }
     }
