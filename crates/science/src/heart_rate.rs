@@ -161,6 +161,14 @@ pub fn trimp_avg(
 /// TRIMP_LT = 60 · x_LT · y(x_LT), x_LT = (LTHR − HR_rest)/(HR_max − HR_rest): one hour at LTHR
 /// scores 100.
 ///
+/// ```
+/// use science::heart_rate::{HeartRateConfig, HrThresholds, Sex, hrtss, trimp};
+/// let cfg = HeartRateConfig::default();
+/// let thresholds = HrThresholds::new(50.0, 170.0, 190.0).unwrap();
+/// let load = trimp(&[170.0; 3600], 50.0, 190.0, Sex::Female, &cfg).unwrap();
+/// assert!((hrtss(load, &thresholds, Sex::Female, &cfg).unwrap() - 100.0).abs() < 1e-9);
+/// ```
+///
 /// # Errors
 /// [`ScienceError::NotFinite`] / [`ScienceError::OutOfRange`] for a TRIMP that is not finite or
 /// negative; the errors of [`HrThresholds::new`] when the thresholds' fields were set by hand.

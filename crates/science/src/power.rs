@@ -56,6 +56,14 @@ pub fn power_samples(grid: &Grid) -> Vec<f64> {
 ///
 /// Returns `None` when there are fewer samples than the window (both variants), when the
 /// window is 0, or when a sample is not finite.
+///
+/// ```
+/// use science::power::{PowerConfig, normalized_power, tss};
+/// let samples = vec![250.0; 3600];
+/// let np = normalized_power(&samples, &PowerConfig::default()).unwrap();
+/// assert_eq!(np, 250.0);
+/// assert_eq!(tss(samples.len(), np, 250.0).unwrap(), 100.0);
+/// ```
 pub fn normalized_power(samples: &[f64], cfg: &PowerConfig) -> Option<f64> {
     match cfg.np_variant {
         NpVariant::Coggan => normalized_mean(samples, cfg.window_s),

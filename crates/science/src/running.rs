@@ -49,6 +49,12 @@ impl Default for RunningConfig {
 ///
 /// Reference values: f(−0.2) = 0.5000, f(−0.1) = 0.5977, f(0) = 1, f(0.1) = 1.6578,
 /// f(0.2) = 2.5019.
+///
+/// ```
+/// use science::running::minetti_factor;
+/// assert_eq!(minetti_factor(0.0), 1.0);
+/// assert!((minetti_factor(0.1) - 1.6578).abs() < 1e-4);
+/// ```
 pub fn minetti_factor(grade: f64) -> f64 {
     if grade.is_nan() {
         return 1.0;

@@ -26,6 +26,20 @@ use crate::ScienceError;
 /// # Errors
 /// [`ScienceError::LengthMismatch`] when a non-empty channel is not as long as `time_s`. Empty
 /// input gives an empty grid.
+///
+/// ```
+/// use science::stream::{Channel, RawStreams, StreamConfig, resample};
+/// let raw = RawStreams {
+///     time_s: vec![0.0, 4.0, 30.0],
+///     watts: vec![Some(200.0), Some(210.0), Some(5000.0)],
+///     ..RawStreams::default()
+/// };
+/// let grid = resample(&raw, &StreamConfig::default()).unwrap();
+/// assert_eq!(grid.offset_s, vec![0, 1, 2, 3, 4, 30]); // 1–3 filled, 5–29 a pause
+/// assert_eq!(grid.watts[2], Some(200.0)); // power holds
+/// assert_eq!(grid.rejected.watts, 1); // 5000 W is an artefact
+/// assert_eq!(grid.coverage(Channel::Watts), 5.0 / 6.0);
+/// ```
 pub fn resample(raw: &RawStreams, cfg: &StreamConfig) -> Result<Grid, ScienceError> {
     check_lengths(raw)?;
     let mut rejected = Rejected::default();

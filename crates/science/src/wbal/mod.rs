@@ -82,6 +82,13 @@ pub fn tau_s(samples_w: &[f64], cp_w: f64, cfg: &WbalConfig) -> Result<f64, Scie
 ///
 /// # Errors
 /// As [`tau_s`] and [`integral_with_tau`].
+///
+/// ```
+/// use science::wbal::{BalanceSeries, WbalConfig, integral};
+/// let series = BalanceSeries::continuous(&[300.0; 60]);
+/// let wbal = integral(&series, 250.0, 20_000.0, &WbalConfig::default()).unwrap();
+/// assert!(wbal[59] < 20_000.0 - 2500.0);
+/// ```
 pub fn integral(
     series: &BalanceSeries,
     cp_w: f64,
