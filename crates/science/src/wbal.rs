@@ -1,1 +1,0 @@
-//! W-prime balance, integral and differential (SCIENCE.md §9).
