@@ -3,9 +3,9 @@
 //! Each module owns the part of the configuration it reads; this file only gathers them.
 
 use crate::{
-    best_efforts::CurveConfig, heart_rate::HeartRateConfig, load::LoadConfig,
-    power::PowerConfig, recommend::RecommendConfig, running::RunningConfig, stream::StreamConfig,
-    thresholds::ThresholdConfig, utl::UtlConfig, wellness::WellnessConfig,
+    best_efforts::CurveConfig, heart_rate::HeartRateConfig, load::LoadConfig, power::PowerConfig,
+    recommend::RecommendConfig, running::RunningConfig, stream::StreamConfig,
+    thresholds::ThresholdConfig, utl::UtlConfig, wbal::WbalConfig, wellness::WellnessConfig,
 };
 
 /// The calculation version: any change that can change an output bumps it (SCIENCE.md §12).
@@ -22,6 +22,8 @@ pub struct Config {
     pub running: RunningConfig,
     /// TRIMP and hrTSS (§4).
     pub heart_rate: HeartRateConfig,
+    /// W′ balance (§9).
+    pub wbal: WbalConfig,
     /// The UTL method hierarchy and the sport table (§5).
     pub utl: UtlConfig,
     /// The wellness modifier (§6).

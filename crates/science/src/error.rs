@@ -87,3 +87,17 @@ pub(crate) fn positive(what: &'static str, value: f64) -> Result<f64, ScienceErr
         Err(ScienceError::NotPositive { what, value })
     }
 }
+
+/// Requires a finite value ≥ 0.
+pub(crate) fn non_negative(what: &'static str, value: f64) -> Result<f64, ScienceError> {
+    let value = finite(what, value)?;
+    if value < 0.0 {
+        return Err(ScienceError::OutOfRange {
+            what,
+            value,
+            min: 0.0,
+            max: f64::INFINITY,
+        });
+    }
+    Ok(value)
+}

@@ -5,8 +5,8 @@
 //! rTSS share (Skiba's HRSS, GoldenCheetah "TRIMP(100)").
 
 use crate::ScienceError;
+use crate::error::non_negative;
 use crate::error::{finite, positive};
-use crate::power::non_negative;
 use crate::stream::Grid;
 
 /// Constants of §4: the sex-specific coefficients of y(x) = k1·e^(k2·x).

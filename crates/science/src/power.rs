@@ -5,7 +5,7 @@
 //! concatenated samples, with no zero-fill and no restart (§1.4).
 
 use crate::ScienceError;
-use crate::error::{finite, positive};
+use crate::error::{non_negative, positive};
 use crate::numeric::{normalized_mean, pow4, root4};
 use crate::stream::Grid;
 
@@ -132,20 +132,6 @@ pub fn intensity_factor(np_w: f64, ftp_w: f64) -> Result<f64, ScienceError> {
 pub fn tss(samples: usize, np_w: f64, ftp_w: f64) -> Result<f64, ScienceError> {
     let intensity = intensity_factor(np_w, ftp_w)?;
     Ok(100.0 * (samples as f64 / 3600.0) * intensity * intensity)
-}
-
-/// A finite value ≥ 0.
-pub(crate) fn non_negative(what: &'static str, value: f64) -> Result<f64, ScienceError> {
-    let value = finite(what, value)?;
-    if value < 0.0 {
-        return Err(ScienceError::OutOfRange {
-            what,
-            value,
-            min: 0.0,
-            max: f64::INFINITY,
-        });
-    }
-    Ok(value)
 }
 
 /// Power figures of one activity (SCIENCE.md §2).

@@ -7,9 +7,9 @@
 use std::ops::Range;
 
 use crate::ScienceError;
+use crate::error::non_negative;
 use crate::error::positive;
 use crate::numeric::normalized_mean;
-use crate::power::non_negative;
 use crate::stream::Grid;
 
 /// Largest |grade| (decimal) for which the Minetti polynomial is valid; grades are clamped to it.

@@ -9,8 +9,8 @@
 //! ([`BalanceSeries::from_grid_speed`]) with CS in m/s and D′ in m.
 
 use crate::ScienceError;
+use crate::error::non_negative;
 use crate::error::positive;
-use crate::power::non_negative;
 
 mod series;
 

@@ -1,7 +1,7 @@
 //! The samples a balance model runs over, with pauses and missing stretches as recovery.
 
 use crate::ScienceError;
-use crate::power::non_negative;
+use crate::error::non_negative;
 use crate::stream::{Channel, Grid};
 
 /// Samples for a balance model: value `values[k]` (W, or m/s for D′bal) at grid second
