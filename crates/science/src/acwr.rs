@@ -1,1 +1,0 @@
-//! Acute:chronic workload ratios, risk bands, monotony and strain (SCIENCE.md §10).
