@@ -34,13 +34,14 @@ impl Default for HeartRateConfig {
 }
 
 /// The athlete's sex as far as TRIMP weighting is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Sex {
     /// Male coefficients.
     Male,
     /// Female coefficients (both k1 and k2; GoldenCheetah's keeping k1 = 0.64 is a bug).
     Female,
     /// Unknown or other: male coefficients. k1 cancels in hrTSS, so only k2 matters there.
+    #[default]
     Unknown,
 }
 
