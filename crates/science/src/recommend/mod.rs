@@ -4,8 +4,9 @@
 //! wellness status for `as_of` and the configuration. Days T … T+4 with T = `as_of`. Planned
 //! loads are UTL at modifier 1.0.
 //!
-//! Steps: state at T ([`state`]), weekly target and pattern ([`plan`]), sport per day
-//! ([`sport_split`]), then duration, intensity guidance and distance per day ([`targets`]).
+//! Steps: state at T (`state.rs`), weekly target, pattern and wellness override (`plan.rs`),
+//! sport per day (`sport_split.rs`), then duration, intensity guidance and distance per day
+//! (`targets.rs`).
 
 mod config;
 mod plan;
