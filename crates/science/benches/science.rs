@@ -1,6 +1,9 @@
 //! Criterion benchmarks of the hot calculations (issue: NP/TSS, exact MMP, curve merging, CP fit,
 //! CTL/ATL/ACWR over ten years). Run with `cargo bench -p science`.
-#![expect(clippy::expect_used, reason = "benchmarks build known-valid synthetic inputs")]
+#![expect(
+    clippy::expect_used,
+    reason = "benchmarks build known-valid synthetic inputs"
+)]
 
 use std::hint::black_box;
 
