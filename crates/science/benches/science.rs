@@ -8,12 +8,14 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use science::acwr::{acwr, acwr_history};
 use science::critical_power::cp_from_curve;
+use science::load::{DailyLoads, DatedLoad, Series, pmc_series};
 use science::mmp::{
     DatedCurve, MmpCurve, activity_power_curve, exact_curve, merge_window, power_pieces,
 };
 use science::stream::{Grid, RawStreams, resample};
-use science::{Config, LocalDate, power};
+use science::{Config, LocalDate, SportGroup, power};
 
 /// A deterministic xorshift generator: benches need no `rand` crate.
 struct Noise(u64);
@@ -110,5 +112,39 @@ fn curves_and_cp(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, np_and_tss, mmp_exact, curves_and_cp);
+/// Ten years of daily training (most days, two sports) through CTL/ATL/TSB and every ACWR series.
+fn load_curves_ten_years(c: &mut Criterion) {
+    let cfg = Config::default();
+    let first = LocalDate::from_ymd(2016, 1, 1).expect("valid date");
+    let mut noise = Noise(3);
+    let loads: Vec<DatedLoad> = (0..3650)
+        .filter(|day| day % 7 != 0)
+        .map(|day| DatedLoad {
+            date: first.add_days(day),
+            group: if day % 3 == 0 {
+                SportGroup::Running
+            } else {
+                SportGroup::Cycling
+            },
+            utl: 40.0 + 80.0 * noise.next_unit(),
+        })
+        .collect();
+    let as_of = first.add_days(3649);
+    c.bench_function("ctl_atl_acwr_10y", |b| {
+        b.iter(|| {
+            let daily = DailyLoads::new(black_box(&loads), as_of).expect("valid loads");
+            let pmc = pmc_series(&daily, Series::Overall, &cfg.load).expect("valid");
+            let history = acwr_history(&daily, Series::Overall, &cfg.load).expect("valid");
+            (pmc, history, acwr(&daily, &cfg.load).expect("valid"))
+        });
+    });
+}
+
+criterion_group!(
+    benches,
+    np_and_tss,
+    mmp_exact,
+    curves_and_cp,
+    load_curves_ten_years
+);
 criterion_main!(benches);
