@@ -1,6 +1,7 @@
 //! TrainingLoad: the application crate. The binary in `main.rs` only parses and reports;
 //! everything else lives here so tests can drive it.
 
+pub mod activity_file;
 pub mod cli;
 
 use std::process::ExitCode;
