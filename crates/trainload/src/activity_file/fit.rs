@@ -108,7 +108,9 @@ fn collect(bytes: &[u8]) -> Result<FitContent, FileErrorKind> {
     let mut content = FitContent::default();
     let mut input = bytes;
     while !input.is_empty() {
-        let (rest, object) = processor.deserialize_next(input).map_err(fit_error)?;
+        let (rest, object) = processor
+            .deserialize_next(input)
+            .map_err(|e| fit_error(&e))?;
         if rest.len() >= input.len() {
             return Err(FileErrorKind::CorruptFit(
                 "decoder made no progress".to_owned(),
@@ -120,7 +122,9 @@ fn collect(bytes: &[u8]) -> Result<FitContent, FileErrorKind> {
                 if message.global_message_number() == ACTIVITY_MESG_NUM {
                     content.utc_offset_s = raw_utc_offset(message.fields());
                 }
-                let record = processor.decode_message(message).map_err(fit_error)?;
+                let record = processor
+                    .decode_message(message)
+                    .map_err(|e| fit_error(&e))?;
                 content.absorb(&record);
             }
             FitObject::Header(_) | FitObject::DefinitionMessage(_) => {}
@@ -144,8 +148,8 @@ fn raw_utc_offset(fields: &std::collections::HashMap<u8, Value>) -> Option<i32> 
 }
 
 /// A readable reason for a `fitparser` error.
-fn fit_error(error: fitparser::Error) -> FileErrorKind {
-    let reason = match *error {
+fn fit_error(error: &ErrorKind) -> FileErrorKind {
+    let reason = match error {
         ErrorKind::InvalidCrc((_, _, stored, computed)) => {
             format!("CRC mismatch: stored {stored:#06x}, computed {computed:#06x}")
         }
@@ -157,7 +161,7 @@ fn fit_error(error: fitparser::Error) -> FileErrorKind {
             format!("message at byte {position} uses undefined local message type {local}")
         }
         ErrorKind::TrailingBytes(n) => format!("{n} unexpected bytes at the end"),
-        ref other => other.to_string(),
+        other => other.to_string(),
     };
     FileErrorKind::CorruptFit(reason)
 }

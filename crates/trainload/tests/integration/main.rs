@@ -1,0 +1,18 @@
+//! The integration tests of the `trainload` crate: activity files through the public reader and
+//! the `trainload` binary.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+#[path = "../support/fitgen.rs"]
+#[allow(
+    dead_code,
+    reason = "each test binary uses a different part of the generator"
+)]
+mod fitgen;
+
+mod fit;
+mod xml;
