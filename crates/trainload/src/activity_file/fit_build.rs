@@ -195,10 +195,12 @@ fn mark_paused_records(records: &mut [Sample], pauses: &[Pause]) {
     }
 }
 
-/// The pauses inside one activity, relative to its start and clipped to its end.
+/// The pauses inside one activity, relative to its start and clipped to its end. A stop never
+/// followed by a start is the end of the recording, not a pause.
 fn relative_pauses(pauses: &[Pause], start_s: f64, elapsed_s: f64) -> Vec<TimerPause> {
     pauses
         .iter()
+        .filter(|p| p.end_s.is_finite())
         .map(|p| TimerPause {
             start_s: (p.start_s - start_s).max(0.0),
             end_s: (p.end_s - start_s).min(elapsed_s),
@@ -235,8 +237,8 @@ mod tests {
     }
 
     #[test]
-    fn a_final_stop_at_the_end_adds_no_pause() {
-        let p = pauses(&[start(100.0), stop(200.0)]);
+    fn a_final_stop_adds_no_pause_even_before_the_end() {
+        let p = pauses(&[start(100.0), stop(199.0)]);
         assert!(relative_pauses(&p, 100.0, 100.0).is_empty());
     }
 

@@ -14,5 +14,9 @@
 )]
 mod fitgen;
 
+#[path = "../support/sample_ride.rs"]
+mod sample_ride;
+
 mod fit;
+mod sample;
 mod xml;
