@@ -2,6 +2,7 @@
 //! everything else lives here so tests can drive it.
 
 pub mod activity_file;
+pub mod analysis;
 pub mod cli;
 
 use std::process::ExitCode;

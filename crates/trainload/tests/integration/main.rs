@@ -17,6 +17,7 @@ mod fitgen;
 #[path = "../support/sample_ride.rs"]
 mod sample_ride;
 
+mod analyze;
 mod fit;
 mod sample;
 mod xml;
