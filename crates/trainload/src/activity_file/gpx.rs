@@ -138,3 +138,56 @@ impl Handler for GpxReader {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gpx(body: &str) -> String {
+        format!(r#"<?xml version="1.0"?><gpx version="1.1" xmlns="urn:gpx">{body}</gpx>"#)
+    }
+
+    #[test]
+    fn extension_names_match_under_any_prefix_and_case() {
+        let xml = gpx(
+            r#"<trk><trkseg><trkpt lat="1" lon="2"><time>2026-05-02T07:00:00</time>
+            <extensions><ns3:TrackPointExtension xmlns:ns3="urn:x"><ns3:HeartRate>151</ns3:HeartRate>
+            <ns3:speed>3.2</ns3:speed></ns3:TrackPointExtension>
+            <pwr:PowerInWatts xmlns:pwr="urn:p">301</pwr:PowerInWatts></extensions>
+            </trkpt></trkseg></trk>"#,
+        );
+        let [activity] = read(xml.as_bytes()).unwrap().try_into().unwrap();
+        assert_eq!(activity.start_time.to_string(), "2026-05-02T07:00:00Z");
+        assert_eq!(activity.sport_type, "Workout", "no <type>");
+        assert_eq!(activity.streams.heartrate_bpm, vec![Some(151.0)]);
+        assert_eq!(activity.streams.velocity_mps, vec![Some(3.2)]);
+        assert_eq!(activity.streams.watts, vec![Some(301.0)]);
+        assert_eq!(activity.streams.distance_m, vec![Some(0.0)]);
+    }
+
+    #[test]
+    fn points_without_positions_have_no_distance() {
+        let xml = gpx(r#"<trk><type>cycling</type><trkseg>
+            <trkpt><time>2026-05-02T07:00:00Z</time></trkpt>
+            <trkpt><time>2026-05-02T07:00:01Z</time></trkpt></trkseg></trk>"#);
+        let [ride] = read(xml.as_bytes()).unwrap().try_into().unwrap();
+        assert_eq!(ride.sport_type, "Ride");
+        assert!(ride.streams.distance_m.is_empty());
+        assert_eq!(ride.distance_m, None);
+    }
+
+    #[test]
+    fn tracks_without_timed_points_are_an_error() {
+        let xml = gpx(r#"<trk><trkseg><trkpt lat="1" lon="2"/></trkseg></trk>"#);
+        assert_eq!(
+            read(xml.as_bytes()).unwrap_err().to_string(),
+            "no track points"
+        );
+    }
+
+    #[test]
+    fn unclosed_documents_are_malformed() {
+        let err = read(br#"<gpx><trk><trkseg>"#).unwrap_err();
+        assert!(matches!(err, FileErrorKind::MalformedXml { .. }), "{err}");
+    }
+}

@@ -206,3 +206,62 @@ impl Handler for TcxReader {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcx(activities: &str) -> String {
+        format!(
+            r#"<?xml version="1.0"?><TrainingCenterDatabase xmlns="urn:tcx"><Activities>{activities}</Activities></TrainingCenterDatabase>"#
+        )
+    }
+
+    #[test]
+    fn without_an_id_the_first_lap_start_is_the_start() {
+        let xml = tcx(
+            r#"<Activity Sport="Running"><Lap StartTime="2026-05-02T07:00:00Z">
+            <Track><Trackpoint><Time>2026-05-02T07:00:05Z</Time></Trackpoint></Track>
+            </Lap></Activity>"#,
+        );
+        let [run] = read(xml.as_bytes()).unwrap().try_into().unwrap();
+        assert_eq!(run.start_time.to_string(), "2026-05-02T07:00:00Z");
+        assert_eq!(run.streams.time_s, vec![5.0]);
+    }
+
+    #[test]
+    fn trackpoints_without_a_time_are_skipped() {
+        let xml = tcx(
+            r#"<Activity Sport="Biking"><Id>2026-05-02T07:00:00Z</Id><Lap><Track>
+            <Trackpoint><DistanceMeters>5</DistanceMeters></Trackpoint>
+            <Trackpoint><Time>2026-05-02T07:00:01Z</Time><DistanceMeters>8</DistanceMeters></Trackpoint>
+            </Track></Lap></Activity>"#,
+        );
+        let [ride] = read(xml.as_bytes()).unwrap().try_into().unwrap();
+        assert_eq!(ride.streams.distance_m, vec![Some(8.0)]);
+    }
+
+    #[test]
+    fn laps_without_trackpoints_give_a_summary_only_activity() {
+        let xml = tcx(r#"<Activity Sport="Other"><Id>2026-05-02T07:00:00Z</Id>
+            <Lap StartTime="2026-05-02T07:00:00Z"><TotalTimeSeconds>900</TotalTimeSeconds>
+            <AverageHeartRateBpm><Value>100</Value></AverageHeartRateBpm></Lap>
+            <Lap StartTime="2026-05-02T07:15:00Z"><TotalTimeSeconds>300</TotalTimeSeconds>
+            <AverageHeartRateBpm><Value>140</Value></AverageHeartRateBpm></Lap></Activity>"#);
+        let [workout] = read(xml.as_bytes()).unwrap().try_into().unwrap();
+        assert_eq!(workout.sport_type, "Workout");
+        assert_eq!(workout.elapsed_s, 1200.0);
+        assert_eq!(workout.moving_s, Some(1200.0));
+        assert_eq!(workout.avg_hr_bpm, Some(110.0), "weighted by lap time");
+        assert!(workout.streams.time_s.is_empty());
+    }
+
+    #[test]
+    fn activities_without_any_data_are_no_track_points() {
+        let xml = tcx(r#"<Activity Sport="Running"><Id>2026-05-02T07:00:00Z</Id></Activity>"#);
+        let err = read(xml.as_bytes()).unwrap_err();
+        assert_eq!(err.to_string(), "no track points");
+        let err = read(tcx("").as_bytes()).unwrap_err();
+        assert_eq!(err.to_string(), "no track points");
+    }
+}

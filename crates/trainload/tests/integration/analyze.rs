@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::fitgen;
+use crate::scenarios;
 use crate::xml::fixture;
 
 /// Every key of one report object, in order.
@@ -73,9 +73,9 @@ fn sorted_keys(report: &Value) -> Vec<&str> {
 #[test]
 fn every_file_is_reported_in_order_and_a_corrupt_one_fails_the_run() {
     let dir = TempDir::new("analyze-mixed");
-    let ride = dir.write("ride.fit", &fitgen::ride_with_pause());
-    let multi = dir.write("multi.fit", &fitgen::multisport());
-    let mut corrupt_bytes = fitgen::ride_with_pause();
+    let ride = dir.write("ride.fit", &scenarios::ride_with_pause());
+    let multi = dir.write("multi.fit", &scenarios::multisport());
+    let mut corrupt_bytes = scenarios::ride_with_pause();
     corrupt_bytes.truncate(500);
     let corrupt = dir.write("corrupt.fit", &corrupt_bytes);
     let gpx = fixture("run.gpx");
@@ -173,4 +173,18 @@ fn bad_arguments_are_a_usage_error() {
     let negative = run(&["analyze", "--ftp=0", "x.fit"]);
     assert_eq!(negative.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&negative.stderr).contains("positive"));
+}
+
+#[test]
+fn files_without_a_known_extension_are_recognised_by_content() {
+    let dir = TempDir::new("analyze-sniff");
+    let fit = dir.write("upload-1.bin", &scenarios::hr_only_run());
+    let gpx = dir.write("upload-2", &std::fs::read(fixture("run.gpx")).unwrap());
+    let text = dir.write("notes.txt", b"just some notes");
+    let (output, reports) = analyze(&[&fit, &gpx, &text]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(reports[0]["sport_type"], "Run");
+    assert_eq!(reports[1]["sport_type"], "Run");
+    let error = reports[2]["error"].as_str().unwrap();
+    assert!(error.ends_with("notes.txt: unknown file format (expected a FIT, TCX or GPX file)"));
 }

@@ -3,6 +3,7 @@
 use trainload::activity_file::{FileActivity, FileErrorKind, Format, read_bytes, read_named};
 
 use crate::fitgen;
+use crate::scenarios;
 
 const TOL: f64 = 1e-6;
 
@@ -22,7 +23,7 @@ fn start() -> jiff::Timestamp {
 
 #[test]
 fn a_ride_with_a_pause_reads_summary_and_streams() {
-    let ride = read_one(&fitgen::ride_with_pause());
+    let ride = read_one(&scenarios::ride_with_pause());
     assert_eq!(ride.sport_type, "Ride");
     assert_eq!(ride.start_time, start());
     assert_eq!(ride.utc_offset_s, Some(7200));
@@ -56,7 +57,7 @@ fn a_ride_with_a_pause_reads_summary_and_streams() {
 
 #[test]
 fn records_written_during_a_pause_are_marked_not_moving() {
-    let ride = read_one(&fitgen::ride_recording_while_paused());
+    let ride = read_one(&scenarios::ride_recording_while_paused());
     let moving = &ride.streams.moving;
     assert_eq!(moving.len(), 121);
     assert_eq!(
@@ -72,7 +73,7 @@ fn records_written_during_a_pause_are_marked_not_moving() {
 
 #[test]
 fn a_heart_rate_only_run_has_only_time_and_heart_rate() {
-    let run = read_one(&fitgen::hr_only_run());
+    let run = read_one(&scenarios::hr_only_run());
     assert_eq!(run.sport_type, "Run");
     assert_eq!(run.utc_offset_s, None);
     let s = &run.streams;
@@ -89,7 +90,7 @@ fn a_heart_rate_only_run_has_only_time_and_heart_rate() {
 
 #[test]
 fn developer_power_fields_are_read_as_power() {
-    let run = read_one(&fitgen::stryd_run());
+    let run = read_one(&scenarios::stryd_run());
     assert_eq!(run.sport_type, "TrailRun");
     assert!(run.device_watts);
     assert_eq!(run.streams.watts[3], Some(253.0));
@@ -105,7 +106,7 @@ fn developer_power_fields_are_read_as_power() {
 
 #[test]
 fn smart_recording_keeps_irregular_times_without_a_session() {
-    let ride = read_one(&fitgen::smart_recording_ride());
+    let ride = read_one(&scenarios::smart_recording_ride());
     assert_eq!(
         ride.sport_type, "Workout",
         "no session and no sport message"
@@ -113,7 +114,10 @@ fn smart_recording_keeps_irregular_times_without_a_session() {
     let times = &ride.streams.time_s;
     assert_eq!(times.len(), 150);
     let gaps: Vec<f64> = times.windows(2).take(8).map(|w| w[1] - w[0]).collect();
-    let expected: Vec<f64> = fitgen::SMART_GAPS_S.iter().map(|&g| f64::from(g)).collect();
+    let expected: Vec<f64> = scenarios::SMART_GAPS_S
+        .iter()
+        .map(|&g| f64::from(g))
+        .collect();
     assert_eq!(gaps, expected);
     assert!(close(ride.elapsed_s, *times.last().unwrap()));
     assert_eq!(ride.moving_s, None, "no timer events, no timer time");
@@ -122,7 +126,7 @@ fn smart_recording_keeps_irregular_times_without_a_session() {
 
 #[test]
 fn a_multisport_file_gives_one_activity_per_sport_and_skips_the_transition() {
-    let activities = read_bytes(&fitgen::multisport(), Format::Fit).unwrap();
+    let activities = read_bytes(&scenarios::multisport(), Format::Fit).unwrap();
     let sports: Vec<&str> = activities.iter().map(|a| a.sport_type.as_str()).collect();
     assert_eq!(sports, ["Run", "Ride"]);
     let (run, ride) = (&activities[0], &activities[1]);
@@ -140,7 +144,7 @@ fn a_multisport_file_gives_one_activity_per_sport_and_skips_the_transition() {
 
 #[test]
 fn a_summary_without_records_is_an_activity_without_streams() {
-    let swim = read_one(&fitgen::summary_only());
+    let swim = read_one(&scenarios::summary_only());
     assert_eq!(swim.sport_type, "Swim");
     assert!(close(swim.elapsed_s, 1800.0));
     assert!(close(swim.moving_s.unwrap(), 1750.0));
@@ -150,13 +154,13 @@ fn a_summary_without_records_is_an_activity_without_streams() {
 
 #[test]
 fn a_file_without_records_or_sessions_is_an_error() {
-    let err = read_named(&fitgen::no_records(), Format::Fit, "a.fit").unwrap_err();
+    let err = read_named(&scenarios::no_records(), Format::Fit, "a.fit").unwrap_err();
     assert_eq!(err.to_string(), "a.fit: no records");
 }
 
 #[test]
 fn a_course_file_is_not_an_activity() {
-    let err = read_named(&fitgen::course(), Format::Fit, "x.fit").unwrap_err();
+    let err = read_named(&scenarios::course(), Format::Fit, "x.fit").unwrap_err();
     assert_eq!(
         err.to_string(),
         "x.fit: not an activity file (file type: course)"
@@ -165,7 +169,7 @@ fn a_course_file_is_not_an_activity() {
 
 #[test]
 fn a_flipped_crc_is_a_corrupt_file() {
-    let mut bytes = fitgen::ride_with_pause();
+    let mut bytes = scenarios::ride_with_pause();
     let last = bytes.len() - 1;
     bytes[last] ^= 0xFF;
     let err = read_named(&bytes, Format::Fit, "ride.fit").unwrap_err();
@@ -179,7 +183,7 @@ fn a_flipped_crc_is_a_corrupt_file() {
 
 #[test]
 fn a_cut_file_names_the_truncation() {
-    let bytes = fitgen::ride_with_pause();
+    let bytes = scenarios::ride_with_pause();
     let declared = bytes.len() - 16;
     let err = read_named(&bytes[..814], Format::Fit, "ride.fit").unwrap_err();
     assert_eq!(
@@ -190,7 +194,7 @@ fn a_cut_file_names_the_truncation() {
 
 #[test]
 fn every_prefix_of_a_file_is_an_error_not_a_panic() {
-    let bytes = fitgen::stryd_run();
+    let bytes = scenarios::stryd_run();
     for len in (0..bytes.len()).step_by(7) {
         assert!(
             read_bytes(&bytes[..len], Format::Fit).is_err(),
@@ -201,7 +205,7 @@ fn every_prefix_of_a_file_is_an_error_not_a_panic() {
 
 #[test]
 fn flipped_bytes_anywhere_never_panic() {
-    let bytes = fitgen::stryd_run();
+    let bytes = scenarios::stryd_run();
     for i in (0..bytes.len()).step_by(3) {
         let mut damaged = bytes.clone();
         damaged[i] ^= 0x5A;
@@ -212,7 +216,7 @@ fn flipped_bytes_anywhere_never_panic() {
 
 #[test]
 fn garbage_after_a_valid_header_is_an_error() {
-    let mut bytes = fitgen::ride_with_pause()[..14].to_vec();
+    let mut bytes = scenarios::ride_with_pause()[..14].to_vec();
     let data_size = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
     let mut state = 0x2545_F491_u32;
     for _ in 0..data_size + 2 {
@@ -233,7 +237,7 @@ fn text_is_not_a_fit_file() {
 
 #[test]
 fn a_five_hour_ride_parses_completely() {
-    let ride = read_one(&fitgen::long_ride(5));
+    let ride = read_one(&scenarios::long_ride(5));
     assert_eq!(ride.streams.time_s.len(), 18_000);
     assert_eq!(ride.streams.watts.len(), 18_000);
 }

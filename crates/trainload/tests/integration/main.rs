@@ -8,11 +8,9 @@
 )]
 
 #[path = "../support/fitgen.rs"]
-#[allow(
-    dead_code,
-    reason = "each test binary uses a different part of the generator"
-)]
 mod fitgen;
+#[path = "../support/scenarios.rs"]
+mod scenarios;
 
 #[path = "../support/sample_ride.rs"]
 mod sample_ride;
