@@ -48,7 +48,6 @@ pub(super) struct Session {
 #[derive(Debug, Default)]
 pub(super) struct FitContent {
     pub file_type: Option<String>,
-    pub time_created_s: Option<f64>,
     pub records: Vec<Sample>,
     pub sessions: Vec<Session>,
     pub timer: Vec<TimerEvent>,
@@ -184,7 +183,6 @@ impl FitContent {
             MesgNum::Session => self.sessions.push(session(fields)),
             MesgNum::FileId => {
                 self.file_type = field(fields, "type").map(|v| v.to_string());
-                self.time_created_s = field(fields, "time_created").and_then(seconds);
             }
             MesgNum::Sport => {
                 if let Some(sport) = field(fields, "sport").map(|v| v.to_string()) {

@@ -125,6 +125,20 @@ fn smart_recording_keeps_irregular_times_without_a_session() {
 }
 
 #[test]
+fn without_a_session_the_sport_message_and_timer_events_give_the_summary() {
+    let run = read_one(&scenarios::unfinished_treadmill_run());
+    assert_eq!(run.sport_type, "VirtualRun");
+    assert!(run.trainer);
+    assert!(close(run.elapsed_s, 99.0));
+    assert!(
+        close(run.moving_s.unwrap(), 79.0),
+        "elapsed minus the 20 s pause"
+    );
+    assert_eq!(run.streams.moving[60], Some(false));
+    assert_eq!(run.distance_m, None);
+}
+
+#[test]
 fn a_multisport_file_gives_one_activity_per_sport_and_skips_the_transition() {
     let activities = read_bytes(&scenarios::multisport(), Format::Fit).unwrap();
     let sports: Vec<&str> = activities.iter().map(|a| a.sport_type.as_str()).collect();

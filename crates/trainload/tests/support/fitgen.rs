@@ -138,6 +138,15 @@ impl FitBuilder {
         self
     }
 
+    /// Adds a `sport` message (what devices write when a file has no session yet).
+    pub fn sport(&mut self, sport: Sport, sub_sport: SubSport) -> &mut Self {
+        let mut message = mesgdef::Sport::new();
+        message.sport = sport;
+        message.sub_sport = sub_sport;
+        self.messages.push(Message::from(message));
+        self
+    }
+
     /// Adds a timer event: `stop_all` when `stop`, else `start`.
     pub fn timer(&mut self, t: u32, stop: bool) -> &mut Self {
         let mut event = mesgdef::Event::new();

@@ -220,3 +220,21 @@ pub fn long_ride(hours: u32) -> Vec<u8> {
     .activity(n, 3600, 1);
     fit.encode()
 }
+
+/// A treadmill run cut off before its session was written: records, timer events and a
+/// `sport` message only.
+pub fn unfinished_treadmill_run() -> Vec<u8> {
+    let mut fit = FitBuilder::new(File::ACTIVITY);
+    fit.sport(Sport::RUNNING, SubSport::TREADMILL)
+        .timer(0, false);
+    for t in 0..100 {
+        fit.record(&Point {
+            t,
+            hr: Some(150),
+            speed_mps: Some(3.0),
+            ..Point::default()
+        });
+    }
+    fit.timer(50, true).timer(70, false);
+    fit.encode()
+}
