@@ -1,6 +1,8 @@
 //! TrainingLoad: the application crate. The binary in `main.rs` only parses and reports;
 //! everything else lives here so tests can drive it.
 
+pub mod activity_file;
+pub mod analysis;
 pub mod cli;
 
 use std::process::ExitCode;

@@ -1,0 +1,158 @@
+//! `trainload analyze` without a database: each activity of each file becomes one
+//! [`ActivityReport`], serialised as one JSON object.
+//!
+//! The file-level keys (`file`, `error`, sport, start, durations) are filled here; the metric keys
+//! are present and `null` until the science crate computes them.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::activity_file::{self, FileActivity, FileError};
+
+/// Sex, for heart-rate load formulas that depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    /// Male.
+    Male,
+    /// Female.
+    Female,
+}
+
+/// The athlete's thresholds given on the command line; every one is optional.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AthleteSettings {
+    /// Functional threshold power, W.
+    pub ftp_w: Option<f64>,
+    /// Threshold running speed, m/s.
+    pub threshold_speed_mps: Option<f64>,
+    /// Lactate threshold heart rate, bpm.
+    pub lthr_bpm: Option<f64>,
+    /// Maximum heart rate, bpm.
+    pub max_hr_bpm: Option<f64>,
+    /// Resting heart rate, bpm.
+    pub rest_hr_bpm: Option<f64>,
+    /// Sex.
+    pub sex: Option<Sex>,
+}
+
+/// The JSON object of one activity (or of one file that failed). Keys are always present; a
+/// failed file has `error` set and every other key except `file` null.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityReport {
+    /// The path as given, suffixed `#1`, `#2`, … when the file holds several activities.
+    pub file: String,
+    /// Why the file could not be read (names the file), or null.
+    pub error: Option<String>,
+    /// Strava sport type.
+    pub sport_type: Option<String>,
+    /// Sport group: `running`, `cycling`, `swimming` or `other`.
+    pub sport: Option<&'static str>,
+    /// Start, RFC 3339 UTC.
+    pub start_time: Option<String>,
+    /// Elapsed time, s.
+    pub elapsed_s: Option<f64>,
+    /// Timer (moving) time, s.
+    pub moving_s: Option<f64>,
+    /// Number of 1 Hz samples after resampling (to be filled from the science crate).
+    pub samples: Option<serde_json::Value>,
+    /// Samples rejected by validation (to be filled).
+    pub samples_rejected: Option<serde_json::Value>,
+    /// Power metrics (to be filled).
+    pub power: Option<serde_json::Value>,
+    /// Heart-rate metrics (to be filled).
+    pub heart_rate: Option<serde_json::Value>,
+    /// Running pace metrics (to be filled).
+    pub pace: Option<serde_json::Value>,
+    /// Mean-maximal power curve, W (to be filled).
+    pub mmp_w: Option<serde_json::Value>,
+    /// Critical power fit (to be filled).
+    pub critical_power: Option<serde_json::Value>,
+    /// Training load with its method and provenance (to be filled).
+    pub load: Option<serde_json::Value>,
+}
+
+impl ActivityReport {
+    /// A report with only `file` set.
+    fn empty(file: String) -> Self {
+        Self {
+            file,
+            error: None,
+            sport_type: None,
+            sport: None,
+            start_time: None,
+            elapsed_s: None,
+            moving_s: None,
+            samples: None,
+            samples_rejected: None,
+            power: None,
+            heart_rate: None,
+            pace: None,
+            mmp_w: None,
+            critical_power: None,
+            load: None,
+        }
+    }
+
+    /// The report of a file that could not be read.
+    pub fn failed(file: String, error: &FileError) -> Self {
+        Self {
+            error: Some(error.to_string()),
+            ..Self::empty(file)
+        }
+    }
+
+    /// The report of one activity read from a file.
+    pub fn of(file: String, activity: &FileActivity, _athlete: &AthleteSettings) -> Self {
+        let sport = science::SportClass::of(&activity.sport_type)
+            .group()
+            .as_str();
+        Self {
+            sport_type: Some(activity.sport_type.clone()),
+            sport: Some(sport),
+            start_time: Some(activity.start_time.to_string()),
+            elapsed_s: Some(activity.elapsed_s),
+            moving_s: activity.moving_s,
+            ..Self::empty(file)
+        }
+    }
+}
+
+/// Reads one file and reports each of its activities (or its error).
+pub fn analyze_path(path: &Path, athlete: &AthleteSettings) -> Vec<ActivityReport> {
+    let name = path.display().to_string();
+    match activity_file::read_path(path) {
+        Err(error) => vec![ActivityReport::failed(name, &error)],
+        Ok(activities) if activities.len() == 1 => activities
+            .iter()
+            .map(|a| ActivityReport::of(name.clone(), a, athlete))
+            .collect(),
+        Ok(activities) => activities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ActivityReport::of(format!("{name}#{}", i + 1), a, athlete))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_file_has_every_key_and_only_file_and_error_set() {
+        let error = FileError::new("x.fit", activity_file::FileErrorKind::NoRecords);
+        let json = serde_json::to_value(ActivityReport::failed("x.fit".into(), &error)).unwrap();
+        let object = json.as_object().unwrap();
+        assert_eq!(object.len(), 15);
+        assert_eq!(object["file"], "x.fit");
+        assert_eq!(object["error"], "x.fit: no records");
+        let set: Vec<&String> = object
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(set, ["error", "file"]);
+    }
+}
