@@ -17,5 +17,6 @@ mod sample_ride;
 
 mod analyze;
 mod fit;
+mod metrics;
 mod sample;
 mod xml;

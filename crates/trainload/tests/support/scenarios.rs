@@ -238,3 +238,83 @@ pub fn unfinished_treadmill_run() -> Vec<u8> {
     fit.timer(50, true).timer(70, false);
     fit.encode()
 }
+
+/// A ride at constant `watts` (HR 150, 9 m/s) for `seconds`, optionally with a timer pause of
+/// `pause_s` seconds after the first half (nothing recorded during it).
+pub fn steady_ride(watts: u16, seconds: u32, pause_s: u32) -> Vec<u8> {
+    let mut fit = FitBuilder::new(File::ACTIVITY);
+    let half = seconds / 2;
+    let times = (0..half).chain(half + pause_s..seconds + pause_s);
+    for (k, t) in times.enumerate() {
+        fit.record(&Point {
+            t,
+            power: Some(watts),
+            hr: Some(150),
+            speed_mps: Some(9.0),
+            distance_m: Some(9.0 * k as f64),
+            enhanced: true,
+            ..Point::default()
+        });
+    }
+    let elapsed = f64::from(seconds + pause_s);
+    fit.session(&ride_session(
+        elapsed,
+        f64::from(seconds),
+        9.0 * f64::from(seconds),
+    ))
+    .activity(seconds + pause_s, 0, 1);
+    fit.encode()
+}
+
+/// A flat run at constant `speed_mps` with HR 160 for `seconds`.
+pub fn steady_run(speed_mps: f64, seconds: u32) -> Vec<u8> {
+    let mut fit = FitBuilder::new(File::ACTIVITY);
+    for t in 0..seconds {
+        fit.record(&Point {
+            t,
+            hr: Some(160),
+            speed_mps: Some(speed_mps),
+            distance_m: Some(speed_mps * f64::from(t)),
+            altitude_m: Some(50.0),
+            enhanced: true,
+            ..Point::default()
+        });
+    }
+    fit.session(&SessionSpec {
+        start: 0,
+        elapsed_s: f64::from(seconds),
+        timer_s: f64::from(seconds),
+        sport: Sport::RUNNING,
+        sub_sport: SubSport::GENERIC,
+        distance_m: Some(speed_mps * f64::from(seconds)),
+        avg_hr: Some(160),
+    });
+    fit.encode()
+}
+
+/// A ride of maximal efforts that follow the 2-parameter model P(t) = W′/t + CP with CP 250 W and
+/// W′ 20 kJ, at each duration the CP fit uses, separated by 10 minutes at 100 W.
+pub fn critical_power_test_ride() -> Vec<u8> {
+    const EFFORTS_S: [u32; 9] = [180, 240, 300, 360, 480, 600, 720, 900, 1200];
+    let mut fit = FitBuilder::new(File::ACTIVITY);
+    let mut t = 0;
+    let mut push = |fit: &mut FitBuilder, seconds: u32, watts: u16| {
+        for _ in 0..seconds {
+            fit.record(&Point {
+                t,
+                power: Some(watts),
+                ..Point::default()
+            });
+            t += 1;
+        }
+    };
+    for effort_s in EFFORTS_S {
+        push(&mut fit, 600, 100);
+        let watts = (20_000.0 / f64::from(effort_s) + 250.0).round() as u16;
+        push(&mut fit, effort_s, watts);
+    }
+    push(&mut fit, 600, 100);
+    let elapsed = f64::from(t);
+    fit.session(&ride_session(elapsed, elapsed, 0.0));
+    fit.encode()
+}

@@ -1,14 +1,19 @@
 //! `trainload analyze` without a database: each activity of each file becomes one
 //! [`ActivityReport`], serialised as one JSON object.
 //!
-//! The file-level keys (`file`, `error`, sport, start, durations) are filled here; the metric keys
-//! are present and `null` until the science crate computes them.
+//! The file-level keys (`file`, `error`, sport, start, durations) are filled here; the metric
+//! sections come from [`metrics`]. A key that does not apply is `null`, never left out.
+
+mod metrics;
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::activity_file::{self, FileActivity, FileError};
+pub use metrics::{
+    CriticalPowerReport, HeartRateReport, LoadReport, Metrics, MmpReport, PaceReport, PowerReport,
+};
 
 /// Sex, for heart-rate load formulas that depend on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -18,6 +23,15 @@ pub enum Sex {
     Male,
     /// Female.
     Female,
+}
+
+impl From<Sex> for science::heart_rate::Sex {
+    fn from(sex: Sex) -> Self {
+        match sex {
+            Sex::Male => Self::Male,
+            Sex::Female => Self::Female,
+        }
+    }
 }
 
 /// The athlete's thresholds given on the command line; every one is optional.
@@ -55,22 +69,22 @@ pub struct ActivityReport {
     pub elapsed_s: Option<f64>,
     /// Timer (moving) time, s.
     pub moving_s: Option<f64>,
-    /// Number of 1 Hz samples after resampling (to be filled from the science crate).
-    pub samples: Option<serde_json::Value>,
-    /// Samples rejected by validation (to be filled).
-    pub samples_rejected: Option<serde_json::Value>,
-    /// Power metrics (to be filled).
-    pub power: Option<serde_json::Value>,
-    /// Heart-rate metrics (to be filled).
-    pub heart_rate: Option<serde_json::Value>,
-    /// Running pace metrics (to be filled).
-    pub pace: Option<serde_json::Value>,
-    /// Mean-maximal power curve, W (to be filled).
-    pub mmp_w: Option<serde_json::Value>,
-    /// Critical power fit (to be filled).
-    pub critical_power: Option<serde_json::Value>,
-    /// Training load with its method and provenance (to be filled).
-    pub load: Option<serde_json::Value>,
+    /// Number of 1 Hz samples after resampling.
+    pub samples: Option<usize>,
+    /// Values rejected as artefacts while resampling (all channels).
+    pub samples_rejected: Option<usize>,
+    /// Power metrics; null without a power stream.
+    pub power: Option<PowerReport>,
+    /// Heart-rate metrics; null without a heart-rate stream.
+    pub heart_rate: Option<HeartRateReport>,
+    /// Running pace metrics; null unless a run with speed.
+    pub pace: Option<PaceReport>,
+    /// Mean-maximal power at standard durations no longer than the activity, W.
+    pub mmp_w: Option<MmpReport>,
+    /// Critical power fit; null unless its quality gates pass.
+    pub critical_power: Option<CriticalPowerReport>,
+    /// Training load: method, base load, wellness modifier and UTL.
+    pub load: Option<LoadReport>,
 }
 
 impl ActivityReport {
@@ -103,8 +117,17 @@ impl ActivityReport {
         }
     }
 
-    /// The report of one activity read from a file.
-    pub fn of(file: String, activity: &FileActivity, _athlete: &AthleteSettings) -> Self {
+    /// The report of one activity read from a file; inconsistent streams make it a failure.
+    pub fn of(file: String, activity: &FileActivity, athlete: &AthleteSettings) -> Self {
+        let metrics = match metrics::compute(activity, athlete) {
+            Ok(metrics) => metrics,
+            Err(error) => {
+                return Self {
+                    error: Some(format!("{file}: {error}")),
+                    ..Self::empty(file)
+                };
+            }
+        };
         let sport = science::SportClass::of(&activity.sport_type)
             .group()
             .as_str();
@@ -114,6 +137,14 @@ impl ActivityReport {
             start_time: Some(activity.start_time.to_string()),
             elapsed_s: Some(activity.elapsed_s),
             moving_s: activity.moving_s,
+            samples: Some(metrics.samples),
+            samples_rejected: Some(metrics.samples_rejected),
+            power: metrics.power,
+            heart_rate: metrics.heart_rate,
+            pace: metrics.pace,
+            mmp_w: metrics.mmp_w,
+            critical_power: metrics.critical_power,
+            load: Some(metrics.load),
             ..Self::empty(file)
         }
     }
