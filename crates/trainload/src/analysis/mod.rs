@@ -153,7 +153,27 @@ impl ActivityReport {
 /// Reads one file and reports each of its activities (or its error).
 pub fn analyze_path(path: &Path, athlete: &AthleteSettings) -> Vec<ActivityReport> {
     let name = path.display().to_string();
-    match activity_file::read_path(path) {
+    reports(name, activity_file::read_path(path), athlete)
+}
+
+/// Reports each activity of a file already in memory (an upload), named `name` in the output.
+pub fn analyze_bytes(
+    bytes: &[u8],
+    format: activity_file::Format,
+    name: &str,
+    athlete: &AthleteSettings,
+) -> Vec<ActivityReport> {
+    let read = activity_file::read_named(bytes, format, name);
+    reports(name.to_owned(), read, athlete)
+}
+
+/// One report per activity, `#1`, `#2`, … when there are several, or the file's error.
+fn reports(
+    name: String,
+    read: Result<Vec<FileActivity>, FileError>,
+    athlete: &AthleteSettings,
+) -> Vec<ActivityReport> {
+    match read {
         Err(error) => vec![ActivityReport::failed(name, &error)],
         Ok(activities) if activities.len() == 1 => activities
             .iter()
