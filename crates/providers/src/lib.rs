@@ -1,0 +1,1 @@
+//! Strava and Intervals.icu clients (see the project's provider design notes).

@@ -1,0 +1,1 @@
+//! A simulator of the Strava and Intervals.icu APIs with deterministic synthetic athletes.
