@@ -1,6 +1,9 @@
 //! Criterion benchmark: reading a 5-hour 1 Hz FIT ride (18 000 records, every channel) into the
 //! activity model, and the whole `analyze` of it. Run with `cargo bench -p trainload`.
-#![expect(clippy::expect_used, reason = "the test generator builds known-valid files")]
+#![expect(
+    clippy::expect_used,
+    reason = "the test generator builds known-valid files"
+)]
 
 use std::hint::black_box;
 
