@@ -449,3 +449,90 @@ mod tests {
         assert!(!run("Ride", Some(&short), 300.0).suspect_threshold);
     }
 }
+
+#[cfg(test)]
+mod no_panic {
+    //! Whatever a sensor or a file sends, the whole path from raw streams to UTL answers with a
+    //! value or an error, never a panic.
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::best_efforts::{activity_speed_curve, best_times};
+    use crate::mmp::activity_power_curve;
+    use crate::stream::{RawStreams, resample};
+    use crate::wellness::modifier;
+
+    fn wild() -> impl Strategy<Value = Option<f64>> {
+        prop_oneof![
+            Just(None),
+            Just(Some(f64::NAN)),
+            Just(Some(f64::INFINITY)),
+            Just(Some(-1e300)),
+            Just(Some(1e300)),
+            (-100.0..4000.0f64).prop_map(Some),
+        ]
+    }
+
+    fn raw_streams() -> impl Strategy<Value = RawStreams> {
+        (1usize..300).prop_flat_map(|n| {
+            (
+                prop::collection::vec(prop_oneof![Just(f64::NAN), 0.0..50.0f64, -5.0..5.0f64], n),
+                prop::collection::vec(wild(), n),
+                prop::collection::vec(wild(), n),
+                prop::collection::vec(wild(), n),
+                prop::collection::vec(wild(), n),
+            )
+                .prop_map(|(steps, watts, hr, speed, distance)| {
+                    let mut t = 0.0;
+                    let time_s = steps
+                        .iter()
+                        .map(|s| {
+                            t += s;
+                            t
+                        })
+                        .collect();
+                    RawStreams {
+                        time_s,
+                        watts,
+                        heartrate_bpm: hr,
+                        velocity_mps: speed,
+                        distance_m: distance,
+                        ..RawStreams::default()
+                    }
+                })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn garbage_streams_never_panic(raw in raw_streams(), sport in 0usize..4) {
+            let cfg = Config::default();
+            let Ok(grid) = resample(&raw, &cfg.stream) else { return Ok(()) };
+            let _ = activity_power_curve(&grid, &cfg.curves);
+            let _ = activity_speed_curve(&grid, &cfg.curves);
+            let _ = best_times(&grid, &cfg.curves);
+            let day = crate::LocalDate::from_days_since_epoch(0);
+            let neutral = modifier(&[], day, &cfg.wellness);
+            let activity = ActivityInput {
+                sport_type: ["Ride", "Run", "Swim", "FutureSport"][sport],
+                moving_time_s: grid.len() as f64,
+                device_watts: None,
+                average_heartrate_bpm: Some(150.0),
+                grid: Some(&grid),
+            };
+            let thresholds = ThresholdsInForce {
+                set_id: None,
+                ftp_w: Some(250.0),
+                threshold_speed_mps: Some(4.0),
+                lthr_bpm: Some(170.0),
+                max_hr_bpm: Some(190.0),
+                resting_hr_bpm: Some(50.0),
+                sex: Sex::Female,
+            };
+            let result = compute(&activity, &thresholds, neutral, &cfg).unwrap();
+            prop_assert!(result.utl.is_finite() && result.utl >= 0.0);
+        }
+    }
+}
