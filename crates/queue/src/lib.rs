@@ -1,7 +1,23 @@
-//! A generic durable scheduler and task queue over SQLite and PostgreSQL: DST-correct triggers,
-//! exactly-once occurrences across processes, leased tasks with retries. It knows nothing about
-//! training load; the application registers its jobs.
+//! A generic durable scheduler and task queue over SQLite and PostgreSQL (SCHEDULER.md):
+//! DST-correct triggers, exactly one ledger row per occurrence across processes, per-user tasks
+//! with leases, heartbeats, fencing, retries with full-jitter backoff and rate-limit waits that
+//! keep their attempt. It knows nothing about training load; the application registers jobs.
 
+pub mod clock;
+pub mod db;
+mod error;
+pub mod job;
+pub mod scheduler;
 pub mod trigger;
 
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use db::{Db, Tx};
+pub use error::QueueError;
+pub use job::{
+    BoxFuture, FanOutRequest, Job, Overlap, PlannedTask, Policy, TaskContext, TaskError, TaskReport,
+};
+pub use scheduler::{
+    ClaimedTask, JobStatus, ManualRun, ManualRunRequest, RunDetail, RunRow, Scheduler,
+    SchedulerConfig, TaskRow, TickReport,
+};
 pub use trigger::{DstNote, Fire, Trigger, TriggerError, fires, next_fire};

@@ -244,7 +244,11 @@ fn every_third_day_keeps_its_grid_across_months_and_years() {
         "leap year"
     );
     assert_eq!(next("2024-12-29T05:00:00Z"), ts("2025-01-01T05:00:00Z"));
-    assert_eq!(next("2025-02-27T05:00:00Z"), ts("2025-03-02T05:00:00Z"), "no leap day");
+    assert_eq!(
+        next("2025-02-27T05:00:00Z"),
+        ts("2025-03-02T05:00:00Z"),
+        "no leap day"
+    );
 }
 
 #[test]

@@ -1,0 +1,260 @@
+//! Ledger rows: runs and their tasks, inserted in the caller's transaction, and the run
+//! counters that finalise a run when its last task ends (SCHEDULER.md §5.2, §6.6).
+
+use serde_json::{Value, json};
+
+use super::Scheduler;
+use crate::db::Tx;
+use crate::job::{PlannedTask, TaskReport};
+use crate::{QueueError, with_db, with_tx};
+
+/// One `job_run` row to insert.
+#[derive(Debug, Clone)]
+pub(super) struct NewRun<'a> {
+    pub job_id: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    pub scheduled_for_ms: Option<i64>,
+    pub nominal_local: Option<String>,
+    pub trigger_kind: &'a str,
+    pub actor: &'a str,
+    pub state: &'a str,
+    pub reason: Option<String>,
+    pub note: Option<&'a str>,
+}
+
+const INSERT_RUN: &str = "INSERT INTO job_run (job_id, idempotency_key, scheduled_for_ms, nominal_local, \
+     trigger_kind, actor, state, reason, note, created_at_ms, finished_at_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id";
+
+const TASK_COLUMNS: &str = "INSERT INTO task (run_id, job_id, user_id, kind, params, state, max_attempts, \
+     not_before_ms, fair_seq, created_at_ms) VALUES ";
+
+/// Rows per multi-row task insert.
+const TASK_BATCH: usize = 500;
+
+const SET_TASK_TOTALS: &str = "UPDATE job_run SET tasks_total = $2, users_deduped = $3, \
+     state = CASE WHEN $2 = 0 THEN 'succeeded' ELSE state END, \
+     finished_at_ms = CASE WHEN $2 = 0 THEN $4 ELSE finished_at_ms END WHERE id = $1";
+
+/// Where a run's tasks go and how they start.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TaskBatch<'a> {
+    pub run_id: i64,
+    pub job_id: &'a str,
+    pub scheduled_for_ms: Option<i64>,
+    pub trigger_kind: &'a str,
+    pub max_attempts: i32,
+    pub not_before_ms: i64,
+}
+
+/// The terminal-state counters of a run after an increment.
+pub(super) type Counts = (i32, i32, i32, i32, i32);
+
+impl Scheduler {
+    /// Inserts a run row; `None` when the unique key says it exists already.
+    pub(super) async fn insert_run(
+        &self,
+        tx: &mut Tx,
+        run: &NewRun<'_>,
+        now: i64,
+    ) -> Result<Option<i64>, QueueError> {
+        let finished = matches!(run.state, "skipped" | "missed").then_some(now);
+        let id: Option<(i64,)> = with_tx!(tx, conn => {
+            sqlx::query_as(INSERT_RUN)
+                .bind(run.job_id).bind(run.idempotency_key).bind(run.scheduled_for_ms)
+                .bind(&run.nominal_local).bind(run.trigger_kind).bind(run.actor).bind(run.state)
+                .bind(&run.reason).bind(run.note).bind(now).bind(finished)
+                .fetch_optional(conn).await?
+        });
+        Ok(id.map(|(id,)| id))
+    }
+
+    /// Inserts the run's tasks in batches (a user with a live task of this kind is deduped)
+    /// and records the totals; a run with no task is `succeeded` at once. Returns (inserted,
+    /// deduped).
+    pub(super) async fn insert_tasks(
+        &self,
+        tx: &mut Tx,
+        batch_of: &TaskBatch<'_>,
+        planned: &[PlannedTask],
+    ) -> Result<(i64, i64), QueueError> {
+        let TaskBatch {
+            run_id,
+            job_id,
+            scheduled_for_ms,
+            trigger_kind,
+            max_attempts,
+            not_before_ms,
+        } = *batch_of;
+        let n = planned.len();
+        // Interleave users from a rotating offset so a budget that runs out mid-run does not
+        // always delay the same users.
+        let offset = usize::try_from(run_id).unwrap_or(0) % n.max(1);
+        let mut inserted: u64 = 0;
+        for (batch_index, batch) in planned.chunks(TASK_BATCH).enumerate() {
+            let sql = task_insert_sql(batch.len());
+            let rows: Vec<(i64, String, i64)> = batch
+                .iter()
+                .enumerate()
+                .map(|(i, task)| {
+                    let index = batch_index * TASK_BATCH + i;
+                    let fair_seq = i64::try_from((index + n - offset) % n).unwrap_or(0);
+                    (
+                        task.user_id,
+                        task_params(task, scheduled_for_ms, trigger_kind),
+                        fair_seq,
+                    )
+                })
+                .collect();
+            inserted += with_tx!(tx, conn => {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for (user_id, params, fair_seq) in &rows {
+                    query = query.bind(run_id).bind(job_id).bind(*user_id).bind(job_id).bind(params)
+                        .bind("ready").bind(max_attempts).bind(not_before_ms).bind(*fair_seq).bind(not_before_ms);
+                }
+                query.execute(conn).await?.rows_affected()
+            });
+        }
+        let total = i64::try_from(inserted).unwrap_or(i64::MAX);
+        let deduped = i64::try_from(n).unwrap_or(i64::MAX) - total;
+        with_tx!(tx, conn => {
+            sqlx::query(SET_TASK_TOTALS).bind(run_id).bind(total).bind(deduped).bind(not_before_ms)
+                .execute(conn).await?.rows_affected()
+        });
+        Ok((total, deduped))
+    }
+
+    /// Adds one terminal task to its run's counters (`column` is one of the `tasks_*` names)
+    /// and finalises the run when it was the last.
+    pub(super) async fn count_terminal(
+        &self,
+        tx: &mut Tx,
+        run_id: i64,
+        column: &str,
+        now: i64,
+    ) -> Result<(), QueueError> {
+        let sql = format!(
+            "UPDATE job_run SET {column} = {column} + 1 WHERE id = $1 \
+             RETURNING tasks_total, tasks_succeeded, tasks_failed, tasks_dead, tasks_cancelled"
+        );
+        let counts: Counts = with_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(run_id).fetch_one(conn).await?);
+        let (total, succeeded, failed, dead, cancelled) = counts;
+        if succeeded + failed + dead + cancelled >= total {
+            self.finalize_run(tx, run_id, counts, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Sets a run's final state and summary once all its tasks are terminal.
+    pub(super) async fn finalize_run(
+        &self,
+        tx: &mut Tx,
+        run_id: i64,
+        counts: Counts,
+        now: i64,
+    ) -> Result<(), QueueError> {
+        let results: Vec<(Option<String>,)> = with_tx!(tx, conn => {
+            sqlx::query_as("SELECT result FROM task WHERE run_id = $1 AND state = 'succeeded' ORDER BY id")
+                .bind(run_id).fetch_all(conn).await?
+        });
+        let summary = summarize(counts.0, results.iter().filter_map(|(r,)| r.as_deref()));
+        let state = final_state(counts);
+        with_tx!(tx, conn => {
+            sqlx::query("UPDATE job_run SET state = $2, summary = $3, finished_at_ms = $4 \
+                         WHERE id = $1 AND finished_at_ms IS NULL")
+                .bind(run_id).bind(state).bind(summary.to_string()).bind(now).execute(conn).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Backstop for the tick: finalises live runs whose tasks are all terminal.
+    pub(super) async fn sweep_finished_runs(&self, now: i64) -> Result<(), QueueError> {
+        let live: Vec<(i64, i32, i32, i32, i32, i32)> = with_db!(self.db(), pool => {
+            sqlx::query_as("SELECT id, tasks_total, tasks_succeeded, tasks_failed, tasks_dead, tasks_cancelled \
+                            FROM job_run WHERE state IN ('pending', 'running') \
+                            AND tasks_succeeded + tasks_failed + tasks_dead + tasks_cancelled >= tasks_total")
+                .fetch_all(pool).await?
+        });
+        for (id, total, succeeded, failed, dead, cancelled) in live {
+            let mut tx = self.db().begin_write().await?;
+            self.finalize_run(
+                &mut tx,
+                id,
+                (total, succeeded, failed, dead, cancelled),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// `INSERT … VALUES ($1..$10), ($11..$20), … ON CONFLICT DO NOTHING` for `rows` tasks.
+fn task_insert_sql(rows: usize) -> String {
+    let mut sql = String::from(TASK_COLUMNS);
+    for row in 0..rows {
+        let base = row * 10;
+        let placeholders: Vec<String> = (1..=10).map(|k| format!("${}", base + k)).collect();
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        sql.push_str(&placeholders.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(" ON CONFLICT DO NOTHING");
+    sql
+}
+
+/// The task's params with the queue's own keys added.
+fn task_params(task: &PlannedTask, scheduled_for_ms: Option<i64>, trigger_kind: &str) -> String {
+    let mut params = match &task.params {
+        Value::Object(map) => map.clone(),
+        Value::Null => serde_json::Map::new(),
+        other => {
+            let mut map = serde_json::Map::new();
+            map.insert("value".to_owned(), other.clone());
+            map
+        }
+    };
+    params.insert("scheduled_for_ms".to_owned(), json!(scheduled_for_ms));
+    params.insert("trigger".to_owned(), json!(trigger_kind));
+    Value::Object(params).to_string()
+}
+
+/// Cancelled tasks are neutral; all succeeded → succeeded; all failed/dead → failed; a mix →
+/// partial; all cancelled → cancelled.
+fn final_state((total, succeeded, failed, dead, cancelled): Counts) -> &'static str {
+    let counted = total - cancelled;
+    if total > 0 && cancelled == total {
+        "cancelled"
+    } else if succeeded == counted {
+        "succeeded"
+    } else if failed + dead == counted {
+        "failed"
+    } else {
+        "partial"
+    }
+}
+
+/// Sums the counters of the succeeded tasks' reports and keeps up to 10 examples.
+fn summarize<'a>(users: i32, results: impl Iterator<Item = &'a str>) -> Value {
+    let mut counters = std::collections::BTreeMap::<String, i64>::new();
+    let mut examples = Vec::new();
+    for text in results {
+        let Ok(report) = serde_json::from_str::<TaskReport>(text) else {
+            continue;
+        };
+        for (name, value) in report.counters {
+            *counters.entry(name).or_insert(0) += value;
+        }
+        examples.extend(
+            report
+                .examples
+                .into_iter()
+                .take(10 - examples.len().min(10)),
+        );
+    }
+    json!({ "users": users, "counters": counters, "examples": examples })
+}

@@ -1,0 +1,285 @@
+//! Claiming and executing tasks (SCHEDULER.md §6.1–§6.3, §6.8): one statement claims a batch,
+//! each task runs in its own tokio task under a timeout, a heartbeat renews its lease, and a
+//! lost lease stops it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::watch;
+use tracing::{Instrument, info_span, warn};
+
+use super::Scheduler;
+use super::finish::Outcome;
+use crate::job::{Job, TaskContext};
+use crate::{QueueError, with_tx};
+
+/// A task this process holds a lease on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedTask {
+    /// Task id.
+    pub id: i64,
+    /// Its run.
+    pub run_id: i64,
+    /// Its job.
+    pub job_id: String,
+    /// Its user.
+    pub user_id: i64,
+    /// Parameters.
+    pub params: Value,
+    /// This attempt's number (1-based).
+    pub attempt: i32,
+    /// Attempts allowed.
+    pub max_attempts: i32,
+    /// The fence of this lease.
+    pub fence: i64,
+}
+
+/// A claimed row as the database returns it (`params` still JSON text).
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    id: i64,
+    run_id: i64,
+    job_id: String,
+    user_id: i64,
+    params: String,
+    attempt: i32,
+    max_attempts: i32,
+    fence: i64,
+}
+
+const CLAIM: &str = "UPDATE task SET state = 'leased', lease_owner = $1, lease_expires_at_ms = $2, fence = fence + 1, \
+     attempt = attempt + 1, started_at_ms = $3, first_started_at_ms = COALESCE(first_started_at_ms, $3) \
+     WHERE id IN (SELECT t.id FROM task t WHERE t.state = 'ready' AND t.not_before_ms <= $3 \
+       AND NOT EXISTS (SELECT 1 FROM task l WHERE l.user_id = t.user_id AND l.state = 'leased') \
+       AND t.id = (SELECT MIN(r.id) FROM task r WHERE r.user_id = t.user_id AND r.state = 'ready' \
+                   AND r.not_before_ms <= $3) \
+       ORDER BY t.not_before_ms, t.fair_seq, t.id LIMIT $4 {LOCK}) \
+     RETURNING id, run_id, job_id, user_id, params, attempt, max_attempts, fence";
+
+const START_RUNS: &str = "UPDATE job_run SET state = 'running', started_at_ms = COALESCE(started_at_ms, $2) \
+     WHERE id = $1 AND state = 'pending'";
+
+impl Scheduler {
+    /// Leases up to `limit` ready tasks for `owner`, at most one per user.
+    ///
+    /// # Errors
+    /// A database error; nothing is claimed then.
+    pub async fn claim(&self, owner: &str, limit: usize) -> Result<Vec<ClaimedTask>, QueueError> {
+        let now = self.now_ms();
+        let mut tx = self.db().begin_write().await?;
+        let lock = if tx.is_postgres() {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = CLAIM.replace("{LOCK}", lock);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<ClaimRow> = with_tx!(&mut tx, conn => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(owner).bind(now + self.config().lease_ms).bind(now).bind(limit)
+                .fetch_all(conn).await?
+        });
+        for run_id in rows
+            .iter()
+            .map(|r| r.run_id)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            with_tx!(&mut tx, conn => sqlx::query(START_RUNS).bind(run_id).bind(now).execute(conn).await?.rows_affected());
+        }
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| ClaimedTask {
+                id: row.id,
+                run_id: row.run_id,
+                job_id: row.job_id,
+                user_id: row.user_id,
+                params: serde_json::from_str(&row.params).unwrap_or(Value::Null),
+                attempt: row.attempt,
+                max_attempts: row.max_attempts,
+                fence: row.fence,
+            })
+            .collect())
+    }
+
+    /// Claims and runs up to `limit` tasks to completion; returns how many ran.
+    ///
+    /// # Errors
+    /// A database error while claiming.
+    pub async fn run_ready(&self, owner: &str, limit: usize) -> Result<usize, QueueError> {
+        let claimed = self.claim(owner, limit).await?;
+        let count = claimed.len();
+        let runs: Vec<_> = claimed
+            .into_iter()
+            .map(|task| {
+                let scheduler = self.clone();
+                tokio::spawn(async move { scheduler.execute(task, None).await })
+            })
+            .collect();
+        for run in runs {
+            if let Err(error) = run.await {
+                warn!(%error, "task executor stopped unexpectedly");
+            }
+        }
+        Ok(count)
+    }
+
+    /// Runs every task that is ready now, repeatedly, until none is left (tests and
+    /// `jobs run --wait` without a live worker).
+    ///
+    /// # Errors
+    /// A database error while claiming.
+    pub async fn drain(&self, owner: &str, slots: usize) -> Result<usize, QueueError> {
+        let mut total = 0;
+        loop {
+            let ran = self.run_ready(owner, slots).await?;
+            if ran == 0 {
+                return Ok(total);
+            }
+            total += ran;
+        }
+    }
+
+    /// Runs `slots` worker loops until `shutdown` turns true; then in-flight tasks get the grace
+    /// period and the rest are released.
+    pub async fn run_workers(
+        &self,
+        slots: usize,
+        mut shutdown: watch::Receiver<bool>,
+        grace: Duration,
+    ) {
+        let mut loops = Vec::new();
+        for slot in 0..slots.max(1) {
+            let scheduler = self.clone();
+            let owner = format!("{}/{slot}", self.config().node_id);
+            let stop = shutdown.clone();
+            loops.push(tokio::spawn(async move {
+                scheduler.worker_loop(owner, stop, grace).await
+            }));
+        }
+        let _ = shutdown.wait_for(|stop| *stop).await;
+        for handle in loops {
+            let _ = handle.await;
+        }
+    }
+
+    async fn worker_loop(
+        &self,
+        owner: String,
+        mut shutdown: watch::Receiver<bool>,
+        grace: Duration,
+    ) {
+        while !*shutdown.borrow() {
+            match self.claim(&owner, 1).await {
+                Ok(tasks) if !tasks.is_empty() => {
+                    for task in tasks {
+                        self.execute(task, Some((shutdown.clone(), grace))).await;
+                    }
+                }
+                Ok(_) => {
+                    let _ = tokio::time::timeout(Duration::from_secs(1), shutdown.changed()).await;
+                }
+                Err(error) => {
+                    warn!(%error, "claim failed; backing off");
+                    let _ = tokio::time::timeout(Duration::from_secs(5), shutdown.changed()).await;
+                }
+            }
+        }
+    }
+
+    /// Executes one claimed task: handler in its own tokio task (panics are caught), under the
+    /// job's timeout, with a heartbeat; records the outcome with a fenced write.
+    pub(crate) async fn execute(
+        &self,
+        task: ClaimedTask,
+        shutdown: Option<(watch::Receiver<bool>, Duration)>,
+    ) {
+        let Some(job) = self.job(&task.job_id).cloned() else {
+            let outcome = Outcome::Failed(crate::TaskError::Permanent(format!(
+                "job {} is not defined",
+                task.job_id
+            )));
+            let _ = self.finish(&task, outcome).await;
+            return;
+        };
+        let span = info_span!("scheduler.task", job = %task.job_id, run_id = task.run_id, task_id = task.id,
+            user_id = task.user_id, attempt = task.attempt, fence = task.fence);
+        let outcome = self.attempt(job, &task, shutdown).instrument(span).await;
+        if let Some(outcome) = outcome
+            && let Err(error) = self.finish(&task, outcome).await
+        {
+            warn!(task_id = task.id, %error, "could not record the task outcome; its lease will expire");
+        }
+    }
+
+    /// Runs the handler; `None` when the lease was lost (nothing may be written).
+    async fn attempt(
+        &self,
+        job: Arc<dyn Job>,
+        task: &ClaimedTask,
+        shutdown: Option<(watch::Receiver<bool>, Duration)>,
+    ) -> Option<Outcome> {
+        let context = TaskContext {
+            task_id: task.id,
+            run_id: task.run_id,
+            job_id: task.job_id.clone(),
+            user_id: task.user_id,
+            attempt: task.attempt,
+            params: task.params.clone(),
+        };
+        let timeout =
+            Duration::from_millis(u64::try_from(job.policy().timeout_ms).unwrap_or(600_000));
+        let handler = tokio::spawn(async move { job.run_task(&context).await });
+        let abort = handler.abort_handle();
+        let heartbeat = Duration::from_millis(
+            u64::try_from(self.config().heartbeat_ms)
+                .unwrap_or(20_000)
+                .max(1),
+        );
+        let mut beats =
+            tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(handler, deadline);
+        let (mut stop, grace) = match shutdown {
+            Some((stop, grace)) => (Some(stop), grace),
+            None => (None, Duration::ZERO),
+        };
+        loop {
+            tokio::select! {
+                joined = &mut handler => return Some(outcome_of(joined)),
+                () = &mut deadline => {
+                    abort.abort();
+                    return Some(Outcome::TimedOut);
+                }
+                _ = beats.tick() => {
+                    if !self.heartbeat(task).await.unwrap_or(true) {
+                        abort.abort();
+                        warn!(task_id = task.id, "lease lost: handler cancelled");
+                        return None;
+                    }
+                }
+                Ok(()) = async { match stop.as_mut() { Some(s) => s.wait_for(|v| *v).await.map(|_| ()), None => std::future::pending().await } } => {
+                    return Some(match tokio::time::timeout(grace, &mut handler).await {
+                        Ok(joined) => outcome_of(joined),
+                        Err(_) => {
+                            abort.abort();
+                            Outcome::Interrupted
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The outcome of a joined handler task.
+fn outcome_of(
+    joined: Result<Result<crate::TaskReport, crate::TaskError>, tokio::task::JoinError>,
+) -> Outcome {
+    match joined {
+        Ok(Ok(report)) => Outcome::Succeeded(report),
+        Ok(Err(error)) => Outcome::Failed(error),
+        Err(error) if error.is_panic() => Outcome::Panicked("the handler panicked".to_owned()),
+        Err(_) => Outcome::Interrupted,
+    }
+}
