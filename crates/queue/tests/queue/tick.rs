@@ -51,7 +51,11 @@ async fn each_occurrence_gets_one_run_however_many_schedulers_tick() {
         slots.sort_unstable();
         slots.dedup();
         assert_eq!(slots.len(), 40);
-        assert!(runs.iter().all(|r| r.trigger_kind == "schedule"));
+        assert!(
+            runs.iter().all(|r| r.trigger_kind == "schedule"),
+            "{} {runs:#?}",
+            test_db.db.engine()
+        );
         // Nobody worked the tasks, so the first run's live tasks absorb every later run's.
         let oldest = runs.last().unwrap();
         assert_eq!((oldest.tasks_total, oldest.users_deduped), (3, 0));
