@@ -25,7 +25,7 @@ pub struct IntervalsAthlete {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WellnessRecord {
     /// The athlete-local day (the record's `id`).
-    pub date: Option<Date>,
+    pub date: Date,
     /// Last change.
     pub updated: Option<Timestamp>,
     /// Resting heart rate, bpm.
@@ -108,7 +108,7 @@ impl WellnessRecord {
             .ok_or(WellnessItemError::NoDate)?;
         let subjective = |field: &str, value: Option<i64>| one_to_four(date, field, value);
         Ok(Self {
-            date: Some(date),
+            date,
             updated: raw
                 .updated
                 .as_deref()

@@ -66,7 +66,7 @@ impl StravaClient {
             .get(self.api_url("/athlete/activities"))
             .bearer_auth(access_token.expose_secret())
             .query(&query);
-        let secrets = [access_token];
+        let secrets = [access_token, &self.config.client_secret];
         let response = self
             .execute(Some(priority), CallKind::Api, request, &secrets)
             .await?;
@@ -137,7 +137,7 @@ impl StravaClient {
             .http
             .get(self.api_url(&format!("/activities/{activity_id}")))
             .bearer_auth(access_token.expose_secret());
-        let secrets = [access_token];
+        let secrets = [access_token, &self.config.client_secret];
         let response = self
             .execute(Some(priority), CallKind::Api, request, &secrets)
             .await?;
@@ -157,7 +157,7 @@ impl StravaClient {
             .get(self.api_url(&format!("/activities/{activity_id}/streams")))
             .bearer_auth(access_token.expose_secret())
             .query(&[("keys", STREAM_KEYS), ("key_by_type", "true")]);
-        let secrets = [access_token];
+        let secrets = [access_token, &self.config.client_secret];
         let response = self
             .execute(Some(priority), CallKind::Api, request, &secrets)
             .await?;
@@ -175,7 +175,7 @@ impl StravaClient {
             .http
             .get(self.api_url("/athlete"))
             .bearer_auth(access_token.expose_secret());
-        let secrets = [access_token];
+        let secrets = [access_token, &self.config.client_secret];
         let response = self
             .execute(Some(priority), CallKind::Api, request, &secrets)
             .await?;

@@ -84,7 +84,8 @@ impl StravaClient {
             .http
             .post(self.oauth_url("/deauthorize"))
             .bearer_auth(access_token.expose_secret());
-        self.execute(Some(priority), CallKind::Api, request, &[access_token])
+        let secrets = [access_token, &self.config.client_secret];
+        self.execute(Some(priority), CallKind::Api, request, &secrets)
             .await?;
         Ok(())
     }
