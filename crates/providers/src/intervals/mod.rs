@@ -236,6 +236,29 @@ mod tests {
         );
     }
 
+    fn with_retry_after(value: &str) -> Response {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            reqwest::header::HeaderValue::from_str(value).unwrap(),
+        );
+        Response {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            headers,
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_as_an_http_date() {
+        assert_eq!(retry_after_ms(&with_retry_after("7")), Some(7000));
+        assert_eq!(
+            retry_after_ms(&with_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(0)
+        );
+        assert_eq!(retry_after_ms(&with_retry_after("soon")), None);
+    }
+
     #[test]
     fn athlete_ids_cannot_escape_their_path_segment() {
         assert!(path_segment("i12345").is_ok());
