@@ -1,4 +1,19 @@
 //! Strava and Intervals.icu clients: OAuth, activity listings, streams, wellness, the shared rate
-//! budget and the error classes that drive retries.
+//! budget and the error classes that drive retries (PROVIDERS.md §1–§4).
+//!
+//! Each client owns one `reqwest::Client`, makes one attempt per call and returns a classified
+//! [`ProviderError`]; retries, token persistence and the SQL budget belong to the application.
 
 pub mod budget;
+pub mod error;
+mod http;
+pub mod intervals;
+mod lenient;
+pub mod redact;
+pub mod strava;
+
+pub use budget::{Bucket, BudgetError, Observed, Priority, Provider, RateBudget};
+pub use error::{ErrorClass, Fault, FaultError, ProviderError, ReauthReason};
+pub use http::USER_AGENT;
+pub use intervals::{IntervalsClient, IntervalsConfig, WellnessRecord};
+pub use strava::{StravaClient, StravaConfig};
