@@ -42,16 +42,16 @@ pub(crate) fn athlete_json(shared: &Shared, index: usize, resource_state: u8) ->
         "profile_medium": "avatar/athlete/medium.png", "profile": "avatar/athlete/large.png",
         "friend": null, "follower": null,
     });
-    if resource_state == 3 {
-        if let Some(map) = value.as_object_mut() {
-            map.insert("follower_count".into(), json!(3));
-            map.insert("friend_count".into(), json!(5));
-            map.insert("measurement_preference".into(), json!("meters"));
-            map.insert("ftp".into(), json!(null));
-            map.insert("clubs".into(), json!([]));
-            map.insert("bikes".into(), json!([]));
-            map.insert("shoes".into(), json!([]));
-        }
+    if resource_state == 3
+        && let Some(map) = value.as_object_mut()
+    {
+        map.insert("follower_count".into(), json!(3));
+        map.insert("friend_count".into(), json!(5));
+        map.insert("measurement_preference".into(), json!("meters"));
+        map.insert("ftp".into(), json!(null));
+        map.insert("clubs".into(), json!([]));
+        map.insert("bikes".into(), json!([]));
+        map.insert("shoes".into(), json!([]));
     }
     value
 }

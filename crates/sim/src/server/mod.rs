@@ -1,6 +1,10 @@
 //! The HTTP server: one router for both fake providers and the control API, served through
 //! hyper's HTTP/1 builder with title-case header names (`X-Ratelimit-Limit`, as Strava sends).
 
+// Handlers and their helpers return a ready axum `Response` as the error early-out; boxing it
+// would only add an allocation on the error path.
+#![allow(clippy::result_large_err)]
+
 mod activities;
 mod activity_json;
 mod control;
