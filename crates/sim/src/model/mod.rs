@@ -5,6 +5,7 @@ pub(crate) mod athlete;
 pub(crate) mod calendar;
 pub(crate) mod physio;
 pub(crate) mod plan;
+mod segments;
 pub(crate) mod streams;
 pub(crate) mod summary;
 pub(crate) mod wellness;

@@ -213,3 +213,47 @@ async fn duplicate_webhooks_deliver_each_event_several_times() {
         assert_eq!(event["aspect_type"], "create");
     }
 }
+
+#[tokio::test]
+async fn activities_that_appear_as_the_clock_moves_send_create_events() {
+    let ctx = start(unlimited(22, 1)).await;
+    let (url, mut events) = callback().await;
+    let form = [
+        ("client_id", ctx.info.client_id.as_str()),
+        ("client_secret", ctx.info.client_secret.as_str()),
+        ("callback_url", url.as_str()),
+        ("verify_token", "v"),
+    ];
+    let created = ctx
+        .http
+        .post(format!("{}/push_subscriptions", ctx.info.strava_api_base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let token = ctx.access_token(0).await;
+    ctx.control_post("/_sim/clock", serde_json::json!({"advance_s": 3 * 86_400}))
+        .await;
+    let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(event["aspect_type"], "create");
+    assert_eq!(event["owner_id"], ctx.info.athletes[0].strava_athlete_id);
+    let id = event["object_id"].as_i64().unwrap();
+    assert_eq!(
+        ctx.strava(&token, &format!("/activities/{id}"))
+            .await
+            .status(),
+        401,
+        "the six-hour token expired meanwhile"
+    );
+    let fresh = ctx.access_token(0).await;
+    assert_eq!(
+        ctx.strava(&fresh, &format!("/activities/{id}"))
+            .await
+            .status(),
+        200
+    );
+}

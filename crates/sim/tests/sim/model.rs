@@ -196,6 +196,10 @@ async fn a_cyclists_critical_power_and_ftp_are_recoverable_from_90_days_of_strea
         (fit_cp / cp - 1.0).abs() < 0.05,
         "CP {fit_cp} vs {cp}, W′ {fit_w}"
     );
+    eprintln!(
+        "fit CP {fit_cp:.1} W′ {fit_w:.0} truth {cp} {:?}",
+        truth.w_prime_j
+    );
     let p20 = curve[8].1;
     let ftp = truth.ftp_w.unwrap();
     assert!(
