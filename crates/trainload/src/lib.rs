@@ -15,5 +15,15 @@ use std::process::ExitCode;
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         cli::Command::Analyze(args) => cli::analyze::run(&args),
+        cli::Command::Sim(args) => runtime()?.block_on(cli::sim::run(args)),
     }
+}
+
+/// The multi-threaded runtime of the commands that serve or talk to databases and providers.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    use anyhow::Context;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }

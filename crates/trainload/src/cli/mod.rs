@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file in this folder.
 
 pub mod analyze;
+pub mod sim;
 
 use clap::{Parser, Subcommand};
 
@@ -18,4 +19,6 @@ pub struct Cli {
 pub enum Command {
     /// Load and metrics of FIT, TCX and GPX files, printed as one JSON array.
     Analyze(analyze::AnalyzeArgs),
+    /// Serve a simulated Strava and Intervals.icu (no accounts or network needed).
+    Sim(sim::SimArgs),
 }

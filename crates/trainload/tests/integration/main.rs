@@ -19,4 +19,5 @@ mod analyze;
 mod fit;
 mod metrics;
 mod sample;
+mod sim_cli;
 mod xml;
