@@ -6,6 +6,7 @@
 //! mean, and the stored curve is its envelope MMP*(d) = max over d′ ≥ d of MMP(d′). Window
 //! curves ([`merge_window`]) are pointwise maxima of activity envelopes with provenance.
 
+mod bounds;
 mod search;
 mod window;
 

@@ -9,19 +9,35 @@
 //!
 //! and the floating-point subtraction preserves that order because rounding is monotone. A block
 //! of starts whose bound cannot beat the best window found so far is skipped whole; other blocks
-//! are halved until they are small enough to scan. The bound costs one subtraction for any block
-//! size, so no per-duration table is built. When every value is an integer (Strava watts), all
-//! sums are exact below 2⁵³ and two tighter bounds from range minima and maxima (sparse tables
-//! built once per curve) also apply; see [`Piece::may_beat`]. Seeding each duration with the windows next to the
-//! previous duration's winner makes the best high from the start, so most blocks fall at once.
+//! are halved until they are small enough to scan, and a scan is a branch-free maximum over the
+//! block followed by a search for the first start reaching it. The bound costs one subtraction
+//! for any block size, so no per-duration table is built. When every value is an integer
+//! (power meters report whole watts), all sums are exact below 2⁵³ and more bounds apply: two
+//! from range minima and maxima ([`Piece::may_beat`]) and a global cap from the maxima of
+//! shorter durations ([`Caps`]) that ends the search once the best reaches it. Seeding each
+//! duration with the windows next to the previous duration's winner makes the best high from
+//! the start, so most blocks fall at once.
 //!
 //! Comparisons are on window sums, which for a fixed duration orders windows exactly as their
 //! means do (dividing by the same `d` is monotone). Ties keep the earliest window: the lower
-//! piece index, then the lower start. A skipped block never holds a window that beats the best
-//! or ties it at an earlier position, so the result equals the plain scan bit for bit.
+//! piece index, then the lower start. Pieces and blocks are searched in that order, and a block
+//! is skipped when its bound is below the best, or equal to it and the block starts after the
+//! best window. A skipped block never holds a window that beats the best or ties it at an
+//! earlier position, so the result equals the plain scan bit for bit.
 
-/// Blocks of at most this many starts are scanned directly.
-const LEAF_STARTS: usize = 8;
+use super::bounds::{Caps, RangeTable, greater, lesser};
+
+/// Fewest starts of a block scanned directly (the leaf size adapts per duration, see
+/// [`Leaf`]).
+const MIN_LEAF: usize = 32;
+/// Most starts of a block scanned directly.
+const MAX_LEAF: usize = 1024;
+/// The cost of one bound check, in starts scanned (measured; only speed depends on it).
+const CHECK_COST: usize = 24;
+
+/// Sums below this are exact integers in f64 when every value is an integer; the cap adds two
+/// sums, so it stays one bit below 2⁵³.
+const EXACT_LIMIT: f64 = 4_503_599_627_370_496.0; // 2^52
 
 /// Prefix sums of every piece in one buffer.
 #[derive(Debug)]
@@ -30,60 +46,8 @@ pub(crate) struct Prefix {
     sums: Vec<f64>,
     offsets: Vec<usize>,
     lens: Vec<usize>,
-    /// Range minima of each piece's values, only when every sum is an exact integer.
-    minima: Vec<Option<RangeMin>>,
-}
-
-/// Sums below this are exact integers in f64 when every value is an integer.
-const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0; // 2^53
-
-/// Sparse tables answering min and max of `values[a..b]` in O(1).
-#[derive(Debug)]
-struct RangeMin {
-    /// `mins[k][j]` = min(values[j .. j + 2^k]).
-    mins: Vec<Vec<f64>>,
-    /// `maxs[k][j]` = max(values[j .. j + 2^k]).
-    maxs: Vec<Vec<f64>>,
-}
-
-impl RangeMin {
-    fn new(values: &[f64]) -> Self {
-        Self {
-            mins: sparse_table(values, f64::min),
-            maxs: sparse_table(values, f64::max),
-        }
-    }
-
-    /// min(values[a..b]) for a < b ≤ len.
-    #[inline]
-    fn min(&self, a: usize, b: usize) -> f64 {
-        let k = (b - a).ilog2() as usize;
-        let level = &self.mins[k];
-        level[a].min(level[b - (1 << k)])
-    }
-
-    /// max(values[a..b]) for a < b ≤ len.
-    #[inline]
-    fn max(&self, a: usize, b: usize) -> f64 {
-        let k = (b - a).ilog2() as usize;
-        let level = &self.maxs[k];
-        level[a].max(level[b - (1 << k)])
-    }
-}
-
-/// Levels of a sparse table: level k holds `op` over every run of 2^k values.
-fn sparse_table(values: &[f64], op: fn(f64, f64) -> f64) -> Vec<Vec<f64>> {
-    let mut levels = vec![values.to_vec()];
-    let mut width = 1;
-    while 2 * width <= values.len() {
-        let prev = &levels[levels.len() - 1];
-        let next: Vec<f64> = (0..=values.len() - 2 * width)
-            .map(|j| op(prev[j], prev[j + width]))
-            .collect();
-        levels.push(next);
-        width *= 2;
-    }
-    levels
+    /// Range minima and maxima of each piece's values, only when every sum is an exact integer.
+    ranges: Vec<Option<RangeTable>>,
 }
 
 /// The best window of one duration: its sum, piece and start index inside the piece.
@@ -117,7 +81,7 @@ impl Prefix {
         let mut sums = Vec::with_capacity(total);
         let mut offsets = Vec::with_capacity(pieces.len());
         let mut lens = Vec::with_capacity(pieces.len());
-        let mut minima = Vec::with_capacity(pieces.len());
+        let mut ranges = Vec::with_capacity(pieces.len());
         for piece in pieces {
             offsets.push(sums.len());
             lens.push(piece.len());
@@ -131,13 +95,13 @@ impl Prefix {
                 return None;
             }
             let exact = acc < EXACT_LIMIT && piece.iter().all(|v| v.fract() == 0.0);
-            minima.push(exact.then(|| RangeMin::new(piece)));
+            ranges.push((exact && !piece.is_empty()).then(|| RangeTable::new(piece)));
         }
         Some(Self {
             sums,
             offsets,
             lens,
-            minima,
+            ranges,
         })
     }
 
@@ -148,31 +112,54 @@ impl Prefix {
         &self.sums[from..=from + self.lens[k]]
     }
 
+    /// Whether every non-empty piece has exact integer sums.
+    fn all_exact(&self) -> bool {
+        self.lens
+            .iter()
+            .zip(&self.ranges)
+            .all(|(&len, r)| len == 0 || r.is_some())
+    }
+
     /// For each duration (ascending, each ≥ 1), the best window over all pieces long enough,
     /// or `None` when no piece is that long.
     pub(crate) fn best_windows(&self, durations: &[usize]) -> Vec<Option<Best>> {
         let mut out = Vec::with_capacity(durations.len());
+        let longest = self.lens.iter().copied().max().unwrap_or(0);
+        let mut caps = Caps::new(longest, self.all_exact());
         let mut prev: Option<(usize, Best)> = None;
+        let mut leaf = Leaf(MIN_LEAF);
         for &d in durations {
-            let mut best = Best::NONE;
+            let mut state = State {
+                best: Best::NONE,
+                scanned: 0,
+                leaves: 0,
+                kept: 0,
+            };
             if let Some((prev_d, p)) = prev {
-                self.seed(d, prev_d, p, &mut best);
+                self.seed(d, prev_d, p, &mut state.best);
             }
+            let cap = caps.cap(d);
             for k in 0..self.lens.len() {
                 let len = self.lens[k];
                 if len >= d {
                     let piece = Piece {
                         s: self.piece(k),
-                        minima: self.minima[k].as_ref(),
+                        ranges: self.ranges[k].as_ref(),
                         d,
+                        d_f64: d as f64,
                         index: k,
+                        cap: cap.sum,
+                        leaf: leaf.0,
                     };
-                    piece.descend(0, len - d + 1, &mut best);
+                    piece.descend(0, len - d + 1, &mut state);
                 }
             }
+            leaf = leaf.adapt(&state);
+            let best = state.best;
             if best.piece == usize::MAX {
                 out.push(None);
             } else {
+                caps.record(d, best.sum, cap, state.scanned);
                 prev = Some((d, best));
                 out.push(Some(best));
             }
@@ -204,75 +191,157 @@ impl Prefix {
     }
 }
 
+/// The running state of one duration's search.
+struct State {
+    best: Best,
+    /// Starts scanned one by one (the search's cost, which decides how hard to try the cap).
+    scanned: usize,
+    /// Blocks of leaf size checked, and how many of them were scanned.
+    leaves: usize,
+    kept: usize,
+}
+
+/// The leaf size: blocks this small are checked once and then scanned whole.
+///
+/// Checking costs about [`CHECK_COST`] scanned starts, so splitting a block pays only when its
+/// halves are often skipped. After each duration the size doubles when most leaves were
+/// scanned anyway (noise, near-ties) and halves when most were skipped, within
+/// [`MIN_LEAF`]..=[`MAX_LEAF`]. Neighbouring durations behave alike, so this tracks the series.
+#[derive(Debug, Clone, Copy)]
+struct Leaf(usize);
+
+impl Leaf {
+    fn adapt(self, state: &State) -> Self {
+        let (size, leaves, kept) = (self.0, state.leaves, state.kept);
+        if leaves < 8 {
+            return self;
+        }
+        // Kept fraction above 1 − CHECK_COST / size: checks cost more than they save.
+        if size < MAX_LEAF && kept * size > leaves * (size - CHECK_COST) {
+            Self(2 * size)
+        } else if size > MIN_LEAF && kept * size < leaves * size.saturating_sub(2 * CHECK_COST) {
+            Self(size / 2)
+        } else {
+            self
+        }
+    }
+}
+
 /// One piece searched for one duration.
 struct Piece<'a> {
     /// Prefix sums of the piece.
     s: &'a [f64],
-    /// Range minima of its values when all sums are exact integers.
-    minima: Option<&'a RangeMin>,
+    /// Range minima and maxima of its values when all sums are exact integers.
+    ranges: Option<&'a RangeTable>,
     /// The window length, samples.
     d: usize,
+    /// The same as a float.
+    d_f64: f64,
     /// The piece's index (for tie-breaks).
     index: usize,
+    /// The global cap of this duration (+∞ when unknown).
+    cap: f64,
+    /// Blocks of at most this many starts are scanned whole.
+    leaf: usize,
 }
 
 impl Piece<'_> {
     /// Whether some window starting in `lo..hi` may beat `best` (or tie it earlier).
     ///
     /// The block covers `values[lo .. hi − 1 + d]`, so S[hi − 1 + d] − S[lo] bounds every
-    /// window in it. When that is not enough and every sum is an exact integer, two tighter
-    /// bounds follow, exact in integer arithmetic so they never drop a winner:
+    /// window in it, and so does the global cap. When that is not enough and every sum is an
+    /// exact integer, two tighter bounds follow, exact in integer arithmetic so they never drop
+    /// a winner:
+    /// - a window holds d samples, each ≤ the block's maximum (tight for short durations);
     /// - a window drops a prefix from `values[lo .. hi − 1]` and a suffix from
     ///   `values[lo + d .. hi − 1 + d]`, `hi − lo − 1` samples in all, each ≥ the smaller of
-    ///   the two ranges' minima (tight for steady efforts, e.g. ERG mode);
-    /// - a window holds d samples, each ≤ the block's maximum (tight for short durations).
+    ///   the two ranges' minima (tight for steady efforts, e.g. ERG mode).
     ///
     /// With fractional values only the first bound is used.
     #[inline]
     fn may_beat(&self, lo: usize, hi: usize, best: &Best) -> bool {
         let d = self.d;
         let whole = self.s[hi - 1 + d] - self.s[lo];
-        if !best.beaten_by(whole, self.index, lo) {
+        if !best.beaten_by(lesser(whole, self.cap), self.index, lo) {
             return false;
         }
-        let Some(t) = self.minima else {
+        let Some(t) = self.ranges else {
             return true;
         };
-        let peak = d as f64 * t.max(lo, hi - 1 + d);
+        let peak = self.d_f64 * t.max(lo, hi - 1 + d);
         if !best.beaten_by(peak, self.index, lo) {
             return false;
         }
         if hi - lo == 1 {
             return true;
         }
-        let m = t.min(lo, hi - 1).min(t.min(lo + d, hi - 1 + d));
-        best.beaten_by(whole - (hi - lo - 1) as f64 * m, self.index, lo)
+        let m = lesser(t.min(lo, hi - 1), t.min(lo + d, hi - 1 + d));
+        let dropped = u32::try_from(hi - lo - 1).map_or(f64::INFINITY, f64::from);
+        best.beaten_by(whole - dropped * m, self.index, lo)
     }
 
-    /// Searches the starts `lo..hi`, skipping blocks whose bound cannot beat `best`.
+    /// Searches the starts `lo..hi`, skipping blocks whose bound cannot beat the best.
     ///
     /// Recursion depth is log2 of the piece length; nothing is allocated.
-    fn descend(&self, lo: usize, hi: usize, best: &mut Best) {
-        if !self.may_beat(lo, hi, best) {
+    fn descend(&self, lo: usize, hi: usize, state: &mut State) {
+        let is_leaf = hi - lo <= self.leaf;
+        state.leaves += usize::from(is_leaf);
+        if !self.may_beat(lo, hi, &state.best) {
             return;
         }
-        if hi - lo <= LEAF_STARTS {
-            for i in lo..hi {
-                let sum = self.s[i + self.d] - self.s[i];
-                if best.beaten_by(sum, self.index, i) {
-                    *best = Best {
-                        sum,
-                        piece: self.index,
-                        start: i,
-                    };
-                }
-            }
+        if is_leaf {
+            state.kept += 1;
+            self.scan(lo, hi, state);
             return;
         }
         let mid = lo + (hi - lo) / 2;
-        self.descend(lo, mid, best);
-        self.descend(mid, hi, best);
+        self.descend(lo, mid, state);
+        self.descend(mid, hi, state);
     }
+
+    /// Scans the starts `lo..hi` one by one: the largest sum first, then its first start.
+    fn scan(&self, lo: usize, hi: usize, state: &mut State) {
+        state.scanned += hi - lo;
+        let (tails, heads) = (&self.s[lo + self.d..hi + self.d], &self.s[lo..hi]);
+        let top = block_max(tails, heads);
+        if !state.best.beaten_by(top, self.index, lo) {
+            return;
+        }
+        let at = tails
+            .iter()
+            .zip(heads)
+            .position(|(&t, &h)| t - h == top)
+            .map_or(lo, |k| lo + k);
+        if state.best.beaten_by(top, self.index, at) {
+            state.best = Best {
+                sum: top,
+                piece: self.index,
+                start: at,
+            };
+        }
+    }
+}
+
+/// Lanes of the branch-free maximum (the compiler maps them onto vector registers).
+const LANES: usize = 8;
+
+/// max over k of `tails[k] − heads[k]` (−∞ for empty slices of equal length).
+#[inline]
+fn block_max(tails: &[f64], heads: &[f64]) -> f64 {
+    let mut acc = [f64::NEG_INFINITY; LANES];
+    let (t_chunks, h_chunks) = (tails.chunks_exact(LANES), heads.chunks_exact(LANES));
+    let (t_rest, h_rest) = (t_chunks.remainder(), h_chunks.remainder());
+    for (t, h) in t_chunks.zip(h_chunks) {
+        for k in 0..LANES {
+            let v = t[k] - h[k];
+            acc[k] = if v > acc[k] { v } else { acc[k] };
+        }
+    }
+    for (k, (t, h)) in t_rest.iter().zip(h_rest).enumerate() {
+        let v = t - h;
+        acc[k] = if v > acc[k] { v } else { acc[k] };
+    }
+    acc.iter().copied().fold(f64::NEG_INFINITY, greater)
 }
 
 #[cfg(test)]
