@@ -7,6 +7,7 @@
 //! curves ([`merge_window`]) are pointwise maxima of activity envelopes with provenance.
 
 mod bounds;
+mod descent;
 mod search;
 mod window;
 
@@ -251,5 +252,7 @@ pub fn activity_power_curve(grid: &Grid, cfg: &CurveConfig) -> Option<MmpCurve> 
         .filter(|c| !c.points.is_empty())
 }
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;

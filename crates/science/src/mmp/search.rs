@@ -14,9 +14,12 @@
 //! for any block size, so no per-duration table is built. When every value is an integer
 //! (power meters report whole watts), all sums are exact below 2⁵³ and more bounds apply: two
 //! from range minima and maxima ([`Piece::may_beat`]) and a global cap from the maxima of
-//! shorter durations ([`Caps`]) that ends the search once the best reaches it. Seeding each
-//! duration with the windows next to the previous duration's winner makes the best high from
-//! the start, so most blocks fall at once.
+//! shorter durations ([`Caps`]) that ends the search once the best reaches it; and each block
+//! of 32 starts keeps the maximum found at an earlier duration, grown by what longer windows
+//! can add ([`super::descent`]), which separates the near-ties one period apart on rides with
+//! repeated efforts. Seeding each duration with the windows next to the previous duration's
+//! winner makes the best high from the start, so most blocks fall at once. Leaf sizes and the
+//! memo adapt to how often checks skip; that changes only the speed, never the result.
 //!
 //! Comparisons are on window sums, which for a fixed duration orders windows exactly as their
 //! means do (dividing by the same `d` is monotone). Ties keep the earliest window: the lower
@@ -25,15 +28,8 @@
 //! best window. A skipped block never holds a window that beats the best or ties it at an
 //! earlier position, so the result equals the plain scan bit for bit.
 
-use super::bounds::{Caps, RangeTable, greater, lesser};
-
-/// Fewest starts of a block scanned directly (the leaf size adapts per duration, see
-/// [`Leaf`]).
-const MIN_LEAF: usize = 32;
-/// Most starts of a block scanned directly.
-const MAX_LEAF: usize = 1024;
-/// The cost of one bound check, in starts scanned (measured; only speed depends on it).
-const CHECK_COST: usize = 24;
+use super::bounds::{Caps, RangeTable};
+use super::descent::{MIN_LEAF, Piece, State, Tuning};
 
 /// Sums below this are exact integers in f64 when every value is an integer; the cap adds two
 /// sums, so it stays one bit below 2⁵³.
@@ -59,7 +55,7 @@ pub(crate) struct Best {
 }
 
 impl Best {
-    const NONE: Self = Self {
+    pub(super) const NONE: Self = Self {
         sum: f64::NEG_INFINITY,
         piece: usize::MAX,
         start: usize::MAX,
@@ -67,7 +63,7 @@ impl Best {
 
     /// Whether a window `(sum, piece, start)` replaces this best: larger, or equal and earlier.
     #[inline]
-    fn beaten_by(&self, sum: f64, piece: usize, start: usize) -> bool {
+    pub(super) fn beaten_by(&self, sum: f64, piece: usize, start: usize) -> bool {
         sum > self.sum || (sum == self.sum && (piece, start) < (self.piece, self.start))
     }
 }
@@ -127,20 +123,21 @@ impl Prefix {
         let longest = self.lens.iter().copied().max().unwrap_or(0);
         let mut caps = Caps::new(longest, self.all_exact());
         let mut prev: Option<(usize, Best)> = None;
-        let mut leaf = Leaf(MIN_LEAF);
+        let mut tuning = Tuning::START;
+        let mut memo_base = Vec::with_capacity(self.lens.len());
+        let mut blocks = 0;
+        for &len in &self.lens {
+            memo_base.push(blocks);
+            blocks += len / MIN_LEAF + 1;
+        }
+        let mut state = State::new(blocks);
         for &d in durations {
-            let mut state = State {
-                best: Best::NONE,
-                scanned: 0,
-                leaves: 0,
-                kept: 0,
-            };
+            state.start();
             if let Some((prev_d, p)) = prev {
                 self.seed(d, prev_d, p, &mut state.best);
             }
             let cap = caps.cap(d);
-            for k in 0..self.lens.len() {
-                let len = self.lens[k];
+            for (k, (&len, &base)) in self.lens.iter().zip(&memo_base).enumerate() {
                 if len >= d {
                     let piece = Piece {
                         s: self.piece(k),
@@ -149,12 +146,15 @@ impl Prefix {
                         d_f64: d as f64,
                         index: k,
                         cap: cap.sum,
-                        leaf: leaf.0,
+                        leaf: tuning.leaf,
+                        memo_on: tuning.memo_on,
+                        memo_base: base,
                     };
-                    piece.descend(0, len - d + 1, &mut state);
+                    let count = len - d + 1;
+                    piece.descend(0, count.next_power_of_two(), count, &mut state);
                 }
             }
-            leaf = leaf.adapt(&state);
+            tuning = tuning.adapt(&state);
             let best = state.best;
             if best.piece == usize::MAX {
                 out.push(None);
@@ -189,159 +189,6 @@ impl Prefix {
             }
         }
     }
-}
-
-/// The running state of one duration's search.
-struct State {
-    best: Best,
-    /// Starts scanned one by one (the search's cost, which decides how hard to try the cap).
-    scanned: usize,
-    /// Blocks of leaf size checked, and how many of them were scanned.
-    leaves: usize,
-    kept: usize,
-}
-
-/// The leaf size: blocks this small are checked once and then scanned whole.
-///
-/// Checking costs about [`CHECK_COST`] scanned starts, so splitting a block pays only when its
-/// halves are often skipped. After each duration the size doubles when most leaves were
-/// scanned anyway (noise, near-ties) and halves when most were skipped, within
-/// [`MIN_LEAF`]..=[`MAX_LEAF`]. Neighbouring durations behave alike, so this tracks the series.
-#[derive(Debug, Clone, Copy)]
-struct Leaf(usize);
-
-impl Leaf {
-    fn adapt(self, state: &State) -> Self {
-        let (size, leaves, kept) = (self.0, state.leaves, state.kept);
-        if leaves < 8 {
-            return self;
-        }
-        // Kept fraction above 1 − CHECK_COST / size: checks cost more than they save.
-        if size < MAX_LEAF && kept * size > leaves * (size - CHECK_COST) {
-            Self(2 * size)
-        } else if size > MIN_LEAF && kept * size < leaves * size.saturating_sub(2 * CHECK_COST) {
-            Self(size / 2)
-        } else {
-            self
-        }
-    }
-}
-
-/// One piece searched for one duration.
-struct Piece<'a> {
-    /// Prefix sums of the piece.
-    s: &'a [f64],
-    /// Range minima and maxima of its values when all sums are exact integers.
-    ranges: Option<&'a RangeTable>,
-    /// The window length, samples.
-    d: usize,
-    /// The same as a float.
-    d_f64: f64,
-    /// The piece's index (for tie-breaks).
-    index: usize,
-    /// The global cap of this duration (+∞ when unknown).
-    cap: f64,
-    /// Blocks of at most this many starts are scanned whole.
-    leaf: usize,
-}
-
-impl Piece<'_> {
-    /// Whether some window starting in `lo..hi` may beat `best` (or tie it earlier).
-    ///
-    /// The block covers `values[lo .. hi − 1 + d]`, so S[hi − 1 + d] − S[lo] bounds every
-    /// window in it, and so does the global cap. When that is not enough and every sum is an
-    /// exact integer, two tighter bounds follow, exact in integer arithmetic so they never drop
-    /// a winner:
-    /// - a window holds d samples, each ≤ the block's maximum (tight for short durations);
-    /// - a window drops a prefix from `values[lo .. hi − 1]` and a suffix from
-    ///   `values[lo + d .. hi − 1 + d]`, `hi − lo − 1` samples in all, each ≥ the smaller of
-    ///   the two ranges' minima (tight for steady efforts, e.g. ERG mode).
-    ///
-    /// With fractional values only the first bound is used.
-    #[inline]
-    fn may_beat(&self, lo: usize, hi: usize, best: &Best) -> bool {
-        let d = self.d;
-        let whole = self.s[hi - 1 + d] - self.s[lo];
-        if !best.beaten_by(lesser(whole, self.cap), self.index, lo) {
-            return false;
-        }
-        let Some(t) = self.ranges else {
-            return true;
-        };
-        let peak = self.d_f64 * t.max(lo, hi - 1 + d);
-        if !best.beaten_by(peak, self.index, lo) {
-            return false;
-        }
-        if hi - lo == 1 {
-            return true;
-        }
-        let m = lesser(t.min(lo, hi - 1), t.min(lo + d, hi - 1 + d));
-        let dropped = u32::try_from(hi - lo - 1).map_or(f64::INFINITY, f64::from);
-        best.beaten_by(whole - dropped * m, self.index, lo)
-    }
-
-    /// Searches the starts `lo..hi`, skipping blocks whose bound cannot beat the best.
-    ///
-    /// Recursion depth is log2 of the piece length; nothing is allocated.
-    fn descend(&self, lo: usize, hi: usize, state: &mut State) {
-        let is_leaf = hi - lo <= self.leaf;
-        state.leaves += usize::from(is_leaf);
-        if !self.may_beat(lo, hi, &state.best) {
-            return;
-        }
-        if is_leaf {
-            state.kept += 1;
-            self.scan(lo, hi, state);
-            return;
-        }
-        let mid = lo + (hi - lo) / 2;
-        self.descend(lo, mid, state);
-        self.descend(mid, hi, state);
-    }
-
-    /// Scans the starts `lo..hi` one by one: the largest sum first, then its first start.
-    fn scan(&self, lo: usize, hi: usize, state: &mut State) {
-        state.scanned += hi - lo;
-        let (tails, heads) = (&self.s[lo + self.d..hi + self.d], &self.s[lo..hi]);
-        let top = block_max(tails, heads);
-        if !state.best.beaten_by(top, self.index, lo) {
-            return;
-        }
-        let at = tails
-            .iter()
-            .zip(heads)
-            .position(|(&t, &h)| t - h == top)
-            .map_or(lo, |k| lo + k);
-        if state.best.beaten_by(top, self.index, at) {
-            state.best = Best {
-                sum: top,
-                piece: self.index,
-                start: at,
-            };
-        }
-    }
-}
-
-/// Lanes of the branch-free maximum (the compiler maps them onto vector registers).
-const LANES: usize = 8;
-
-/// max over k of `tails[k] − heads[k]` (−∞ for empty slices of equal length).
-#[inline]
-fn block_max(tails: &[f64], heads: &[f64]) -> f64 {
-    let mut acc = [f64::NEG_INFINITY; LANES];
-    let (t_chunks, h_chunks) = (tails.chunks_exact(LANES), heads.chunks_exact(LANES));
-    let (t_rest, h_rest) = (t_chunks.remainder(), h_chunks.remainder());
-    for (t, h) in t_chunks.zip(h_chunks) {
-        for k in 0..LANES {
-            let v = t[k] - h[k];
-            acc[k] = if v > acc[k] { v } else { acc[k] };
-        }
-    }
-    for (k, (t, h)) in t_rest.iter().zip(h_rest).enumerate() {
-        let v = t - h;
-        acc[k] = if v > acc[k] { v } else { acc[k] };
-    }
-    acc.iter().copied().fold(f64::NEG_INFINITY, greater)
 }
 
 #[cfg(test)]
