@@ -12,7 +12,7 @@ use science::acwr::{acwr, acwr_history};
 use science::critical_power::cp_from_curve;
 use science::load::{DailyLoads, DatedLoad, Series, pmc_series};
 use science::mmp::{
-    DatedCurve, MmpCurve, activity_power_curve, exact_curve, merge_window, power_pieces,
+    DatedCurve, MmpCurve, Piece, activity_power_curve, exact_curve, merge_window, power_pieces,
 };
 use science::stream::{Grid, RawStreams, resample};
 use science::{Config, LocalDate, SportGroup, power};
@@ -75,6 +75,58 @@ fn mmp_exact(c: &mut Criterion) {
             b.iter(|| exact_curve(black_box(&pieces), &cfg.curves).expect("valid"));
         });
     }
+    for (name, watts) in pathological_rides(5 * 3600) {
+        let pieces = [Piece {
+            start_offset_s: 0,
+            values: watts,
+        }];
+        c.bench_function(name, |b| {
+            b.iter(|| exact_curve(black_box(&pieces), &cfg.curves).expect("valid"));
+        });
+    }
+}
+
+/// Series of `seconds` samples that defeat simple pruning: many tied or near-tied windows, flat
+/// stretches, or one outlier.
+fn pathological_rides(seconds: usize) -> Vec<(&'static str, Vec<f64>)> {
+    let mut noise = Noise(23);
+    let mut erg = Noise(29);
+    let t = 0..seconds;
+    vec![
+        (
+            "mmp_sawtooth_5h",
+            t.clone().map(|t| 180.0 + (t % 40) as f64).collect(),
+        ),
+        ("mmp_constant_5h", vec![200.0; seconds]),
+        (
+            "mmp_erg_5h",
+            t.clone()
+                .map(|_| (200.0 + 6.0 * (erg.next_unit() - 0.5)).round())
+                .collect(),
+        ),
+        (
+            "mmp_noise_5h",
+            t.clone()
+                .map(|_| (1000.0 * noise.next_unit()).round())
+                .collect(),
+        ),
+        (
+            "mmp_zeros_5h",
+            t.clone()
+                .map(|t| {
+                    if (t / 1800) % 2 == 1 {
+                        0.0
+                    } else {
+                        150.0 + (t % 7) as f64
+                    }
+                })
+                .collect(),
+        ),
+        (
+            "mmp_spike_5h",
+            t.map(|t| if t == 9000 { 2000.0 } else { 150.0 }).collect(),
+        ),
+    ]
 }
 
 /// 300 activity curves (rides of 1–3 h) over one year.

@@ -6,6 +6,8 @@
 //! mean, and the stored curve is its envelope MMP*(d) = max over d′ ≥ d of MMP(d′). Window
 //! curves ([`merge_window`]) are pointwise maxima of activity envelopes with provenance.
 
+mod bounds;
+mod descent;
 mod search;
 mod window;
 
@@ -250,5 +252,7 @@ pub fn activity_power_curve(grid: &Grid, cfg: &CurveConfig) -> Option<MmpCurve> 
         .filter(|c| !c.points.is_empty())
 }
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;

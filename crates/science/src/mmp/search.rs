@@ -9,19 +9,31 @@
 //!
 //! and the floating-point subtraction preserves that order because rounding is monotone. A block
 //! of starts whose bound cannot beat the best window found so far is skipped whole; other blocks
-//! are halved until they are small enough to scan. The bound costs one subtraction for any block
-//! size, so no per-duration table is built. When every value is an integer (Strava watts), all
-//! sums are exact below 2⁵³ and two tighter bounds from range minima and maxima (sparse tables
-//! built once per curve) also apply; see [`Piece::may_beat`]. Seeding each duration with the windows next to the
-//! previous duration's winner makes the best high from the start, so most blocks fall at once.
+//! are halved until they are small enough to scan, and a scan is a branch-free maximum over the
+//! block followed by a search for the first start reaching it. The bound costs one subtraction
+//! for any block size, so no per-duration table is built. When every value is an integer
+//! (power meters report whole watts), all sums are exact below 2⁵³ and more bounds apply: two
+//! from range minima and maxima ([`Piece::may_beat`]) and a global cap from the maxima of
+//! shorter durations ([`Caps`]) that ends the search once the best reaches it; and each block
+//! of 32 starts keeps the maximum found at an earlier duration, grown by what longer windows
+//! can add ([`super::descent`]), which separates the near-ties one period apart on rides with
+//! repeated efforts. Seeding each duration with the windows next to the previous duration's
+//! winner makes the best high from the start, so most blocks fall at once. Leaf sizes and the
+//! memo adapt to how often checks skip; that changes only the speed, never the result.
 //!
 //! Comparisons are on window sums, which for a fixed duration orders windows exactly as their
 //! means do (dividing by the same `d` is monotone). Ties keep the earliest window: the lower
-//! piece index, then the lower start. A skipped block never holds a window that beats the best
-//! or ties it at an earlier position, so the result equals the plain scan bit for bit.
+//! piece index, then the lower start. Pieces and blocks are searched in that order, and a block
+//! is skipped when its bound is below the best, or equal to it and the block starts after the
+//! best window. A skipped block never holds a window that beats the best or ties it at an
+//! earlier position, so the result equals the plain scan bit for bit.
 
-/// Blocks of at most this many starts are scanned directly.
-const LEAF_STARTS: usize = 8;
+use super::bounds::{Caps, RangeTable};
+use super::descent::{MIN_LEAF, Piece, State, Tuning};
+
+/// Sums below this are exact integers in f64 when every value is an integer; the cap adds two
+/// sums, so it stays one bit below 2⁵³.
+const EXACT_LIMIT: f64 = 4_503_599_627_370_496.0; // 2^52
 
 /// Prefix sums of every piece in one buffer.
 #[derive(Debug)]
@@ -30,60 +42,8 @@ pub(crate) struct Prefix {
     sums: Vec<f64>,
     offsets: Vec<usize>,
     lens: Vec<usize>,
-    /// Range minima of each piece's values, only when every sum is an exact integer.
-    minima: Vec<Option<RangeMin>>,
-}
-
-/// Sums below this are exact integers in f64 when every value is an integer.
-const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0; // 2^53
-
-/// Sparse tables answering min and max of `values[a..b]` in O(1).
-#[derive(Debug)]
-struct RangeMin {
-    /// `mins[k][j]` = min(values[j .. j + 2^k]).
-    mins: Vec<Vec<f64>>,
-    /// `maxs[k][j]` = max(values[j .. j + 2^k]).
-    maxs: Vec<Vec<f64>>,
-}
-
-impl RangeMin {
-    fn new(values: &[f64]) -> Self {
-        Self {
-            mins: sparse_table(values, f64::min),
-            maxs: sparse_table(values, f64::max),
-        }
-    }
-
-    /// min(values[a..b]) for a < b ≤ len.
-    #[inline]
-    fn min(&self, a: usize, b: usize) -> f64 {
-        let k = (b - a).ilog2() as usize;
-        let level = &self.mins[k];
-        level[a].min(level[b - (1 << k)])
-    }
-
-    /// max(values[a..b]) for a < b ≤ len.
-    #[inline]
-    fn max(&self, a: usize, b: usize) -> f64 {
-        let k = (b - a).ilog2() as usize;
-        let level = &self.maxs[k];
-        level[a].max(level[b - (1 << k)])
-    }
-}
-
-/// Levels of a sparse table: level k holds `op` over every run of 2^k values.
-fn sparse_table(values: &[f64], op: fn(f64, f64) -> f64) -> Vec<Vec<f64>> {
-    let mut levels = vec![values.to_vec()];
-    let mut width = 1;
-    while 2 * width <= values.len() {
-        let prev = &levels[levels.len() - 1];
-        let next: Vec<f64> = (0..=values.len() - 2 * width)
-            .map(|j| op(prev[j], prev[j + width]))
-            .collect();
-        levels.push(next);
-        width *= 2;
-    }
-    levels
+    /// Range minima and maxima of each piece's values, only when every sum is an exact integer.
+    ranges: Vec<Option<RangeTable>>,
 }
 
 /// The best window of one duration: its sum, piece and start index inside the piece.
@@ -95,7 +55,7 @@ pub(crate) struct Best {
 }
 
 impl Best {
-    const NONE: Self = Self {
+    pub(super) const NONE: Self = Self {
         sum: f64::NEG_INFINITY,
         piece: usize::MAX,
         start: usize::MAX,
@@ -103,7 +63,7 @@ impl Best {
 
     /// Whether a window `(sum, piece, start)` replaces this best: larger, or equal and earlier.
     #[inline]
-    fn beaten_by(&self, sum: f64, piece: usize, start: usize) -> bool {
+    pub(super) fn beaten_by(&self, sum: f64, piece: usize, start: usize) -> bool {
         sum > self.sum || (sum == self.sum && (piece, start) < (self.piece, self.start))
     }
 }
@@ -117,7 +77,7 @@ impl Prefix {
         let mut sums = Vec::with_capacity(total);
         let mut offsets = Vec::with_capacity(pieces.len());
         let mut lens = Vec::with_capacity(pieces.len());
-        let mut minima = Vec::with_capacity(pieces.len());
+        let mut ranges = Vec::with_capacity(pieces.len());
         for piece in pieces {
             offsets.push(sums.len());
             lens.push(piece.len());
@@ -131,13 +91,13 @@ impl Prefix {
                 return None;
             }
             let exact = acc < EXACT_LIMIT && piece.iter().all(|v| v.fract() == 0.0);
-            minima.push(exact.then(|| RangeMin::new(piece)));
+            ranges.push((exact && !piece.is_empty()).then(|| RangeTable::new(piece)));
         }
         Some(Self {
             sums,
             offsets,
             lens,
-            minima,
+            ranges,
         })
     }
 
@@ -148,31 +108,58 @@ impl Prefix {
         &self.sums[from..=from + self.lens[k]]
     }
 
+    /// Whether every non-empty piece has exact integer sums.
+    fn all_exact(&self) -> bool {
+        self.lens
+            .iter()
+            .zip(&self.ranges)
+            .all(|(&len, r)| len == 0 || r.is_some())
+    }
+
     /// For each duration (ascending, each ≥ 1), the best window over all pieces long enough,
     /// or `None` when no piece is that long.
     pub(crate) fn best_windows(&self, durations: &[usize]) -> Vec<Option<Best>> {
         let mut out = Vec::with_capacity(durations.len());
+        let longest = self.lens.iter().copied().max().unwrap_or(0);
+        let mut caps = Caps::new(longest, self.all_exact());
         let mut prev: Option<(usize, Best)> = None;
+        let mut tuning = Tuning::START;
+        let mut memo_base = Vec::with_capacity(self.lens.len());
+        let mut blocks = 0;
+        for &len in &self.lens {
+            memo_base.push(blocks);
+            blocks += len / MIN_LEAF + 1;
+        }
+        let mut state = State::new(blocks);
         for &d in durations {
-            let mut best = Best::NONE;
+            state.start();
             if let Some((prev_d, p)) = prev {
-                self.seed(d, prev_d, p, &mut best);
+                self.seed(d, prev_d, p, &mut state.best);
             }
-            for k in 0..self.lens.len() {
-                let len = self.lens[k];
+            let cap = caps.cap(d);
+            for (k, (&len, &base)) in self.lens.iter().zip(&memo_base).enumerate() {
                 if len >= d {
                     let piece = Piece {
                         s: self.piece(k),
-                        minima: self.minima[k].as_ref(),
+                        ranges: self.ranges[k].as_ref(),
                         d,
+                        d_f64: d as f64,
                         index: k,
+                        cap: cap.sum,
+                        leaf: tuning.leaf,
+                        memo_on: tuning.memo_on,
+                        memo_base: base,
                     };
-                    piece.descend(0, len - d + 1, &mut best);
+                    let count = len - d + 1;
+                    piece.descend(0, count.next_power_of_two(), count, &mut state);
                 }
             }
+            tuning = tuning.adapt(&state);
+            let best = state.best;
             if best.piece == usize::MAX {
                 out.push(None);
             } else {
+                caps.record(d, best.sum, cap, state.scanned);
                 prev = Some((d, best));
                 out.push(Some(best));
             }
@@ -201,77 +188,6 @@ impl Prefix {
                 };
             }
         }
-    }
-}
-
-/// One piece searched for one duration.
-struct Piece<'a> {
-    /// Prefix sums of the piece.
-    s: &'a [f64],
-    /// Range minima of its values when all sums are exact integers.
-    minima: Option<&'a RangeMin>,
-    /// The window length, samples.
-    d: usize,
-    /// The piece's index (for tie-breaks).
-    index: usize,
-}
-
-impl Piece<'_> {
-    /// Whether some window starting in `lo..hi` may beat `best` (or tie it earlier).
-    ///
-    /// The block covers `values[lo .. hi − 1 + d]`, so S[hi − 1 + d] − S[lo] bounds every
-    /// window in it. When that is not enough and every sum is an exact integer, two tighter
-    /// bounds follow, exact in integer arithmetic so they never drop a winner:
-    /// - a window drops a prefix from `values[lo .. hi − 1]` and a suffix from
-    ///   `values[lo + d .. hi − 1 + d]`, `hi − lo − 1` samples in all, each ≥ the smaller of
-    ///   the two ranges' minima (tight for steady efforts, e.g. ERG mode);
-    /// - a window holds d samples, each ≤ the block's maximum (tight for short durations).
-    ///
-    /// With fractional values only the first bound is used.
-    #[inline]
-    fn may_beat(&self, lo: usize, hi: usize, best: &Best) -> bool {
-        let d = self.d;
-        let whole = self.s[hi - 1 + d] - self.s[lo];
-        if !best.beaten_by(whole, self.index, lo) {
-            return false;
-        }
-        let Some(t) = self.minima else {
-            return true;
-        };
-        let peak = d as f64 * t.max(lo, hi - 1 + d);
-        if !best.beaten_by(peak, self.index, lo) {
-            return false;
-        }
-        if hi - lo == 1 {
-            return true;
-        }
-        let m = t.min(lo, hi - 1).min(t.min(lo + d, hi - 1 + d));
-        best.beaten_by(whole - (hi - lo - 1) as f64 * m, self.index, lo)
-    }
-
-    /// Searches the starts `lo..hi`, skipping blocks whose bound cannot beat `best`.
-    ///
-    /// Recursion depth is log2 of the piece length; nothing is allocated.
-    fn descend(&self, lo: usize, hi: usize, best: &mut Best) {
-        if !self.may_beat(lo, hi, best) {
-            return;
-        }
-        if hi - lo <= LEAF_STARTS {
-            for i in lo..hi {
-                let sum = self.s[i + self.d] - self.s[i];
-                if best.beaten_by(sum, self.index, i) {
-                    *best = Best {
-                        sum,
-                        piece: self.index,
-                        start: i,
-                    };
-                }
-            }
-            return;
-        }
-        let mid = lo + (hi - lo) / 2;
-        self.descend(lo, mid, best);
-        self.descend(mid, hi, best);
     }
 }
 
