@@ -4,6 +4,8 @@
 pub mod activity_file;
 pub mod analysis;
 pub mod cli;
+pub mod config;
+pub mod store;
 
 use std::process::ExitCode;
 
@@ -15,5 +17,19 @@ use std::process::ExitCode;
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         cli::Command::Analyze(args) => cli::analyze::run(&args),
+        cli::Command::Migrate(args) => block_on(cli::migrate::run(&args)),
+        cli::Command::Users(args) => block_on(cli::users::run(&args)),
     }
+}
+
+/// Runs a database command on a current-thread runtime (`analyze` stays synchronous).
+fn block_on(
+    command: impl std::future::Future<Output = anyhow::Result<ExitCode>>,
+) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(command)
 }
