@@ -20,7 +20,7 @@ pub struct StoreArgs {
     )]
     pub data_dir: PathBuf,
     /// Database URL: `sqlite://FILE` or `postgres://USER@HOST/DB` [default:
-    /// sqlite://<data-dir>/trainload.db].
+    /// `sqlite://DIR/trainload.db` in the data directory].
     #[arg(
         long,
         env = "TRAINLOAD_DATABASE_URL",
@@ -28,7 +28,7 @@ pub struct StoreArgs {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
-    /// Base64 of the 32-byte key that encrypts tokens at rest [default: <data-dir>/secret.key,
+    /// Base64 of the 32-byte key that encrypts tokens at rest [default: `secret.key` in the data directory,
     /// generated on first start]. Prefer the environment variable: flags show in `ps`.
     #[arg(
         long,
