@@ -4,6 +4,8 @@
 pub mod activity_file;
 pub mod analysis;
 pub mod cli;
+pub mod config;
+pub mod store;
 
 use std::process::ExitCode;
 
@@ -15,15 +17,20 @@ use std::process::ExitCode;
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         cli::Command::Analyze(args) => cli::analyze::run(&args),
-        cli::Command::Sim(args) => runtime()?.block_on(cli::sim::run(args)),
+        cli::Command::Sim(args) => block_on(cli::sim::run(args)),
+        cli::Command::Migrate(args) => block_on(cli::migrate::run(&args)),
+        cli::Command::Users(args) => block_on(cli::users::run(&args)),
     }
 }
 
-/// The multi-threaded runtime of the commands that serve or talk to databases and providers.
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+/// Runs an async command on a multi-threaded runtime (`analyze` stays synchronous).
+fn block_on(
+    command: impl std::future::Future<Output = anyhow::Result<ExitCode>>,
+) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("starting the async runtime")
+        .context("starting the async runtime")?
+        .block_on(command)
 }

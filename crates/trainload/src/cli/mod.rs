@@ -1,9 +1,15 @@
 //! The command line: one subcommand per file in this folder.
 
 pub mod analyze;
+pub mod migrate;
 pub mod sim;
+pub mod users;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
+
+use crate::config::{StoreArgs, redact_url};
+use crate::store::Store;
 
 /// TrainingLoad: one honest training-load number per session, kept fresh automatically.
 #[derive(Debug, Parser)]
@@ -21,4 +27,20 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Serve a simulated Strava and Intervals.icu (no accounts or network needed).
     Sim(sim::SimArgs),
+    /// Apply database migrations and exit.
+    Migrate(migrate::MigrateArgs),
+    /// Add and list users.
+    Users(users::UsersArgs),
+}
+
+/// Opens the store named by `args` (loading or creating the secret key, applying migrations).
+///
+/// # Errors
+/// A malformed key, an unusable data directory or URL, an unreachable database.
+pub async fn open_store(args: &StoreArgs) -> anyhow::Result<Store> {
+    let key = args.secret_key().context("loading the secret key")?;
+    let url = args.database_url();
+    Store::connect(&url, &key)
+        .await
+        .with_context(|| format!("opening the database {}", redact_url(&url)))
 }

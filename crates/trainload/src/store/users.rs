@@ -1,0 +1,181 @@
+//! Users: athletes and admins. Deleting a user deletes everything of theirs (foreign keys
+//! cascade: sessions, integrations, activities with streams and loads, thresholds, wellness,
+//! curves, events).
+
+use serde::Serialize;
+
+use super::{Store, StoreError};
+use crate::analysis::Sex;
+
+/// A user's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct UserId(pub i64);
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Sees their own data.
+    Athlete,
+    /// Also runs the scheduler and sync endpoints.
+    Admin,
+}
+
+impl Role {
+    /// The `role` column value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Athlete => "athlete",
+            Self::Admin => "admin",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self, StoreError> {
+        match text {
+            "athlete" => Ok(Self::Athlete),
+            "admin" => Ok(Self::Admin),
+            other => Err(corrupt("users.role", other)),
+        }
+    }
+}
+
+/// A user to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// Display name.
+    pub name: String,
+    /// Sex, for heart-rate load formulas.
+    pub sex: Option<Sex>,
+    /// Year of birth, for age-based defaults.
+    pub birth_year: Option<i32>,
+    /// IANA time zone name (the athlete's "today").
+    pub time_zone: String,
+    /// Athlete or admin.
+    pub role: Role,
+}
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// Display name.
+    pub name: String,
+    /// Sex, if known.
+    pub sex: Option<Sex>,
+    /// Year of birth, if known.
+    pub birth_year: Option<i32>,
+    /// IANA time zone name.
+    pub time_zone: String,
+    /// Athlete or admin.
+    pub role: Role,
+    /// When the user was created, epoch ms.
+    pub created_at_ms: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    name: String,
+    sex: Option<String>,
+    birth_year: Option<i64>,
+    time_zone: String,
+    role: String,
+    created_at_ms: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+
+    fn try_from(row: UserRow) -> Result<Self, StoreError> {
+        let sex = match row.sex.as_deref() {
+            None => None,
+            Some("male") => Some(Sex::Male),
+            Some("female") => Some(Sex::Female),
+            Some(other) => return Err(corrupt("users.sex", other)),
+        };
+        let birth_year = row
+            .birth_year
+            .map(i32::try_from)
+            .transpose()
+            .map_err(|_| corrupt("users.birth_year", "out of range"))?;
+        Ok(Self {
+            id: UserId(row.id),
+            name: row.name,
+            sex,
+            birth_year,
+            time_zone: row.time_zone,
+            role: Role::parse(&row.role)?,
+            created_at_ms: row.created_at_ms,
+        })
+    }
+}
+
+const INSERT: &str = "INSERT INTO users (name, sex, birth_year, time_zone, role, created_at_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+const GET: &str = "SELECT id, name, sex, birth_year, time_zone, role, created_at_ms \
+     FROM users WHERE id = $1";
+const LIST: &str = "SELECT id, name, sex, birth_year, time_zone, role, created_at_ms \
+     FROM users ORDER BY id";
+const DELETE: &str = "DELETE FROM users WHERE id = $1";
+
+/// Creates a user and returns its id.
+///
+/// # Errors
+/// [`StoreError::Database`] when the insert fails.
+pub async fn add(store: &Store, user: &NewUser, now_ms: i64) -> Result<UserId, StoreError> {
+    let sex = user.sex.map(|s| match s {
+        Sex::Male => "male",
+        Sex::Female => "female",
+    });
+    let id: i64 = with_pool!(store, pool => sqlx::query_scalar(INSERT)
+        .bind(&user.name)
+        .bind(sex)
+        .bind(user.birth_year.map(i64::from))
+        .bind(&user.time_zone)
+        .bind(user.role.as_str())
+        .bind(now_ms)
+        .fetch_one(pool)
+        .await)?;
+    Ok(UserId(id))
+}
+
+/// One user.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is no such user.
+pub async fn get(store: &Store, id: UserId) -> Result<User, StoreError> {
+    let row: UserRow =
+        with_pool!(store, pool => sqlx::query_as(GET).bind(id.0).fetch_one(pool).await)?;
+    row.try_into()
+}
+
+/// Every user, by id.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure; [`StoreError::Corrupt`] for an unreadable row.
+pub async fn list(store: &Store) -> Result<Vec<User>, StoreError> {
+    let rows: Vec<UserRow> = with_pool!(store, pool => sqlx::query_as(LIST).fetch_all(pool).await)?;
+    rows.into_iter().map(User::try_from).collect()
+}
+
+/// Deletes a user and, by cascade, all their data.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is no such user.
+pub async fn delete(store: &Store, id: UserId) -> Result<(), StoreError> {
+    let result = with_pool!(store, pool => sqlx::query(DELETE).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
+    if result == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// A [`StoreError::Corrupt`] for a stored value that does not parse.
+pub(crate) fn corrupt(column: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        column,
+        detail: format!("unexpected value {value:?}"),
+    }
+}
