@@ -127,3 +127,117 @@ mod tests {
         assert_eq!(args.database_url(), "sqlite:///tmp/x/trainload.db");
     }
 }
+
+/// Provider endpoints and credentials. Flattened into `serve`, `worker`, `sync`, ….
+///
+/// Without Strava client credentials, Strava sync is disabled (one log line says so); the base
+/// URLs point at the real services unless set (the simulator prints its own).
+#[derive(Clone, clap::Args)]
+pub struct ProviderArgs {
+    /// Strava application client id.
+    #[arg(long, env = "TRAINLOAD_STRAVA_CLIENT_ID", value_name = "ID")]
+    pub strava_client_id: Option<String>,
+    /// Strava application client secret. Prefer the environment variable: flags show in `ps`.
+    #[arg(
+        long,
+        env = "TRAINLOAD_STRAVA_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub strava_client_secret: Option<String>,
+    /// Strava API base URL.
+    #[arg(
+        long,
+        env = "TRAINLOAD_STRAVA_API_BASE",
+        default_value = "https://www.strava.com/api/v3"
+    )]
+    pub strava_api_base: String,
+    /// Strava OAuth base URL (`/authorize`, `/token`, `/deauthorize` are appended).
+    #[arg(
+        long,
+        env = "TRAINLOAD_STRAVA_OAUTH_BASE",
+        default_value = "https://www.strava.com/oauth"
+    )]
+    pub strava_oauth_base: String,
+    /// Intervals.icu base URL.
+    #[arg(
+        long,
+        env = "TRAINLOAD_INTERVALS_BASE",
+        default_value = "https://intervals.icu"
+    )]
+    pub intervals_base: String,
+    /// Share of each Strava limit kept for interactive and webhook calls, %.
+    #[arg(long, env = "TRAINLOAD_STRAVA_RATE_RESERVE_PCT", default_value_t = 10)]
+    pub strava_rate_reserve_pct: u32,
+}
+
+impl fmt::Debug for ProviderArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderArgs")
+            .field("strava_client_id", &self.strava_client_id)
+            .field(
+                "strava_client_secret",
+                &self.strava_client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("strava_api_base", &self.strava_api_base)
+            .field("strava_oauth_base", &self.strava_oauth_base)
+            .field("intervals_base", &self.intervals_base)
+            .field("strava_rate_reserve_pct", &self.strava_rate_reserve_pct)
+            .finish()
+    }
+}
+
+impl ProviderArgs {
+    /// The provider clients over the shared budget in `store`, and the rest of the sync
+    /// context.
+    ///
+    /// # Errors
+    /// A base URL that does not parse.
+    pub fn sync_context(
+        &self,
+        store: &crate::store::Store,
+        clock: std::sync::Arc<dyn queue::Clock>,
+    ) -> Result<crate::sync::SyncContext, providers::error::ProviderError> {
+        use std::sync::Arc;
+
+        let limits = crate::store::budget::BudgetLimits {
+            reserve_pct: self.strava_rate_reserve_pct,
+            ..Default::default()
+        };
+        let budget: Arc<dyn providers::budget::RateBudget> = Arc::new(
+            crate::store::budget::SqlRateBudget::new(store.clone(), limits),
+        );
+        let strava = match (&self.strava_client_id, &self.strava_client_secret) {
+            (Some(id), Some(secret)) => {
+                let mut config = providers::strava::StravaConfig::new(
+                    id.clone(),
+                    SecretString::from(secret.clone()),
+                );
+                config.api_base_url.clone_from(&self.strava_api_base);
+                config.oauth_base_url.clone_from(&self.strava_oauth_base);
+                config.rate_reserve_pct =
+                    u8::try_from(self.strava_rate_reserve_pct.min(100)).unwrap_or(10);
+                Some(Arc::new(providers::strava::StravaClient::new(
+                    config,
+                    budget.clone(),
+                )?))
+            }
+            _ => {
+                tracing::info!("no Strava client credentials: Strava sync is disabled");
+                None
+            }
+        };
+        let intervals_config = providers::intervals::IntervalsConfig {
+            base_url: self.intervals_base.clone(),
+            ..Default::default()
+        };
+        let intervals = providers::intervals::IntervalsClient::new(intervals_config, budget)?;
+        Ok(crate::sync::SyncContext {
+            store: store.clone(),
+            strava,
+            intervals: Some(Arc::new(intervals)),
+            science: Arc::new(science::Config::default()),
+            clock,
+        })
+    }
+}

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod store;
+pub mod sync;
 
 use std::process::ExitCode;
 

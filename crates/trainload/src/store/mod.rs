@@ -139,6 +139,14 @@ impl Store {
         with_pool!(self, pool => pool.close().await);
     }
 
+    /// The same pool as the scheduler's database handle (its tables live in this database).
+    pub fn queue_db(&self) -> queue::Db {
+        match &self.pool {
+            Pool::Sqlite(pool) => queue::Db::Sqlite(pool.clone()),
+            Pool::Postgres(pool) => queue::Db::Postgres(pool.clone()),
+        }
+    }
+
     pub(crate) fn pool(&self) -> &Pool {
         &self.pool
     }

@@ -1,0 +1,119 @@
+//! The per-user sync pipeline: what every scheduled job, webhook and manual trigger does for
+//! one athlete (issue #4). Idempotent: safe to run twice, or concurrently for the same user.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use providers::budget::Priority;
+use providers::intervals::IntervalsClient;
+use providers::strava::StravaClient;
+use serde::Serialize;
+
+use crate::store::Store;
+
+/// Everything a sync needs: the store, the provider clients (absent when not configured), the
+/// science configuration and the clock.
+#[derive(Clone, Debug)]
+pub struct SyncContext {
+    /// The database.
+    pub store: Store,
+    /// Strava, when client credentials are configured.
+    pub strava: Option<Arc<StravaClient>>,
+    /// Intervals.icu.
+    pub intervals: Option<Arc<IntervalsClient>>,
+    /// Formulas and constants.
+    pub science: Arc<science::Config>,
+    /// "Now" (the scheduler's clock, so tests can move it).
+    pub clock: Arc<dyn queue::Clock>,
+}
+
+/// What one sync covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Activities whose start lies in the last N days.
+    pub activity_days: u32,
+    /// Wellness of the last N days, ending today (athlete-local).
+    pub wellness_days: u32,
+    /// Quick threshold check (≥ 3 significant activities in 7 days and new activities arrived).
+    pub threshold_check: bool,
+    /// Full 12-month threshold recalculation.
+    pub threshold_full: bool,
+    /// Resting HR from the 14-day wellness average.
+    pub resting_hr: bool,
+    /// Budget priority of the provider calls.
+    pub priority: Priority,
+}
+
+/// A threshold that moved and was adopted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdChange {
+    /// Field name (`ftp_w`, `threshold_speed_mps`, `lthr_bpm`, `max_hr_bpm`, `resting_hr_bpm`).
+    pub field: String,
+    /// Value in force before, if any.
+    pub before: Option<f64>,
+    /// The adopted value.
+    pub after: f64,
+    /// Its effective date.
+    pub effective_from: String,
+}
+
+/// A step that failed while the others went on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncIssue {
+    /// `strava.token`, `strava.activities`, `strava.streams`, `intervals.wellness`, `utl`, `thresholds`.
+    pub step: String,
+    /// Error class (`retryable`, `permanent`, `needs_reauth`, `rate_limited`).
+    pub class: String,
+    /// What happened (never a secret).
+    pub message: String,
+}
+
+/// The report of one sync (issue #4 §1.8).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SyncReport {
+    /// Activities inserted.
+    pub new_activities: u32,
+    /// Activities whose content changed.
+    pub updated_activities: u32,
+    /// Activities soft-deleted.
+    pub deleted_activities: u32,
+    /// Stream sets fetched.
+    pub streams_fetched: u32,
+    /// Wellness days upserted (inserted or changed).
+    pub wellness_days: u32,
+    /// Thresholds adopted.
+    pub thresholds_changed: Vec<ThresholdChange>,
+    /// Loads (re)computed.
+    pub utl_recalculated: u32,
+    /// Provider calls made, by provider.
+    pub api_calls: BTreeMap<String, u32>,
+    /// Wall time, ms.
+    pub duration_ms: u64,
+    /// Steps that failed.
+    pub errors: Vec<SyncIssue>,
+    /// The user has a connected Strava integration.
+    pub has_strava: bool,
+    /// The user has a connected Intervals.icu integration.
+    pub has_intervals: bool,
+}
+
+/// Why a sync as a whole could not run (partial failures are in [`SyncReport::errors`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// No such user.
+    #[error("user {0} not found")]
+    UserNotFound(i64),
+    /// The rate budget is exhausted until this instant (epoch ms).
+    #[error("rate budget exhausted until {until_ms}")]
+    RateLimited {
+        /// When to try again.
+        until_ms: i64,
+    },
+    /// Try again later.
+    #[error("retryable: {0}")]
+    Retryable(String),
+    /// Do not retry.
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
