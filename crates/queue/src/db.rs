@@ -2,7 +2,7 @@
 //! the queue's own migrations.
 //!
 //! Every statement is written once with `$n` placeholders (SQLite accepts them) and run on
-//! either engine through [`with_db!`] and [`with_tx!`]. The only dialect difference is the
+//! either engine through `with_db!` and `with_tx!`. The only dialect difference is the
 //! claim's `FOR UPDATE SKIP LOCKED` on PostgreSQL.
 
 use sqlx::migrate::Migrator;

@@ -2,7 +2,7 @@
 //! [`ActivityReport`], serialised as one JSON object.
 //!
 //! The file-level keys (`file`, `error`, sport, start, durations) are filled here; the metric
-//! sections come from [`metrics`]. A key that does not apply is `null`, never left out.
+//! sections come from the `metrics` submodule. A key that does not apply is `null`, never left out.
 
 mod metrics;
 
