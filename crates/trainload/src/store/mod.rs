@@ -45,6 +45,7 @@ pub mod activities;
 pub mod budget;
 mod error;
 pub mod events;
+pub mod fan_out;
 pub mod integrations;
 pub mod loads;
 pub mod power_curves;
