@@ -318,7 +318,7 @@ async fn run_job(
         );
         return Ok(exit::TIMEOUT);
     };
-    let detail = scheduler.run_detail(run.id, false).await?;
+    let detail = scheduler.run_detail(run.id, true).await?;
     print(&view::run_detail_view(&detail, false));
     Ok(match run.state.as_str() {
         "succeeded" => exit::SUCCEEDED,

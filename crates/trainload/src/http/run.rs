@@ -108,7 +108,7 @@ async fn answer(
             overlap(&run.job_id, live_run_id, run.id).into_response()
         }
         _ if waited && run.finished_at_ms.is_some() => {
-            let detail = state.scheduler.run_detail(run.id, false).await?;
+            let detail = state.scheduler.run_detail(run.id, true).await?;
             Json(view::run_detail_view(&detail, false)).into_response()
         }
         _ => accepted(&run),

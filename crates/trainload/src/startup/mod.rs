@@ -122,6 +122,15 @@ impl Application {
             ),
             None => None,
         };
+        let mode = match (settings.workers, listener.is_some()) {
+            (0, _) => node::Mode::NoWorkers,
+            (_, true) => node::Mode::Serve,
+            (_, false) => node::Mode::Worker,
+        };
+        let node_id = &scheduler.config().node_id;
+        node::register(scheduler.db(), node_id, mode, scheduler.now_ms())
+            .await
+            .context("registering this node")?;
         let status = SchedulerStatus::new(
             settings.scheduler_enabled,
             settings.tick_interval,
@@ -182,12 +191,6 @@ impl Application {
         let scheduler = state.scheduler.clone();
         let db = scheduler.db().clone();
         let node_id = scheduler.config().node_id.clone();
-        let mode = match (settings.workers, listener.is_some()) {
-            (0, _) => node::Mode::NoWorkers,
-            (_, true) => node::Mode::Serve,
-            (_, false) => node::Mode::Worker,
-        };
-        node::register(&db, &node_id, mode, scheduler.now_ms()).await?;
         info!(node = %node_id, workers = settings.workers, scheduler = settings.scheduler_enabled,
             zone = settings.zone.iana_name().unwrap_or("UTC"), "started");
         let server = listener.map(|listener| {
