@@ -123,3 +123,42 @@ async fn jobs_pause_and_resume_work_on_the_database() {
     );
     assert!(!s.jobs().await.unwrap()[0].paused);
 }
+
+#[test]
+fn a_second_trainload_serve_on_the_same_sqlite_file_refuses_to_start() {
+    let dir = crate::helpers::TempDir::new();
+    let data_dir = dir.path().join("data");
+    let mut first = Command::new(env!("CARGO_BIN_EXE_trainload"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "1"])
+        .env("TRAINLOAD_DATA_DIR", &data_dir)
+        .env("TRAINLOAD_ADMIN_TOKEN", "t")
+        .env_remove("TRAINLOAD_DATABASE_URL")
+        .env_remove("TRAINLOAD_SECRET_KEY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The lock file names the holder's pid once the lock is held.
+    let lock = data_dir.join("trainload.db.lock");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::fs::read_to_string(&lock).map_or(true, |pid| pid.trim() != first.id().to_string()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first serve never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = Command::new(env!("CARGO_BIN_EXE_trainload"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("TRAINLOAD_DATA_DIR", &data_dir)
+        .env("TRAINLOAD_ADMIN_TOKEN", "t")
+        .env_remove("TRAINLOAD_DATABASE_URL")
+        .env_remove("TRAINLOAD_SECRET_KEY")
+        .output()
+        .unwrap();
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("already running"), "{stderr}");
+}
