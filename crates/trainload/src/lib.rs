@@ -5,8 +5,13 @@ pub mod activity_file;
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod http;
+pub mod jobs;
+pub mod shutdown;
+pub mod startup;
 pub mod store;
 pub mod sync;
+pub mod telemetry;
 
 use std::process::ExitCode;
 
@@ -21,6 +26,10 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Sim(args) => block_on(cli::sim::run(args)),
         cli::Command::Migrate(args) => block_on(cli::migrate::run(&args)),
         cli::Command::Users(args) => block_on(cli::users::run(&args)),
+        cli::Command::Serve(args) => block_on(cli::serve::run(args)),
+        cli::Command::Worker(args) => block_on(cli::worker::run(args)),
+        cli::Command::Jobs(args) => block_on(cli::jobs::run_jobs(&args)),
+        cli::Command::Runs(args) => block_on(cli::jobs::run_runs(&args)),
     }
 }
 

@@ -1,9 +1,12 @@
 //! The command line: one subcommand per file in this folder.
 
 pub mod analyze;
+pub mod jobs;
 pub mod migrate;
+pub mod serve;
 pub mod sim;
 pub mod users;
+pub mod worker;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -31,6 +34,14 @@ pub enum Command {
     Migrate(migrate::MigrateArgs),
     /// Add and list users.
     Users(users::UsersArgs),
+    /// Run the HTTP API, the scheduler and the workers.
+    Serve(serve::ServeArgs),
+    /// Run the scheduler and the workers without HTTP.
+    Worker(worker::WorkerArgs),
+    /// List, run, pause and resume the scheduled jobs (straight on the database).
+    Jobs(jobs::JobsArgs),
+    /// List, show and retry runs (straight on the database).
+    Runs(jobs::RunsArgs),
 }
 
 /// Opens the store named by `args` (loading or creating the secret key, applying migrations).

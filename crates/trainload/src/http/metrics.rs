@@ -1,0 +1,173 @@
+//! `GET /metrics`: Prometheus text exposition (SCHEDULER.md §8.2), written by hand from the
+//! scheduler's tables, so every process reports the same durable truth and no metrics crate is
+//! needed. `user_id` is never a label.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use queue::{Db, QueueError, with_db};
+
+use super::{ApiResult, AppState};
+
+const RUNS: &str = "SELECT job_id, state, trigger_kind, COUNT(*) FROM job_run GROUP BY job_id, state, trigger_kind ORDER BY 1, 2, 3";
+const TASKS: &str = "SELECT job_id, state, COUNT(*) FROM task GROUP BY job_id, state ORDER BY 1, 2";
+const NEXT_FIRE: &str = "SELECT job_id, next_fire_at_ms FROM schedule ORDER BY job_id";
+const LAST_SUCCESS: &str = "SELECT job_id, MAX(finished_at_ms) FROM job_run WHERE state = 'succeeded' \
+     GROUP BY job_id ORDER BY job_id";
+const OLDEST_READY: &str =
+    "SELECT MIN(not_before_ms) FROM task WHERE state = 'ready' AND not_before_ms <= $1";
+const BUDGET: &str = "SELECT provider, bucket, window_start_ms, used, lim FROM api_budget \
+     WHERE window_start_ms >= $1 ORDER BY provider, bucket, window_start_ms";
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
+}
+
+async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
+    let text = render(state.scheduler.db(), state.scheduler.now_ms()).await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    ))
+}
+
+/// One gauge or counter family.
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// The exposition text at `now_ms`.
+async fn render(db: &Db, now_ms: i64) -> Result<String, QueueError> {
+    let mut out = String::new();
+    let runs: Vec<(String, String, String, i64)> =
+        with_db!(db, pool => sqlx::query_as(RUNS).fetch_all(pool).await?);
+    family(
+        &mut out,
+        "trainload_scheduler_runs_total",
+        "counter",
+        "Runs in the ledger by job, state and trigger.",
+    );
+    for (job, state, trigger, n) in runs {
+        let _ = writeln!(
+            out,
+            "trainload_scheduler_runs_total{{job=\"{job}\",state=\"{state}\",trigger=\"{trigger}\"}} {n}"
+        );
+    }
+    let tasks: Vec<(String, String, i64)> =
+        with_db!(db, pool => sqlx::query_as(TASKS).fetch_all(pool).await?);
+    family(
+        &mut out,
+        "trainload_scheduler_tasks",
+        "gauge",
+        "Tasks by job and state.",
+    );
+    for (job, state, n) in tasks {
+        let _ = writeln!(
+            out,
+            "trainload_scheduler_tasks{{job=\"{job}\",state=\"{state}\"}} {n}"
+        );
+    }
+    let next: Vec<(String, i64)> =
+        with_db!(db, pool => sqlx::query_as(NEXT_FIRE).fetch_all(pool).await?);
+    family(
+        &mut out,
+        "trainload_scheduler_next_fire_timestamp_seconds",
+        "gauge",
+        "Next fire of each job, Unix seconds.",
+    );
+    for (job, ms) in next {
+        let _ = writeln!(
+            out,
+            "trainload_scheduler_next_fire_timestamp_seconds{{job=\"{job}\"}} {}",
+            seconds(ms)
+        );
+    }
+    let success: Vec<(String, Option<i64>)> =
+        with_db!(db, pool => sqlx::query_as(LAST_SUCCESS).fetch_all(pool).await?);
+    family(
+        &mut out,
+        "trainload_scheduler_last_success_timestamp_seconds",
+        "gauge",
+        "End of each job's newest succeeded run, Unix seconds.",
+    );
+    for (job, ms) in success
+        .into_iter()
+        .filter_map(|(j, ms)| ms.map(|ms| (j, ms)))
+    {
+        let _ = writeln!(
+            out,
+            "trainload_scheduler_last_success_timestamp_seconds{{job=\"{job}\"}} {}",
+            seconds(ms)
+        );
+    }
+    let oldest: Option<i64> =
+        with_db!(db, pool => sqlx::query_scalar(OLDEST_READY).bind(now_ms).fetch_one(pool).await?);
+    family(
+        &mut out,
+        "trainload_scheduler_oldest_ready_task_age_seconds",
+        "gauge",
+        "Age of the oldest task ready to run.",
+    );
+    let age_ms = oldest.map_or(0, |ms| (now_ms - ms).max(0));
+    let _ = writeln!(
+        out,
+        "trainload_scheduler_oldest_ready_task_age_seconds {}",
+        seconds(age_ms)
+    );
+    render_budget(db, now_ms, &mut out).await?;
+    Ok(out)
+}
+
+/// Used and remaining calls of the current window of each provider bucket.
+async fn render_budget(db: &Db, now_ms: i64, out: &mut String) -> Result<(), QueueError> {
+    const DAY_MS: i64 = 86_400_000;
+    let rows: Vec<(String, String, i64, i32, i32)> = with_db!(db, pool => sqlx::query_as(BUDGET)
+        .bind(now_ms - DAY_MS).fetch_all(pool).await?);
+    // Rows are ordered by window start, so the last one per bucket is the current window.
+    let current: BTreeMap<(String, String), (i32, i32)> = rows
+        .into_iter()
+        .map(|(provider, bucket, _, used, lim)| ((provider, bucket), (used, lim)))
+        .collect();
+    family(
+        out,
+        "trainload_api_budget_used",
+        "gauge",
+        "Provider calls used in the current window.",
+    );
+    for ((provider, bucket), (used, _)) in &current {
+        let window = bucket.rsplit('_').next().unwrap_or(bucket);
+        let _ = writeln!(
+            out,
+            "trainload_api_budget_used{{provider=\"{provider}\",bucket=\"{bucket}\",window=\"{window}\"}} {used}"
+        );
+    }
+    family(
+        out,
+        "trainload_api_budget_remaining",
+        "gauge",
+        "Provider calls left in the current window.",
+    );
+    for ((provider, bucket), (used, lim)) in &current {
+        let window = bucket.rsplit('_').next().unwrap_or(bucket);
+        let remaining = (lim - used).max(0);
+        let _ = writeln!(
+            out,
+            "trainload_api_budget_remaining{{provider=\"{provider}\",bucket=\"{bucket}\",window=\"{window}\"}} {remaining}"
+        );
+    }
+    Ok(())
+}
+
+/// Milliseconds as fractional seconds.
+fn seconds(ms: i64) -> String {
+    format!("{}.{:03}", ms.div_euclid(1000), ms.rem_euclid(1000))
+}

@@ -1,0 +1,86 @@
+//! The HTTP API (SCHEDULER.md §7): the router, one layer stack, and one module per resource.
+
+mod error;
+mod extract;
+mod health;
+mod jobs;
+mod metrics;
+mod request_id;
+mod run;
+mod runs;
+mod state;
+mod sync_test;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::StatusCode;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;
+
+/// Request timeout of ordinary endpoints.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Request timeout of the endpoints that may wait: `?wait=true` (≤ 300 s) and `/sync/test`
+/// (≤ 120 s), plus a margin for the answer.
+const LONG_REQUEST_TIMEOUT: Duration = Duration::from_secs(330);
+/// Largest request body.
+const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+/// The whole API over `state`, with its layer stack.
+pub fn router(state: AppState) -> Router {
+    let quick = Router::new()
+        .merge(jobs::router())
+        .merge(runs::router())
+        .merge(health::router())
+        .merge(metrics::router())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ));
+    let long = Router::new()
+        .merge(run::router())
+        .merge(sync_test::router())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            LONG_REQUEST_TIMEOUT,
+        ));
+    Router::new()
+        .merge(quick)
+        .merge(long)
+        .fallback(not_found)
+        .layer(CatchPanicLayer::new())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            AUTHORIZATION,
+            COOKIE,
+        ]))
+        .layer(axum::middleware::from_fn(request_id::request_id))
+        .with_state(state)
+}
+
+/// The request span: method, matched route and request id.
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    let request_id = request
+        .headers()
+        .get(request_id::X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!("http.request", method = %request.method(), route, request_id)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}

@@ -1,0 +1,136 @@
+//! `POST /scheduler/run/{job_id}` (SCHEDULER.md §7.1): a manual run now, without moving the
+//! schedule; idempotent under `Idempotency-Key`; `?wait=true` blocks until it is final.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use queue::{ManualRun, ManualRunRequest, RunRow};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::extract::{Admin, IdempotencyKey, JsonBody, Path, Query};
+use super::{ApiError, ApiResult, AppState};
+use crate::jobs::{view, wait};
+
+/// Default and largest `?timeout=` of a waiting request, seconds.
+const WAIT_DEFAULT_S: u64 = 60;
+const WAIT_MAX_S: u64 = 300;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/scheduler/run/{job_id}", post(start))
+}
+
+/// `?wait=true&timeout=S`.
+#[derive(Debug, Default, Deserialize)]
+struct WaitQuery {
+    #[serde(default)]
+    wait: bool,
+    timeout: Option<u64>,
+}
+
+/// The optional body: `{"overlap": "allow", "users": [ids]}`.
+#[derive(Debug, Default, Deserialize)]
+struct RunBody {
+    overlap: Option<String>,
+    users: Option<Vec<i64>>,
+}
+
+async fn start(
+    admin: Admin,
+    State(state): State<AppState>,
+    Path(job_id): Path<String>,
+    Query(query): Query<WaitQuery>,
+    IdempotencyKey(key): IdempotencyKey,
+    JsonBody(body): JsonBody<RunBody>,
+) -> ApiResult<Response> {
+    let body = body.unwrap_or_default();
+    let request = ManualRunRequest {
+        actor: admin.actor(),
+        idempotency_key: key,
+        allow_overlap: body.overlap.as_deref() == Some("allow"),
+        users: body.users,
+    };
+    let (run_id, replayed) = match state.scheduler.start_manual_run(&job_id, &request).await? {
+        ManualRun::Created(id) => (id, false),
+        ManualRun::Replayed(id) => (id, true),
+        ManualRun::Conflict {
+            live_run_id,
+            run_id,
+        } => {
+            return Err(overlap(&job_id, live_run_id, run_id));
+        }
+    };
+    let mut run = state.scheduler.run(run_id).await?;
+    if query.wait && run.finished_at_ms.is_none() {
+        let timeout = Duration::from_secs(query.timeout.unwrap_or(WAIT_DEFAULT_S).min(WAIT_MAX_S));
+        let stop = Some(state.shutdown.subscribe());
+        run = wait::until_final(&state.scheduler, run_id, timeout, stop)
+            .await?
+            .unwrap_or(run);
+    }
+    answer(&state, run, query.wait, replayed).await
+}
+
+/// 409 for a live run under `skip`; the request is recorded as the `skipped` row `run_id`.
+fn overlap(job_id: &str, live_run_id: i64, run_id: i64) -> ApiError {
+    let ids = json!({ "live_run_id": live_run_id, "run_id": run_id });
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "run_overlap",
+        format!("job {job_id} has a live run {live_run_id}; this request was recorded as skipped run {run_id}"),
+    )
+    .with_detail(ids)
+    .with_field("live_run_id", json!(live_run_id))
+    .with_field("run_id", json!(run_id))
+}
+
+/// 200 with the run summary once final (when waiting), else 202 with where to look; a replay
+/// of a request that met an overlap answers the same 409.
+async fn answer(
+    state: &AppState,
+    run: RunRow,
+    waited: bool,
+    replayed: bool,
+) -> ApiResult<Response> {
+    let live = run
+        .reason
+        .as_deref()
+        .and_then(|r| r.strip_prefix("overlap:"))
+        .and_then(|id| id.parse::<i64>().ok());
+    let mut response = match live {
+        Some(live_run_id) if run.state == "skipped" => {
+            overlap(&run.job_id, live_run_id, run.id).into_response()
+        }
+        _ if waited && run.finished_at_ms.is_some() => {
+            let detail = state.scheduler.run_detail(run.id, true).await?;
+            Json(view::run_detail_view(&detail, false)).into_response()
+        }
+        _ => accepted(&run),
+    };
+    if replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+fn accepted(run: &RunRow) -> Response {
+    let status_url = format!("/scheduler/runs/{}", run.id);
+    let body = json!({
+        "run_id": run.id, "job_id": run.job_id, "state": run.state, "status_url": status_url,
+    });
+    let location = HeaderValue::from_str(&status_url).unwrap_or(HeaderValue::from_static("/"));
+    (
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(body),
+    )
+        .into_response()
+}

@@ -1,0 +1,151 @@
+//! `POST /sync/test/{user_id}` (SCHEDULER.md §7.2): the user's `quick_sync` task, run inline
+//! with a time limit, answered with the sync report's fields.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use queue::{TaskError, TaskReport};
+use serde_json::{Value, json};
+
+use super::extract::{Admin, Path};
+use super::{ApiError, ApiResult, AppState};
+use crate::jobs::inline::{self, InlineOutcome};
+use crate::store::StoreError;
+use crate::store::users::{self, UserId};
+
+/// The job `/sync/test` runs.
+const QUICK_SYNC: &str = "quick_sync";
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/sync/test/{user_id}", post(sync_test))
+}
+
+async fn sync_test(
+    admin: Admin,
+    State(state): State<AppState>,
+    Path(user_id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    match users::get(&state.store, UserId(user_id)).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "user_not_found",
+                format!("user {user_id} not found"),
+            ));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    let job = state.jobs.get(QUICK_SYNC).cloned().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "job_not_found",
+            "job quick_sync not found",
+        )
+    })?;
+    let limit = state.inline_sync_limit;
+    let outcome =
+        inline::run_user_task(&state.scheduler, job, user_id, &admin.actor(), limit).await?;
+    answer(outcome, state.scheduler.now_ms())
+}
+
+/// The 200 report, or 409 / 429 / 504.
+fn answer(outcome: InlineOutcome, now_ms: i64) -> ApiResult<Json<Value>> {
+    match outcome {
+        InlineOutcome::Finished {
+            run_id,
+            result: Ok(report),
+            duration_ms,
+        } => Ok(Json(report_body(run_id, &report, duration_ms))),
+        InlineOutcome::Finished {
+            result:
+                Err(TaskError::RateLimited {
+                    retry_at_ms,
+                    message,
+                }),
+            run_id,
+            ..
+        } => {
+            let wait_s = u64::try_from((retry_at_ms - now_ms).max(0))
+                .unwrap_or(0)
+                .div_ceil(1000);
+            Err(
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "budget_exhausted", message)
+                    .with_detail(json!({ "run_id": run_id }))
+                    .with_retry_after(wait_s.max(1)),
+            )
+        }
+        InlineOutcome::Finished {
+            run_id,
+            result: Err(error),
+            duration_ms,
+        } => Ok(Json(failure_body(run_id, &error, duration_ms))),
+        InlineOutcome::TaskLive {
+            run_id,
+            live_task_id,
+        } => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "task_live",
+            "the user already has a quick_sync task queued or running",
+        )
+        .with_detail(json!({ "run_id": run_id, "live_task_id": live_task_id }))),
+        InlineOutcome::TimedOut { run_id } => Err(ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "sync_timeout",
+            format!("the sync did not finish in time; run {run_id} continues under normal retry"),
+        )
+        .with_detail(json!({ "run_id": run_id }))),
+    }
+}
+
+/// The report fields of a finished sync (the task's `detail` is the sync report).
+fn report_body(run_id: i64, report: &TaskReport, duration_ms: u64) -> Value {
+    let detail = &report.detail;
+    let number = |name: &str| detail.get(name).and_then(Value::as_u64).unwrap_or(0);
+    let flag = |name: &str| detail.get(name).and_then(Value::as_bool).unwrap_or(false);
+    let errors = detail.get("errors").cloned().unwrap_or_else(|| json!([]));
+    let wellness_failed = errors.as_array().is_some_and(|list| {
+        list.iter().any(|e| {
+            e["step"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("intervals.wellness"))
+        })
+    });
+    let (has_strava, has_intervals) = (flag("has_strava"), flag("has_intervals"));
+    let message = if !has_strava && !has_intervals {
+        "nothing to sync"
+    } else if errors.as_array().is_some_and(|l| !l.is_empty()) {
+        "sync finished with errors"
+    } else {
+        "sync finished"
+    };
+    json!({
+        "message": message,
+        "run_id": run_id,
+        "new_activities": number("new_activities"),
+        "updated_activities": number("updated_activities"),
+        "wellness_days": number("wellness_days"),
+        "wellness_synced": has_intervals && !wellness_failed,
+        "has_strava": has_strava,
+        "has_intervals": has_intervals,
+        "thresholds_changed": detail.get("thresholds_changed").cloned().unwrap_or_else(|| json!([])),
+        "duration_ms": detail.get("duration_ms").and_then(Value::as_u64).unwrap_or(duration_ms),
+        "errors": errors,
+    })
+}
+
+/// The same fields for a task that failed as a whole.
+fn failure_body(run_id: i64, error: &TaskError, duration_ms: u64) -> Value {
+    json!({
+        "message": "sync failed",
+        "run_id": run_id,
+        "new_activities": 0, "updated_activities": 0, "wellness_days": 0,
+        "wellness_synced": false, "has_strava": false, "has_intervals": false,
+        "thresholds_changed": [],
+        "duration_ms": duration_ms,
+        "errors": [{ "step": "sync", "class": error.class(), "message": error.to_string() }],
+    })
+}

@@ -1,0 +1,219 @@
+//! Running one user's task of a job inline (`POST /sync/test/{user}`, SCHEDULER.md §7.2): a
+//! manual run restricted to the user, whose single task the caller leases at once and executes
+//! in its own tokio task, with heartbeats, under a time limit. The run is in the ledger like any
+//! other; dedupe, fencing and the budget all apply. If a worker slot leased the task first, the
+//! caller waits for that worker's result instead.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use queue::{
+    ClaimedTask, Job, ManualRun, ManualRunRequest, QueueError, Scheduler, TaskContext, TaskError,
+    TaskReport, with_db, with_tx,
+};
+
+/// Leases the run's ready task for the caller (the queue's claim cannot target one run).
+const LEASE: &str = "UPDATE task SET state = 'leased', lease_owner = $2, lease_expires_at_ms = $3, \
+     fence = fence + 1, attempt = attempt + 1, started_at_ms = $4, \
+     first_started_at_ms = COALESCE(first_started_at_ms, $4) WHERE run_id = $1 AND state = 'ready' \
+     RETURNING id, run_id, job_id, user_id, params, attempt, max_attempts, fence";
+const START_RUN: &str = "UPDATE job_run SET state = 'running', started_at_ms = COALESCE(started_at_ms, $2) \
+     WHERE id = $1 AND state = 'pending'";
+const LIVE_TASK: &str =
+    "SELECT id FROM task WHERE user_id = $1 AND kind = $2 AND state IN ('ready', 'leased')";
+
+/// A leased task row: id, run, job, user, params, attempt, max attempts, fence.
+type LeasedRow = (i64, i64, String, i64, String, i32, i32, i64);
+
+/// How an inline task ended.
+#[derive(Debug)]
+pub enum InlineOutcome {
+    /// The handler returned (here or in a worker).
+    Finished {
+        /// The run.
+        run_id: i64,
+        /// The handler's result.
+        result: Result<TaskReport, TaskError>,
+        /// Wall time, ms.
+        duration_ms: u64,
+    },
+    /// The user already has a live task of this job; nothing ran.
+    TaskLive {
+        /// The (empty) run recording the request.
+        run_id: i64,
+        /// The live task.
+        live_task_id: Option<i64>,
+    },
+    /// The limit passed; the task goes back to the queue under normal retry.
+    TimedOut {
+        /// The run.
+        run_id: i64,
+    },
+}
+
+/// Creates the run and executes `user_id`'s task of `job` inline.
+///
+/// # Errors
+/// Database errors.
+pub async fn run_user_task(
+    scheduler: &Scheduler,
+    job: Arc<dyn Job>,
+    user_id: i64,
+    actor: &str,
+    limit: Duration,
+) -> Result<InlineOutcome, QueueError> {
+    let started = Instant::now();
+    let request = ManualRunRequest {
+        actor: actor.to_owned(),
+        idempotency_key: None,
+        allow_overlap: true,
+        users: Some(vec![user_id]),
+    };
+    let run_id = match scheduler.start_manual_run(job.id(), &request).await? {
+        ManualRun::Created(id) | ManualRun::Replayed(id) => id,
+        ManualRun::Conflict { run_id, .. } => run_id,
+    };
+    let Some(task) = lease(scheduler, run_id).await? else {
+        let run = scheduler.run(run_id).await?;
+        if run.tasks_total == 0 && run.users_deduped == 0 {
+            // The fan-out did not pick the user (no integration): nothing to do.
+            return Ok(InlineOutcome::Finished {
+                run_id,
+                result: Ok(TaskReport::default()),
+                duration_ms: elapsed_ms(started),
+            });
+        }
+        if run.tasks_total == 0 {
+            let live: Option<i64> = with_db!(scheduler.db(), pool => sqlx::query_scalar(LIVE_TASK)
+                .bind(user_id).bind(job.id()).fetch_optional(pool).await?);
+            return Ok(InlineOutcome::TaskLive {
+                run_id,
+                live_task_id: live,
+            });
+        }
+        return await_worker(scheduler, run_id, limit, started).await;
+    };
+    let result = execute(scheduler, job, &task, limit).await;
+    let duration_ms = elapsed_ms(started);
+    match result {
+        Some(result) => {
+            scheduler.complete(&task, result.clone()).await?;
+            Ok(InlineOutcome::Finished {
+                run_id,
+                result,
+                duration_ms,
+            })
+        }
+        None => {
+            let timeout = Err(TaskError::Retryable("the inline run timed out".to_owned()));
+            scheduler.complete(&task, timeout).await?;
+            Ok(InlineOutcome::TimedOut { run_id })
+        }
+    }
+}
+
+/// Leases the run's ready task, if it is still ready.
+async fn lease(scheduler: &Scheduler, run_id: i64) -> Result<Option<ClaimedTask>, QueueError> {
+    let now = scheduler.now_ms();
+    let owner = format!("{}/inline", scheduler.config().node_id);
+    let expires = now + scheduler.config().lease_ms;
+    let mut tx = scheduler.db().begin_write().await?;
+    let row: Option<LeasedRow> = with_tx!(&mut tx, conn =>
+        sqlx::query_as(LEASE).bind(run_id).bind(&owner).bind(expires).bind(now).fetch_optional(conn).await?);
+    let Some((id, run_id, job_id, user_id, params, attempt, max_attempts, fence)) = row else {
+        return Ok(None);
+    };
+    with_tx!(&mut tx, conn => sqlx::query(START_RUN).bind(run_id).bind(now).execute(conn).await?.rows_affected());
+    tx.commit().await?;
+    Ok(Some(ClaimedTask {
+        id,
+        run_id,
+        job_id,
+        user_id,
+        params: serde_json::from_str(&params).unwrap_or_default(),
+        attempt,
+        max_attempts,
+        fence,
+    }))
+}
+
+/// Runs the handler in its own tokio task with heartbeats; `None` on timeout or a lost lease.
+async fn execute(
+    scheduler: &Scheduler,
+    job: Arc<dyn Job>,
+    task: &ClaimedTask,
+    limit: Duration,
+) -> Option<Result<TaskReport, TaskError>> {
+    let context = TaskContext {
+        task_id: task.id,
+        run_id: task.run_id,
+        job_id: task.job_id.clone(),
+        user_id: task.user_id,
+        attempt: task.attempt,
+        params: task.params.clone(),
+    };
+    let handler = tokio::spawn(async move { job.run_task(&context).await });
+    let abort = handler.abort_handle();
+    let period = Duration::from_millis(
+        u64::try_from(scheduler.config().heartbeat_ms.max(1)).unwrap_or(20_000),
+    );
+    let mut beats = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    let deadline = tokio::time::sleep(limit);
+    tokio::pin!(handler, deadline);
+    loop {
+        tokio::select! {
+            joined = &mut handler => return Some(match joined {
+                Ok(result) => result,
+                Err(_) => Err(TaskError::Retryable("the handler panicked".to_owned())),
+            }),
+            () = &mut deadline => {
+                abort.abort();
+                return None;
+            }
+            _ = beats.tick() => {
+                if !scheduler.heartbeat(task).await.unwrap_or(true) {
+                    abort.abort();
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// A worker slot leased the task first: wait for its outcome.
+async fn await_worker(
+    scheduler: &Scheduler,
+    run_id: i64,
+    limit: Duration,
+    started: Instant,
+) -> Result<InlineOutcome, QueueError> {
+    if super::wait::until_final(scheduler, run_id, limit, None)
+        .await?
+        .is_none()
+    {
+        return Ok(InlineOutcome::TimedOut { run_id });
+    }
+    let detail = scheduler.run_detail(run_id, true).await?;
+    let result = match detail.tasks.first() {
+        Some(task) if task.state == "succeeded" => Ok(task
+            .result
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok())
+            .unwrap_or_default()),
+        Some(task) => Err(TaskError::Permanent(
+            task.last_error
+                .clone()
+                .unwrap_or_else(|| task.state.clone()),
+        )),
+        None => Ok(TaskReport::default()),
+    };
+    Ok(InlineOutcome::Finished {
+        run_id,
+        result,
+        duration_ms: elapsed_ms(started),
+    })
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,75 @@
+//! One shutdown signal for the whole process (STYLE.md §6): the HTTP server, the tick loop and
+//! every worker slot watch the same flag, so SIGTERM stops them together.
+
+use tokio::sync::watch;
+
+/// The process-wide stop flag. Cloning shares it.
+#[derive(Debug, Clone)]
+pub struct Shutdown {
+    sender: watch::Sender<bool>,
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Shutdown {
+    /// A flag that is not yet raised.
+    pub fn new() -> Self {
+        let (sender, _) = watch::channel(false);
+        Self { sender }
+    }
+
+    /// Raises the flag; every subscriber sees it.
+    pub fn trigger(&self) {
+        self.sender.send_replace(true);
+    }
+
+    /// True once the flag is raised.
+    pub fn is_triggered(&self) -> bool {
+        *self.sender.borrow()
+    }
+
+    /// A receiver for loops that poll or select on the flag.
+    pub fn subscribe(&self) -> watch::Receiver<bool> {
+        self.sender.subscribe()
+    }
+
+    /// Resolves once the flag is raised.
+    pub async fn wait(&self) {
+        let mut receiver = self.subscribe();
+        // An error means every sender is gone, which cannot happen while `self` lives.
+        let _ = receiver.wait_for(|stop| *stop).await;
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM; logs which one arrived.
+pub async fn signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!(signal = "SIGINT", "shutdown requested"),
+        () = terminate => tracing::info!(signal = "SIGTERM", "shutdown requested"),
+    }
+}

@@ -1,0 +1,444 @@
+//! Test support: the app on 127.0.0.1 port 0 with a fresh database per test (SQLite always,
+//! PostgreSQL when `TRAINLOAD_TEST_POSTGRES_URL` is set), a reqwest client, and `TestJob`, a job
+//! whose users and outcomes are scripted.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use queue::{
+    BoxFuture, FanOutRequest, Job, Overlap, PlannedTask, Policy, Scheduler, TaskContext, TaskError,
+    TaskReport, Trigger,
+};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use sqlx::Connection;
+use trainload::config::StoreArgs;
+use trainload::startup::{Application, Settings};
+use trainload::store::Store;
+
+pub const TOKEN: &str = "test-admin-token";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_name(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{prefix}_{}_{nanos}_{n}", std::process::id())
+}
+
+/// A directory removed on drop.
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        let path = std::env::temp_dir().join(unique_name("trainload_api"));
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Which database a test app uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// SQLite always; PostgreSQL too when `TRAINLOAD_TEST_POSTGRES_URL` is set.
+pub fn engines() -> Vec<Engine> {
+    let mut engines = vec![Engine::Sqlite];
+    if std::env::var("TRAINLOAD_TEST_POSTGRES_URL").is_ok() {
+        engines.push(Engine::Postgres);
+    }
+    engines
+}
+
+/// A PostgreSQL database of its own, dropped on drop.
+pub struct PgDatabase {
+    pub url: String,
+    admin: String,
+    name: String,
+}
+
+impl PgDatabase {
+    async fn create() -> Self {
+        let admin = std::env::var("TRAINLOAD_TEST_POSTGRES_URL").unwrap();
+        let name = unique_name("tl_api");
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        let (base, query) = admin
+            .split_once('?')
+            .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+        let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
+        let url = match query {
+            Some(q) => format!("{root}/{name}?{q}"),
+            None => format!("{root}/{name}"),
+        };
+        Self { url, admin, name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// What a scripted user's task does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Succeed,
+    Permanent,
+    /// Rate-limited until this instant (epoch ms).
+    RateLimited(i64),
+    Hang,
+}
+
+/// A job with scripted users, counting executions.
+pub struct TestJob {
+    pub id: &'static str,
+    pub users: Vec<i64>,
+    pub scripts: BTreeMap<i64, Script>,
+    pub overlap: Overlap,
+    pub executions: Mutex<BTreeMap<i64, u32>>,
+}
+
+impl TestJob {
+    pub fn new(id: &'static str, users: Vec<i64>) -> Self {
+        Self {
+            id,
+            users,
+            scripts: BTreeMap::new(),
+            overlap: Overlap::Skip,
+            executions: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    pub fn script(mut self, user: i64, script: Script) -> Self {
+        self.scripts.insert(user, script);
+        self
+    }
+
+    pub fn arc(self) -> Arc<dyn Job> {
+        Arc::new(self)
+    }
+}
+
+/// The sync report a succeeding task returns (the shape of `SyncReport`).
+pub fn sync_report() -> TaskReport {
+    let mut report = TaskReport::default();
+    report.counters.insert("new_activities".into(), 2);
+    report.counters.insert("wellness_days".into(), 7);
+    report.detail = json!({
+        "new_activities": 2, "updated_activities": 1, "deleted_activities": 0, "streams_fetched": 2,
+        "wellness_days": 7, "thresholds_changed": [], "utl_recalculated": 2, "api_calls": {},
+        "duration_ms": 5, "errors": [], "has_strava": true, "has_intervals": true,
+    });
+    report
+}
+
+impl Job for TestJob {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+    fn name(&self) -> &'static str {
+        "Test job"
+    }
+    fn spec_rev(&self) -> i32 {
+        1
+    }
+    fn trigger(&self) -> Trigger {
+        // Once a year: no scheduled fire interferes with a test.
+        Trigger::calendar("0 2 1 1 *").unwrap()
+    }
+    fn policy(&self) -> Policy {
+        Policy {
+            catch_up_window_ms: 3_600_000,
+            overlap: self.overlap,
+            jitter_max_ms: 0,
+            max_attempts: 3,
+            timeout_ms: 30_000,
+        }
+    }
+    fn fan_out<'a>(
+        &'a self,
+        request: &'a FanOutRequest,
+    ) -> BoxFuture<'a, Result<Vec<PlannedTask>, String>> {
+        Box::pin(async move {
+            let users = request.users.clone().unwrap_or_else(|| self.users.clone());
+            Ok(users
+                .into_iter()
+                .map(|user_id| PlannedTask {
+                    user_id,
+                    params: json!({}),
+                })
+                .collect())
+        })
+    }
+    fn run_task<'a>(
+        &'a self,
+        task: &'a TaskContext,
+    ) -> BoxFuture<'a, Result<TaskReport, TaskError>> {
+        Box::pin(async move {
+            *self
+                .executions
+                .lock()
+                .unwrap()
+                .entry(task.user_id)
+                .or_insert(0) += 1;
+            match self
+                .scripts
+                .get(&task.user_id)
+                .copied()
+                .unwrap_or(Script::Succeed)
+            {
+                Script::Succeed => Ok(sync_report()),
+                Script::Permanent => Err(TaskError::Permanent("token revoked".into())),
+                Script::RateLimited(until) => Err(TaskError::RateLimited {
+                    retry_at_ms: until,
+                    message: "budget exhausted".into(),
+                }),
+                Script::Hang => std::future::pending().await,
+            }
+        })
+    }
+}
+
+/// How a test app is configured.
+pub struct AppOptions {
+    pub engine: Engine,
+    pub workers: usize,
+    pub admin_token: Option<&'static str>,
+    pub zone: &'static str,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            engine: Engine::Sqlite,
+            workers: 0,
+            admin_token: Some(TOKEN),
+            zone: "UTC",
+            data_dir: None,
+        }
+    }
+}
+
+/// A running app.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub store: Store,
+    pub scheduler: Scheduler,
+    pub store_args: StoreArgs,
+    pub dir: Arc<TempDir>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _pg: Option<PgDatabase>,
+}
+
+/// The settings of a test app over `store_args`.
+pub fn settings(options: &AppOptions, store_args: StoreArgs) -> Settings {
+    let mut settings = Settings::new(store_args);
+    settings.listen = Some("127.0.0.1:0".parse().unwrap());
+    settings.workers = options.workers;
+    settings.zone = jiff::tz::TimeZone::get(options.zone).unwrap();
+    settings.admin_token = options
+        .admin_token
+        .map(|t| SecretString::from(t.to_owned()));
+    settings.shutdown_grace = Duration::from_millis(200);
+    settings
+}
+
+pub async fn spawn_app(jobs: Vec<Arc<dyn Job>>) -> TestApp {
+    spawn_app_with(AppOptions::default(), jobs).await
+}
+
+pub async fn spawn_app_with(options: AppOptions, jobs: Vec<Arc<dyn Job>>) -> TestApp {
+    let dir = Arc::new(TempDir::new());
+    let pg = match options.engine {
+        Engine::Sqlite => None,
+        Engine::Postgres => Some(PgDatabase::create().await),
+    };
+    let store_args = StoreArgs {
+        data_dir: options
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| dir.path().join("data")),
+        database_url: pg.as_ref().map(|pg| pg.url.clone()),
+        secret_key: None,
+    };
+    let app = Application::build(settings(&options, store_args.clone()), move |_| Ok(jobs))
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port().unwrap());
+    let (store, scheduler) = (app.store().clone(), app.scheduler().clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap(),
+        store,
+        scheduler,
+        store_args,
+        dir,
+        stop: Some(stop),
+        handle: Some(handle),
+        _pg: pg,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, path: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Starts a manual run of `job` and returns its id.
+    pub async fn start_run(&self, job: &str) -> i64 {
+        let response = self.post(&format!("/scheduler/run/{job}")).await;
+        assert_eq!(response.status(), 202);
+        body(response).await["run_id"].as_i64().unwrap()
+    }
+
+    /// Executes every ready task in the test process.
+    pub async fn drain(&self) {
+        self.scheduler.drain("test/drain", 4).await.unwrap();
+    }
+
+    /// Raises the shutdown signal and waits until the app stopped.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub async fn body(response: reqwest::Response) -> Value {
+    response.json().await.unwrap()
+}
+
+/// Waits (polling, with a deadline) until `condition` holds.
+pub async fn eventually<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Adds an athlete and returns their id.
+pub async fn add_user(store: &Store) -> i64 {
+    let user = trainload::store::users::NewUser {
+        name: "Test athlete".into(),
+        sex: None,
+        birth_year: None,
+        time_zone: "UTC".into(),
+        role: trainload::store::users::Role::Athlete,
+    };
+    trainload::store::users::add(store, &user, 0)
+        .await
+        .unwrap()
+        .0
+}
+
+/// Asserts the house error body.
+pub fn assert_error(body: &Value, code: &str) {
+    assert_eq!(body["code"], code, "body: {body}");
+    assert!(
+        body["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "body: {body}"
+    );
+    assert!(body.get("detail").is_some(), "body: {body}");
+    assert!(
+        body["request_id"].as_str().is_some_and(|r| !r.is_empty()),
+        "body: {body}"
+    );
+}

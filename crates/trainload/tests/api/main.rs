@@ -1,0 +1,19 @@
+//! The API tests: the app on 127.0.0.1 port 0 with a fresh database per test, driven over real
+//! HTTP; plus the lifecycle (admin token, process lock, graceful shutdown) and the CLI.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod health;
+mod jobs;
+mod lifecycle;
+mod run;
+mod runs;
+mod sync;
