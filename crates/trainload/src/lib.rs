@@ -21,6 +21,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Sim(args) => block_on(cli::sim::run(args)),
         cli::Command::Migrate(args) => block_on(cli::migrate::run(&args)),
         cli::Command::Users(args) => block_on(cli::users::run(&args)),
+        cli::Command::Sync(args) => block_on(cli::sync::run(*args)),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod migrate;
 pub mod sim;
+pub mod sync;
 pub mod users;
 
 use anyhow::Context;
@@ -31,6 +32,8 @@ pub enum Command {
     Migrate(migrate::MigrateArgs),
     /// Add and list users.
     Users(users::UsersArgs),
+    /// Sync one user's activities, wellness, thresholds and loads; prints the report as JSON.
+    Sync(Box<sync::SyncArgs>),
 }
 
 /// Opens the store named by `args` (loading or creating the secret key, applying migrations).
