@@ -21,7 +21,9 @@ mod tokens;
 mod wellness;
 
 pub use onboarding::{ONBOARDING_EVENT, OnboardingProgress, onboard};
-pub use recalc::{DriftExample, UtlRecalc, recalculate_thresholds, recalculate_utl};
+pub use recalc::{
+    DriftExample, UtlRecalc, recalculate_thresholds, recalculate_utl, recompute_from,
+};
 pub use run::user_sync;
 
 use std::collections::BTreeMap;

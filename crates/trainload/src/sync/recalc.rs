@@ -70,6 +70,24 @@ pub async fn recalculate_thresholds(
     run.finish()
 }
 
+/// Recomputes the loads dated on or after `from` after a threshold edit (a manual entry, of any
+/// size, recomputes everything from its effective date: SCIENCE.md §7.5); returns how many
+/// loads changed.
+///
+/// # Errors
+/// As [`super::user_sync`].
+pub async fn recompute_from(ctx: &SyncContext, user: UserId, from: Date) -> Result<u32, SyncError> {
+    let lock = user_lock(user);
+    let _held = lock.lock().await;
+    let run = Run::start(ctx, user, SyncOptions::quick()).await?;
+    let until = add_days(run.today(), 2);
+    let ids: BTreeSet<_> = range_ids(&ctx.store, user, from, until)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(super::loads::recompute(ctx, &run.user, &ids).await?)
+}
+
 /// Recomputes every load dated on or after `since` with the current inputs (the monthly job);
 /// counts as drift each stored UTL that is not bit-identical to the fresh value, logs up to 10
 /// examples at WARN, and writes every load that differs (self-healing).
