@@ -10,7 +10,7 @@ use trainload::store::thresholds::{self, NewThresholdSet, ThresholdSource, Thres
 use trainload::store::{activities, loads};
 use trainload::sync::{self, SyncOptions};
 
-use crate::support::{snapshot, unlimited, world};
+use crate::support::{first_with_profile, snapshot, unlimited, world};
 
 fn options() -> SyncOptions {
     SyncOptions {
@@ -26,14 +26,22 @@ fn all_days() -> (jiff::civil::Date, jiff::civil::Date) {
 
 conformance!(
     async fn late_wellness_changes_the_utl_of_its_days_but_not_the_base_loads(db) {
-        let world = world(&db.store, unlimited(SimConfig::new(21, 1)), Duration::from_secs(30)).await;
-        let user = world.athlete(0, false).await;
+        let world = world(&db.store, unlimited(SimConfig::new(21, 6)), Duration::from_secs(30)).await;
+        let index = first_with_profile(&world.sim, "cyclist");
+        let user = world.athlete(index, false).await;
         sync::user_sync(&world.ctx, user, &options()).await.unwrap();
         let (from, to) = all_days();
         let before = loads::list_by_local_date(&db.store, user, from, to).await.unwrap();
         assert!(before.iter().all(|l| l.load.modifier == 1.0), "no wellness yet");
-        world.connect_intervals(user, 0).await;
-        let report = sync::user_sync(&world.ctx, user, &options()).await.unwrap();
+        world.connect_intervals(user, index).await;
+        // Wellness only: resting HR adoption would (rightly) move the HR-method base loads too.
+        let wellness_only = SyncOptions {
+            resting_hr: false,
+            threshold_full: false,
+            threshold_check: false,
+            ..options()
+        };
+        let report = sync::user_sync(&world.ctx, user, &wellness_only).await.unwrap();
         assert!(report.wellness_days > 0 && report.utl_recalculated > 0, "{report:?}");
         let after = loads::list_by_local_date(&db.store, user, from, to).await.unwrap();
         assert_eq!(after.len(), before.len());
@@ -49,8 +57,8 @@ conformance!(
 
 conformance!(
     async fn a_threshold_edit_recomputes_exactly_the_loads_on_or_after_its_date(db) {
-        let world = world(&db.store, unlimited(SimConfig::new(22, 1)), Duration::from_secs(30)).await;
-        let user = world.athlete(0, true).await;
+        let world = world(&db.store, unlimited(SimConfig::new(22, 6)), Duration::from_secs(30)).await;
+        let user = world.athlete(first_with_profile(&world.sim, "cyclist"), true).await;
         sync::user_sync(&world.ctx, user, &options()).await.unwrap();
         let (from, to) = all_days();
         let before = loads::list_by_local_date(&db.store, user, from, to).await.unwrap();
@@ -86,8 +94,8 @@ conformance!(
 
 conformance!(
     async fn a_manual_ftp_survives_syncs_and_recalculations(db) {
-        let world = world(&db.store, unlimited(SimConfig::new(23, 1)), Duration::from_secs(30)).await;
-        let user = world.athlete(0, true).await;
+        let world = world(&db.store, unlimited(SimConfig::new(23, 6)), Duration::from_secs(30)).await;
+        let user = world.athlete(first_with_profile(&world.sim, "cyclist"), true).await;
         let manual = NewThresholdSet {
             user,
             effective_from: jiff::civil::date(2000, 1, 1),
@@ -118,8 +126,8 @@ conformance!(
 
 conformance!(
     async fn a_deleted_activity_leaves_the_loads_and_a_renamed_one_is_updated(db) {
-        let world = world(&db.store, unlimited(SimConfig::new(24, 1)), Duration::from_secs(30)).await;
-        let user = world.athlete(0, true).await;
+        let world = world(&db.store, unlimited(SimConfig::new(24, 6)), Duration::from_secs(30)).await;
+        let user = world.athlete(first_with_profile(&world.sim, "cyclist"), true).await;
         sync::user_sync(&world.ctx, user, &options()).await.unwrap();
         let before = snapshot(&db.store, user).await;
         assert!(before.activities.len() >= 5, "{before:?}");

@@ -7,7 +7,7 @@ use sim::{FaultKind, FaultSettings, SimConfig};
 use trainload::store::integrations;
 use trainload::sync::{self, SyncOptions, SyncReport};
 
-use crate::support::{Snapshot, assert_complete, snapshot, world};
+use crate::support::{Snapshot, assert_complete, first_with_profile, snapshot, world};
 
 /// Which step a fault breaks and the class the report gives it (`None`: not a failure).
 fn expected(kind: FaultKind) -> Option<(&'static str, &'static str)> {
@@ -49,8 +49,8 @@ fn kept(before: &Snapshot, after: &Snapshot) {
 }
 
 async fn one_fault(db: &crate::helpers::TestDb, kind: FaultKind, seed: u64) {
-    let mut config = SimConfig::new(seed, 1);
-    config.faults = vec![(0, kind)];
+    let mut config = SimConfig::new(seed, 6);
+    config.faults = (0..6).map(|i| (i, kind)).collect();
     config.fault_settings = FaultSettings {
         probability: 0.25,
         stall: Duration::from_secs(2),
@@ -58,15 +58,20 @@ async fn one_fault(db: &crate::helpers::TestDb, kind: FaultKind, seed: u64) {
         ..FaultSettings::default()
     };
     config.rate_limits = None;
+    // A day of its own per fault: the shared budget's windows are keyed by time, and a 429
+    // exhausts the window it happened in.
+    let day_ms = 86_400_000 * i64::try_from(seed).unwrap();
+    config.clock = sim::SimClock::fixed(sim::DEFAULT_START_MS + day_ms);
     let world = world(&db.store, config, Duration::from_millis(500)).await;
-    let user = world.athlete(0, true).await;
+    let index = first_with_profile(&world.sim, "cyclist");
+    let user = world.athlete(index, true).await;
     let first = sync::user_sync(&world.ctx, user, &options()).await.unwrap();
     let mut seen = names(&first, kind);
     let mut last = snapshot(&db.store, user).await;
     if kind == FaultKind::StreamsNotReady {
         assert!(
             last.activities.iter().any(|a| a.3 == "not_ready"),
-            "{last:?}"
+            "{last:?} {first:?}"
         );
     }
     if kind == FaultKind::StravaRevoked {
@@ -74,7 +79,7 @@ async fn one_fault(db: &crate::helpers::TestDb, kind: FaultKind, seed: u64) {
             .control(
                 reqwest::Method::POST,
                 "/_sim/tokens",
-                serde_json::json!({"athlete": 0}),
+                serde_json::json!({"athlete": index}),
             )
             .await;
         world
@@ -91,7 +96,8 @@ async fn one_fault(db: &crate::helpers::TestDb, kind: FaultKind, seed: u64) {
         let pending = report
             .errors
             .iter()
-            .any(|e| !e.step.starts_with("intervals"));
+            // A rejected Intervals.icu key stays rejected until the athlete reconnects.
+            .any(|e| kind != FaultKind::Intervals401 || !e.step.starts_with("intervals"));
         if !pending && last.activities.iter().all(|a| a.3 != "not_ready") {
             break;
         }

@@ -82,7 +82,7 @@ async fn onboard(world: &World, index: usize) -> (UserId, sync::SyncReport) {
 
 conformance!(
     async fn onboarding_recovers_thresholds_within_five_percent_and_prescribed_methods(db) {
-        let world = world(&db.store, unlimited(SimConfig::new(7, 3)), Duration::from_secs(30)).await;
+        let world = world(&db.store, unlimited(SimConfig::new(7, 6)), Duration::from_secs(30)).await;
         for profile in ["cyclist", "runner", "triathlete"] {
             let index = first_with_profile(&world.sim, profile);
             let truth = world.sim.truth(index).unwrap();

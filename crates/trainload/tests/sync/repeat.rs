@@ -18,7 +18,7 @@ fn options() -> SyncOptions {
 
 conformance!(
     async fn the_same_sync_twice_changes_nothing(db) {
-        let world = world(&db.store, unlimited(SimConfig::new(3, 1)), Duration::from_secs(30)).await;
+        let world = world(&db.store, unlimited(SimConfig::new(3, 6)), Duration::from_secs(30)).await;
         let user = world.athlete(0, true).await;
         let first = sync::user_sync(&world.ctx, user, &options()).await.unwrap();
         assert!(first.new_activities > 0 && first.errors.is_empty(), "{first:?}");
@@ -41,7 +41,7 @@ conformance!(
 
 conformance!(
     async fn two_concurrent_syncs_store_what_one_would(db) {
-        let world = world(&db.store, unlimited(SimConfig::new(3, 1)), Duration::from_secs(30)).await;
+        let world = world(&db.store, unlimited(SimConfig::new(3, 6)), Duration::from_secs(30)).await;
         let user = world.athlete(0, true).await;
         let both = options();
         let (a, b) = tokio::join!(
