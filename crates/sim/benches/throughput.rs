@@ -13,7 +13,9 @@ const KEYS: &str = "time,watts,heartrate,velocity_smooth,distance,altitude,grade
 fn throughput(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let (base, token, ids, _handle) = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let mut config = SimConfig::new(1, 20);
         config.rate_limits = None;
         config.history_days = 400;
@@ -24,7 +26,10 @@ fn throughput(c: &mut Criterion) {
             ("client_id", info.client_id.as_str()),
             ("client_secret", info.client_secret.as_str()),
             ("grant_type", "refresh_token"),
-            ("refresh_token", info.athletes[0].strava_refresh_token.as_str()),
+            (
+                "refresh_token",
+                info.athletes[0].strava_refresh_token.as_str(),
+            ),
         ];
         let grant: Value = http
             .post(format!("{}/token", info.strava_oauth_base))
@@ -35,9 +40,15 @@ fn throughput(c: &mut Criterion) {
             .json()
             .await
             .expect("grant");
-        let token = grant["access_token"].as_str().expect("access token").to_owned();
+        let token = grant["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned();
         let page: Value = http
-            .get(format!("{}/athlete/activities?per_page=200", info.strava_api_base))
+            .get(format!(
+                "{}/athlete/activities?per_page=200",
+                info.strava_api_base
+            ))
             .bearer_auth(&token)
             .send()
             .await
@@ -60,7 +71,12 @@ fn throughput(c: &mut Criterion) {
     group.bench_function("list_page_200", |b| {
         b.to_async(&runtime).iter(|| async {
             let url = format!("{base}/athlete/activities?per_page=200&page=1");
-            let body = http.get(url).bearer_auth(&token).send().await.expect("list");
+            let body = http
+                .get(url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("list");
             black_box(body.bytes().await.expect("body"))
         });
     });
@@ -68,9 +84,22 @@ fn throughput(c: &mut Criterion) {
     group.bench_function("streams_one_activity", |b| {
         b.to_async(&runtime).iter(|| {
             next = (next + 1) % ids.len();
-            let url = format!("{base}/activities/{}/streams?keys={KEYS}&key_by_type=true", ids[next]);
+            let url = format!(
+                "{base}/activities/{}/streams?keys={KEYS}&key_by_type=true",
+                ids[next]
+            );
             let request = http.get(url).bearer_auth(&token);
-            async move { black_box(request.send().await.expect("streams").bytes().await.expect("body")) }
+            async move {
+                black_box(
+                    request
+                        .send()
+                        .await
+                        .expect("streams")
+                        .bytes()
+                        .await
+                        .expect("body"),
+                )
+            }
         });
     });
     group.finish();

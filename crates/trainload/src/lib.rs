@@ -30,6 +30,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Worker(args) => block_on(cli::worker::run(args)),
         cli::Command::Jobs(args) => block_on(cli::jobs::run_jobs(&args)),
         cli::Command::Runs(args) => block_on(cli::jobs::run_runs(&args)),
+        cli::Command::Sync(args) => block_on(cli::sync::run(*args)),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod serve;
 pub mod sim;
+pub mod sync;
 pub mod users;
 pub mod worker;
 
@@ -42,6 +43,8 @@ pub enum Command {
     Jobs(jobs::JobsArgs),
     /// List, show and retry runs (straight on the database).
     Runs(jobs::RunsArgs),
+    /// Sync one user's activities, wellness, thresholds and loads; prints the report as JSON.
+    Sync(Box<sync::SyncArgs>),
 }
 
 /// Opens the store named by `args` (loading or creating the secret key, applying migrations).

@@ -219,6 +219,8 @@ const STORE_REFRESHED: &str = "UPDATE integrations SET access_token = $1, refres
      expires_at_ms = $3, token_version = token_version + 1, refresh_lease_owner = NULL, \
      refresh_lease_until_ms = NULL, updated_at_ms = $4 \
      WHERE id = $5 AND token_version = $6 AND refresh_lease_owner = $7";
+const RELEASE_LEASE: &str = "UPDATE integrations SET refresh_lease_owner = NULL, \
+     refresh_lease_until_ms = NULL WHERE id = $1 AND refresh_lease_owner = $2";
 const SET_STATUS: &str =
     "UPDATE integrations SET status = $1, status_reason = $2, updated_at_ms = $3 WHERE id = $4";
 const REVOKE: &str = "UPDATE integrations SET status = 'revoked', status_reason = $1, \
@@ -400,6 +402,24 @@ pub async fn store_refreshed_tokens(
         .bind(now_ms)
         .bind(id.0)
         .bind(token_version)
+        .bind(owner)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Gives up a refresh lease that `owner` holds (the refresh failed without a rotation), so the
+/// next caller need not wait for it to expire. Returns whether a lease was released.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn release_refresh_lease(
+    store: &Store,
+    id: IntegrationId,
+    owner: &str,
+) -> Result<bool, StoreError> {
+    let done = with_pool!(store, pool => sqlx::query(RELEASE_LEASE)
+        .bind(id.0)
         .bind(owner)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;

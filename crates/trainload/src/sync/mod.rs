@@ -1,5 +1,30 @@
 //! The per-user sync pipeline: what every scheduled job, webhook and manual trigger does for
 //! one athlete (issue #4). Idempotent: safe to run twice, or concurrently for the same user.
+//!
+//! Order of one [`user_sync`]: Strava token (§1.2 compare-and-swap refresh) → activity listing,
+//! upserts and deletion detection → due streams, newest first → Intervals.icu wellness →
+//! threshold checks and adoption → loads of everything an input change touched. Every write is
+//! keyed and compared before it is made, so a repeat changes nothing; syncs of one user inside a
+//! process are serialised by [`run::user_lock`], and across processes the keyed writes and the
+//! token lease keep a second runner harmless.
+
+mod activities;
+mod convert;
+mod features;
+mod loads;
+mod onboarding;
+mod recalc;
+mod run;
+mod streams;
+mod thresholds;
+mod tokens;
+mod wellness;
+
+pub use onboarding::{ONBOARDING_EVENT, OnboardingProgress, onboard};
+pub use recalc::{
+    DriftExample, UtlRecalc, recalculate_thresholds, recalculate_utl, recompute_from,
+};
+pub use run::user_sync;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -42,6 +67,40 @@ pub struct SyncOptions {
     pub resting_hr: bool,
     /// Budget priority of the provider calls.
     pub priority: Priority,
+}
+
+impl SyncOptions {
+    /// `quick_sync` (SCHEDULER.md §2): 3 days of activities, 7 of wellness, the quick check.
+    pub const fn quick() -> Self {
+        Self {
+            activity_days: 3,
+            wellness_days: 7,
+            threshold_check: true,
+            threshold_full: false,
+            resting_hr: false,
+            priority: Priority::Background,
+        }
+    }
+
+    /// `daily_sync`: 14 days of activities, 30 of wellness, threshold validation, resting HR.
+    pub const fn daily() -> Self {
+        Self {
+            activity_days: 14,
+            wellness_days: 30,
+            threshold_check: true,
+            threshold_full: false,
+            resting_hr: true,
+            priority: Priority::Background,
+        }
+    }
+
+    /// Everything: the daily windows plus the full 12-month threshold recalculation.
+    pub const fn full() -> Self {
+        Self {
+            threshold_full: true,
+            ..Self::daily()
+        }
+    }
 }
 
 /// A threshold that moved and was adopted.
@@ -95,6 +154,24 @@ pub struct SyncReport {
     pub has_strava: bool,
     /// The user has a connected Intervals.icu integration.
     pub has_intervals: bool,
+    /// When a rate-limited step may run again, epoch ms (`None`: nothing was rate limited).
+    pub retry_at_ms: Option<i64>,
+}
+
+impl SyncReport {
+    /// Records a failed step.
+    pub(crate) fn issue(&mut self, step: &str, class: &str, message: impl Into<String>) {
+        self.errors.push(SyncIssue {
+            step: step.to_owned(),
+            class: class.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Counts one provider call.
+    pub(crate) fn count_call(&mut self, provider: &str, calls: u32) {
+        *self.api_calls.entry(provider.to_owned()).or_default() += calls;
+    }
 }
 
 /// Why a sync as a whole could not run (partial failures are in [`SyncReport::errors`]).
@@ -116,4 +193,44 @@ pub enum SyncError {
     /// Do not retry.
     #[error("permanent: {0}")]
     Permanent(String),
+}
+
+impl From<crate::store::StoreError> for SyncError {
+    fn from(error: crate::store::StoreError) -> Self {
+        match error {
+            crate::store::StoreError::NotFound => Self::Permanent(error.to_string()),
+            other => Self::Retryable(other.to_string()),
+        }
+    }
+}
+
+/// Why one step stopped: the provider (reported, the sync goes on) or the store (the sync stops).
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// A classified provider error.
+    Provider(providers::ProviderError),
+    /// A database error.
+    Store(crate::store::StoreError),
+}
+
+impl From<providers::ProviderError> for Failure {
+    fn from(error: providers::ProviderError) -> Self {
+        Self::Provider(error)
+    }
+}
+
+impl From<crate::store::StoreError> for Failure {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+/// The report's name for an error class.
+pub(crate) fn class_name(class: providers::ErrorClass) -> &'static str {
+    match class {
+        providers::ErrorClass::Retryable => "retryable",
+        providers::ErrorClass::Permanent => "permanent",
+        providers::ErrorClass::NeedsReauth => "needs_reauth",
+        providers::ErrorClass::RateLimited { .. } => "rate_limited",
+    }
 }

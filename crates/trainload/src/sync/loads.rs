@@ -1,0 +1,348 @@
+//! Loads: each activity's UTL with the thresholds in force on its local date and the wellness
+//! modifier of that date (SCIENCE.md §5–§7, §12), written only when something differs.
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use science::stream::Grid;
+use science::thresholds::Field;
+use science::thresholds::history::{HistoryEntry, resolve_all};
+use science::utl::{ActivityInput, ThresholdsInForce, UtlResult};
+use science::wellness::WellnessHistory;
+use serde_json::{Value, json};
+
+use super::convert::{add_days, history_entry, local, science_wellness};
+use super::features::{HrFeatures, hr_features};
+use super::run::Run;
+use super::{SyncContext, SyncError};
+use crate::store::activities::{self, Activity, ActivityId, StreamsState};
+use crate::store::loads::{self, ActivityLoad};
+use crate::store::thresholds::{self, ThresholdSetId};
+use crate::store::users::User;
+use crate::store::{StoreError, streams, wellness};
+
+/// [`science::CALC_VERSION`] (`tl-science/M.m.p`) as the stored integer `M·10⁶ + m·10³ + p`.
+pub(crate) fn calc_version() -> i64 {
+    let digits = science::CALC_VERSION.rsplit('/').next().unwrap_or("0.0.0");
+    digits
+        .split('.')
+        .map(|part| part.parse::<i64>().unwrap_or(0))
+        .fold(0, |acc, part| acc * 1000 + part)
+}
+
+/// What every load of one batch shares: the threshold history and the wellness around the
+/// batch's dates.
+pub(crate) struct Inputs {
+    history: Vec<HistoryEntry>,
+    wellness: WellnessHistory,
+    sex: science::heart_rate::Sex,
+}
+
+impl Inputs {
+    /// Reads the history and the wellness from 60 days before `first` up to `last`.
+    pub(crate) async fn load(
+        ctx: &SyncContext,
+        user: &User,
+        first: Date,
+        last: Date,
+    ) -> Result<Self, StoreError> {
+        let history = thresholds::history(&ctx.store, user.id)
+            .await?
+            .iter()
+            .map(history_entry)
+            .collect();
+        let lookback = i64::from(ctx.science.wellness.longest_lookback_days());
+        let rows = wellness::range(&ctx.store, user.id, add_days(first, -lookback), last).await?;
+        let records: Vec<_> = rows.iter().map(science_wellness).collect();
+        Ok(Self {
+            history,
+            wellness: WellnessHistory::new(&records, &ctx.science.wellness),
+            sex: user.sex.map(Into::into).unwrap_or_default(),
+        })
+    }
+}
+
+/// A freshly computed load with the stored one it would replace.
+pub(crate) struct Fresh {
+    pub load: ActivityLoad,
+    pub stored: Option<ActivityLoad>,
+}
+
+impl Fresh {
+    /// Whether writing would change anything (the compute time aside).
+    pub(crate) fn differs(&self) -> bool {
+        self.stored.as_ref().is_none_or(|s| {
+            let mut s = s.clone();
+            s.computed_at_ms = self.load.computed_at_ms;
+            !same(&s, &self.load)
+        })
+    }
+}
+
+/// Equality with floats compared by bits (stored JSON may round-trip a float differently, so
+/// provenance is compared by its digest).
+fn same(a: &ActivityLoad, b: &ActivityLoad) -> bool {
+    let bits = |x: Option<f64>| x.map(f64::to_bits);
+    a.method == b.method
+        && a.base_load.to_bits() == b.base_load.to_bits()
+        && a.modifier.to_bits() == b.modifier.to_bits()
+        && a.utl.to_bits() == b.utl.to_bits()
+        && bits(a.intensity_factor) == bits(b.intensity_factor)
+        && bits(a.np_w) == bits(b.np_w)
+        && bits(a.ngp_mps) == bits(b.ngp_mps)
+        && bits(a.trimp) == bits(b.trimp)
+        && bits(a.hr_tss) == bits(b.hr_tss)
+        && a.threshold_set == b.threshold_set
+        && a.calc_version == b.calc_version
+        && a.provenance.get("digest") == b.provenance.get("digest")
+}
+
+/// Computes the load of one live activity from what is stored; `None` for a deleted one.
+pub(crate) async fn compute(
+    ctx: &SyncContext,
+    inputs: &Inputs,
+    id: ActivityId,
+) -> Result<Option<Fresh>, StoreError> {
+    let activity = activities::get(&ctx.store, id).await?;
+    if activity.deleted_at_ms.is_some() {
+        return Ok(None);
+    }
+    let raw = match activity.streams_state {
+        StreamsState::Fetched => streams::get(&ctx.store, id).await?,
+        _ => None,
+    };
+    let grid = raw.and_then(|r| science::stream::resample(&r, &ctx.science.stream).ok());
+    let Some(load) = utl_of(ctx, inputs, &activity, grid.as_ref()) else {
+        return Ok(None);
+    };
+    let stored = loads::get(&ctx.store, id).await?;
+    Ok(Some(Fresh { load, stored }))
+}
+
+fn utl_of(
+    ctx: &SyncContext,
+    inputs: &Inputs,
+    activity: &Activity,
+    grid: Option<&Grid>,
+) -> Option<ActivityLoad> {
+    let cfg = &ctx.science;
+    let date = local(activity.local_date);
+    let set = resolve_all(&inputs.history, date, &cfg.thresholds);
+    let thresholds = ThresholdsInForce {
+        set_id: Some(set.id().to_string()),
+        ftp_w: set.value(Field::Ftp),
+        threshold_speed_mps: set.value(Field::ThresholdSpeed),
+        lthr_bpm: set.value(Field::Lthr),
+        max_hr_bpm: set.value(Field::MaxHr),
+        resting_hr_bpm: set.value(Field::RestingHr),
+        sex: inputs.sex,
+    };
+    let s = &activity.summary;
+    let moving_s = s.moving_s.or(s.elapsed_s).unwrap_or(0).max(0);
+    let input = ActivityInput {
+        sport_type: &s.sport_type,
+        moving_time_s: moving_s as f64,
+        device_watts: s.device_watts,
+        average_heartrate_bpm: s.average_hr_bpm,
+        grid,
+    };
+    let modifier = inputs.wellness.modifier(date, &cfg.wellness);
+    let result = match science::utl::compute(&input, &thresholds, modifier, cfg) {
+        Ok(result) => result,
+        Err(error) => {
+            tracing::warn!(activity = activity.id.0, %error, "load not computable");
+            return None;
+        }
+    };
+    let newest_entry = set.fields.iter().flatten().map(|r| r.entry_id).max();
+    let features = grid.map(|g| hr_features(g, cfg)).unwrap_or_default();
+    let provenance = provenance(activity, &result, &set, features, grid.is_some());
+    Some(ActivityLoad {
+        activity: activity.id,
+        method: result.method.as_str().to_owned(),
+        base_load: result.base_load,
+        modifier: result.modifier.value,
+        modifier_components: components(&result),
+        utl: result.utl,
+        intensity_factor: result.intensity_factor,
+        np_w: result.metrics.np_w,
+        ngp_mps: result.metrics.ngp_mps,
+        trimp: result.metrics.trimp,
+        hr_tss: result.metrics.hrtss,
+        threshold_set: newest_entry.map(ThresholdSetId),
+        calc_version: calc_version(),
+        computed_at_ms: ctx.clock.now_ms(),
+        provenance,
+    })
+}
+
+fn components(result: &UtlResult) -> Value {
+    let m = &result.modifier;
+    let parts: Vec<Value> = m
+        .components
+        .iter()
+        .map(|c| {
+            let inputs: serde_json::Map<String, Value> = c
+                .inputs
+                .iter()
+                .map(|i| (i.name.to_owned(), json!(i.value)))
+                .collect();
+            let outcome = match c.outcome {
+                science::wellness::ComponentOutcome::Band { label, multiplier } => {
+                    json!({"band": label, "multiplier": multiplier})
+                }
+                science::wellness::ComponentOutcome::Missing { reason } => {
+                    json!({"missing": reason, "multiplier": 1.0})
+                }
+            };
+            json!({"component": c.kind.as_str(), "inputs": inputs, "outcome": outcome})
+        })
+        .collect();
+    json!({"components": parts, "raw_product": m.raw_product, "clamped": m.clamped,
+           "status": m.status.as_str()})
+}
+
+fn provenance(
+    activity: &Activity,
+    result: &UtlResult,
+    set: &science::thresholds::history::ThresholdSet,
+    features: HrFeatures,
+    from_streams: bool,
+) -> Value {
+    let fields: serde_json::Map<String, Value> = Field::ALL
+        .iter()
+        .filter_map(|&f| {
+            let r = set.get(f)?;
+            let basis = format!("{:?}", r.basis).to_lowercase();
+            Some((
+                f.as_str().to_owned(),
+                json!({"value": r.value, "basis": basis, "entry": r.entry_id}),
+            ))
+        })
+        .collect();
+    let skipped: Vec<Value> = result
+        .skipped
+        .iter()
+        .map(|(m, why)| json!({"method": m.as_str(), "reason": why}))
+        .collect();
+    let mut body = json!({
+        "activity_revision": activity.revision,
+        "input": if from_streams { "streams" } else { "summary" },
+        "skipped": skipped,
+        "estimated": result.estimated,
+        "suspect_threshold": result.suspect_threshold,
+        "duration_s": result.duration_s,
+        "coverage": {"watts": result.coverage.watts, "velocity": result.coverage.velocity,
+                     "heartrate": result.coverage.heartrate},
+        "sport": {"sport_type": result.sport.sport_type, "class": result.sport.class.as_str(),
+                  "group": result.sport.group.as_str(), "hr_factor": result.sport.params.hr_factor},
+        "threshold_set": set.id().to_string(),
+        "thresholds": fields,
+        "wellness": {"date": activity.local_date.to_string(), "modifier": result.modifier.value},
+        "hr": features,
+        "config_digest": result.config_digest,
+        "calc_version": result.calc_version,
+    });
+    let digest = digest(&body);
+    if let Some(map) = body.as_object_mut() {
+        map.insert("digest".to_owned(), json!(digest));
+    }
+    body
+}
+
+/// The heart-rate features recorded in a stored load's provenance.
+pub(crate) fn stored_hr_features(load: &ActivityLoad) -> Option<HrFeatures> {
+    serde_json::from_value(load.provenance.get("hr")?.clone()).ok()
+}
+
+/// Writes `fresh` if it differs; returns whether it did.
+pub(crate) async fn write(ctx: &SyncContext, fresh: &Fresh) -> Result<bool, StoreError> {
+    if !fresh.differs() {
+        return Ok(false);
+    }
+    match loads::put(&ctx.store, &fresh.load).await {
+        Ok(()) => Ok(true),
+        // Deleted meanwhile: it has no load to keep.
+        Err(StoreError::NotFound) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
+/// Recomputes `ids` (any order) and writes those that changed; returns how many were written.
+pub(crate) async fn recompute(
+    ctx: &SyncContext,
+    user: &User,
+    ids: &BTreeSet<ActivityId>,
+) -> Result<u32, StoreError> {
+    let mut dated: Vec<Activity> = Vec::with_capacity(ids.len());
+    for &id in ids {
+        dated.push(activities::get(&ctx.store, id).await?);
+    }
+    let (Some(first), Some(last)) = (
+        dated.iter().map(|a| a.local_date).min(),
+        dated.iter().map(|a| a.local_date).max(),
+    ) else {
+        return Ok(0);
+    };
+    let inputs = Inputs::load(ctx, user, first, last).await?;
+    let mut written = 0;
+    for activity in dated {
+        if let Some(fresh) = compute(ctx, &inputs, activity.id).await? {
+            written += u32::from(write(ctx, &fresh).await?);
+        }
+    }
+    Ok(written)
+}
+
+/// Every load this run touched: new or changed activities and fetched streams, the activities
+/// of changed wellness days and the 60 days after them, and every activity on or after an
+/// adopted threshold's effective date.
+pub(crate) async fn compute_affected(run: &mut Run<'_>) -> Result<(), SyncError> {
+    let store = &run.ctx.store;
+    let user = run.user.id;
+    let mut ids = run.to_compute.clone();
+    let far = add_days(run.today(), 2);
+    if let (Some(&first), Some(&last)) = (run.wellness_changed.first(), run.wellness_changed.last())
+    {
+        let lookahead = i64::from(run.ctx.science.wellness.longest_lookback_days());
+        let to = add_days(last, lookahead).min(far);
+        ids.extend(range_ids(store, user, first, to).await?);
+    }
+    if let Some(from) = run.thresholds_from {
+        ids.extend(range_ids(store, user, from, far).await?);
+    }
+    run.report.utl_recalculated += recompute(run.ctx, &run.user, &ids).await?;
+    Ok(())
+}
+
+/// Ids of the live activities dated `from..=to`.
+pub(crate) async fn range_ids(
+    store: &crate::store::Store,
+    user: crate::store::users::UserId,
+    from: Date,
+    to: Date,
+) -> Result<Vec<ActivityId>, StoreError> {
+    let list = activities::list_by_local_date(store, user, from, to).await?;
+    Ok(list.into_iter().map(|a| a.id).collect())
+}
+
+/// Hex SHA-256 of a JSON value's text (object keys are sorted, so equal values hash equally).
+fn digest(value: &Value) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(value.to_string().as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Heart-rate features by activity id from stored loads dated `from..=to`.
+pub(crate) async fn hr_features_from_loads(
+    store: &crate::store::Store,
+    user: crate::store::users::UserId,
+    from: Date,
+    to: Date,
+) -> Result<HashMap<i64, HrFeatures>, StoreError> {
+    let loads = loads::list_by_local_date(store, user, from, to).await?;
+    Ok(loads
+        .iter()
+        .filter_map(|d| Some((d.load.activity.0, stored_hr_features(&d.load)?)))
+        .collect())
+}

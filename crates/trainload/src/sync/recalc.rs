@@ -1,0 +1,138 @@
+//! The recalculation entry points of the weekly and monthly jobs (issue #4 §3).
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::convert::add_days;
+use super::loads::{Inputs, compute, range_ids, write};
+use super::run::{Run, user_lock};
+use super::thresholds::{earliest, estimate_and_adopt, resting_hr};
+use super::{SyncContext, SyncError, SyncOptions, SyncReport};
+use crate::store::users::UserId;
+
+/// Most drift examples kept and logged.
+const MAX_EXAMPLES: usize = 10;
+
+/// One stored UTL that a fresh computation did not reproduce bit for bit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DriftExample {
+    /// The user.
+    pub user_id: i64,
+    /// The activity.
+    pub activity_id: i64,
+    /// The stored UTL.
+    pub stored: f64,
+    /// The recomputed UTL.
+    pub recomputed: f64,
+    /// The stored provenance.
+    pub provenance: serde_json::Value,
+}
+
+/// What [`recalculate_utl`] did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UtlRecalc {
+    /// Loads recomputed (written or confirmed).
+    pub recalculated: u32,
+    /// Loads whose stored UTL differed from the recomputed one (expected 0).
+    pub drift: u32,
+    /// Up to 10 of them.
+    pub examples: Vec<DriftExample>,
+    /// Loads written (drifted, or with changed provenance).
+    pub written: u32,
+}
+
+/// Re-estimates every threshold from the `window_days` days ending today (the weekly job) and
+/// resting HR from wellness; an adoption recomputes the loads on or after its effective date.
+///
+/// # Errors
+/// As [`super::user_sync`].
+pub async fn recalculate_thresholds(
+    ctx: &SyncContext,
+    user: UserId,
+    window_days: u32,
+) -> Result<SyncReport, SyncError> {
+    let lock = user_lock(user);
+    let _held = lock.lock().await;
+    let options = SyncOptions {
+        activity_days: window_days,
+        ..SyncOptions::full()
+    };
+    let mut run = Run::start(ctx, user, options).await?;
+    let today = run.today();
+    let mut changes = Vec::new();
+    let adopted = estimate_and_adopt(ctx, &run.user, today, &HashMap::new(), &mut changes).await?;
+    let rest = resting_hr(ctx, &run.user, today, &mut changes).await?;
+    run.thresholds_from = earliest(adopted, rest);
+    run.report.thresholds_changed = changes;
+    super::loads::compute_affected(&mut run).await?;
+    run.finish()
+}
+
+/// Recomputes the loads dated on or after `from` after a threshold edit (a manual entry, of any
+/// size, recomputes everything from its effective date: SCIENCE.md §7.5); returns how many
+/// loads changed.
+///
+/// # Errors
+/// As [`super::user_sync`].
+pub async fn recompute_from(ctx: &SyncContext, user: UserId, from: Date) -> Result<u32, SyncError> {
+    let lock = user_lock(user);
+    let _held = lock.lock().await;
+    let run = Run::start(ctx, user, SyncOptions::quick()).await?;
+    let until = add_days(run.today(), 2);
+    let ids: BTreeSet<_> = range_ids(&ctx.store, user, from, until)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(super::loads::recompute(ctx, &run.user, &ids).await?)
+}
+
+/// Recomputes every load dated on or after `since` with the current inputs (the monthly job);
+/// counts as drift each stored UTL that is not bit-identical to the fresh value, logs up to 10
+/// examples at WARN, and writes every load that differs (self-healing).
+///
+/// # Errors
+/// As [`super::user_sync`].
+pub async fn recalculate_utl(
+    ctx: &SyncContext,
+    user: UserId,
+    since: Date,
+) -> Result<UtlRecalc, SyncError> {
+    let lock = user_lock(user);
+    let _held = lock.lock().await;
+    let run = Run::start(ctx, user, SyncOptions::quick()).await?;
+    let until = add_days(run.today(), 2);
+    let ids: BTreeSet<_> = range_ids(&ctx.store, user, since, until)
+        .await?
+        .into_iter()
+        .collect();
+    let inputs = Inputs::load(ctx, &run.user, since, until).await?;
+    let mut out = UtlRecalc::default();
+    for id in ids {
+        let Some(fresh) = compute(ctx, &inputs, id).await? else {
+            continue;
+        };
+        out.recalculated += 1;
+        if let Some(stored) = &fresh.stored
+            && stored.utl.to_bits() != fresh.load.utl.to_bits()
+        {
+            out.drift += 1;
+            if out.examples.len() < MAX_EXAMPLES {
+                out.examples.push(DriftExample {
+                    user_id: user.0,
+                    activity_id: id.0,
+                    stored: stored.utl,
+                    recomputed: fresh.load.utl,
+                    provenance: stored.provenance.clone(),
+                });
+            }
+        }
+        out.written += u32::from(write(ctx, &fresh).await?);
+    }
+    if out.drift > 0 {
+        let examples = serde_json::to_string(&out.examples).unwrap_or_default();
+        tracing::warn!(user = user.0, drift = out.drift, %examples, "UTL drift: stored loads not reproduced");
+    }
+    Ok(out)
+}
