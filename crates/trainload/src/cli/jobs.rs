@@ -177,7 +177,8 @@ async fn open_scheduler(common: &CommonArgs) -> anyhow::Result<Scheduler> {
     let ctx = common.providers.sync_context(&store, clock.clone())?;
     let node_id = format!("cli-{}", std::process::id());
     let config = SchedulerConfig::new(zone, node_id);
-    Ok(Scheduler::new(db, clock, config, crate::jobs::all(&ctx)))
+    let jobs = crate::jobs::all(&ctx).context("defining the jobs")?;
+    Ok(Scheduler::new(db, clock, config, jobs))
 }
 
 /// Executes a `jobs` subcommand on `scheduler`; returns the exit code.

@@ -119,7 +119,7 @@ pub(crate) async fn start(settings: Settings, providers: ProviderArgs) -> anyhow
         let ctx = providers
             .sync_context(store, clock)
             .context("building the provider clients")?;
-        Ok(crate::jobs::all(&ctx))
+        crate::jobs::all(&ctx).context("defining the jobs")
     })
     .await?;
     if let Some(port) = app.port() {

@@ -1,22 +1,34 @@
 //! The job registry: the one place where training-load work meets the generic scheduler
 //! (SCHEDULER.md §11), plus the read models the API and the CLI show for jobs and runs.
 
+mod daily_sync;
 pub mod inline;
+mod monthly_utl;
+mod quick_sync;
+mod resting_hr_update;
+pub mod sync_job;
 pub mod view;
 pub mod wait;
+mod weekly_thresholds;
 
 use std::sync::Arc;
 
 use crate::sync::SyncContext;
 
-/// Every job this build defines, over the sync context.
+/// The five jobs of SCHEDULER.md §2, one file each, over the sync context.
 ///
-/// The five jobs of SCHEDULER.md §2 (`quick_sync`, `daily_sync`, `weekly_thresholds`,
-/// `monthly_utl`, `resting_hr_update`) are registered here, one file per job in this folder,
-/// once the sync pipeline provides their task bodies. Until then the list is empty: `serve`
-/// and `worker` run with no jobs, and tests inject their own through
-/// [`crate::startup::Application::build`].
-pub fn all(ctx: &SyncContext) -> Vec<Arc<dyn queue::Job>> {
-    let _ = ctx;
-    Vec::new()
+/// # Errors
+/// A job definition whose trigger does not parse (a programming error caught by the tests).
+pub fn all(ctx: &SyncContext) -> Result<Vec<Arc<dyn queue::Job>>, queue::TriggerError> {
+    let specs = [
+        quick_sync::spec()?,
+        daily_sync::spec()?,
+        weekly_thresholds::spec()?,
+        monthly_utl::spec()?,
+        resting_hr_update::spec()?,
+    ];
+    Ok(specs
+        .into_iter()
+        .map(|spec| sync_job::SyncJob::registered(spec, ctx))
+        .collect())
 }

@@ -9,8 +9,12 @@ use super::{Failure, SyncError};
 use crate::store::integrations;
 use crate::store::wellness::{self, Outcome};
 
-/// Fetches and stores the last `wellness_days` days of wellness, ending today (athlete-local).
+/// Fetches and stores the last `wellness_days` days of wellness, ending today (athlete-local);
+/// a window of 0 days reads nothing (jobs that only use stored wellness).
 pub(crate) async fn sync_window(run: &mut Run<'_>) -> Result<(), SyncError> {
+    if run.options.wellness_days == 0 {
+        return Ok(());
+    }
     let (Some(integration), Some(client)) = (run.intervals.clone(), run.ctx.intervals.clone())
     else {
         return Ok(());

@@ -21,5 +21,6 @@ mod support;
 
 mod changes;
 mod faults;
+mod jobs;
 mod onboarding;
 mod repeat;

@@ -1,0 +1,254 @@
+//! The one adapter between the scheduler and the sync pipeline: each of the five jobs is a
+//! [`JobSpec`] (trigger, policy, who it fans out to, what each task does) run by [`SyncJob`].
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use queue::{
+    BoxFuture, FanOutRequest, Job, PlannedTask, Policy, TaskContext, TaskError, TaskReport, Trigger,
+};
+use serde_json::json;
+
+use crate::store::fan_out;
+use crate::store::users::UserId;
+use crate::sync::{self, SyncContext, SyncError, SyncOptions, SyncReport};
+
+/// Which users a job's runs fan out to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Eligible {
+    /// Users with an active Strava or Intervals.icu integration.
+    ActiveIntegration,
+    /// Users with a live activity in the last N days.
+    ActivitiesWithin(i64),
+    /// Users with wellness in the last N days.
+    WellnessWithin(i64),
+}
+
+/// What one user's task does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// A sync with these windows and flags.
+    Sync(SyncOptions),
+    /// Full threshold recalculation over N days of history.
+    Thresholds {
+        /// History window, days.
+        window_days: u32,
+    },
+    /// Recompute every UTL of the last N days and report drift.
+    Utl {
+        /// Days back from today.
+        days: i64,
+    },
+}
+
+/// A job as SCHEDULER.md §2 defines it.
+#[derive(Debug, Clone)]
+pub struct JobSpec {
+    /// Stable id.
+    pub id: &'static str,
+    /// Human name.
+    pub name: &'static str,
+    /// Bumped on any change of trigger or policy.
+    pub spec_rev: i32,
+    /// When it fires.
+    pub trigger: Trigger,
+    /// How it runs.
+    pub policy: Policy,
+    /// Who it fans out to.
+    pub eligible: Eligible,
+    /// What each task does.
+    pub work: Work,
+}
+
+/// A [`JobSpec`] bound to the sync context.
+#[derive(Debug)]
+pub struct SyncJob {
+    spec: JobSpec,
+    ctx: SyncContext,
+}
+
+impl SyncJob {
+    /// The job of `spec` over `ctx`, ready to register.
+    pub fn registered(spec: JobSpec, ctx: &SyncContext) -> Arc<dyn Job> {
+        Arc::new(Self {
+            spec,
+            ctx: ctx.clone(),
+        })
+    }
+
+    /// The date `days` before today. The athlete-local "today" is per user; for eligibility
+    /// windows and the monthly recalculation UTC is close enough (a day's margin either way).
+    fn days_ago(&self, days: i64) -> Date {
+        let now = jiff::Timestamp::from_millisecond(self.ctx.clock.now_ms())
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        today
+            .checked_sub(jiff::Span::new().days(days))
+            .unwrap_or(today)
+    }
+
+    async fn users(&self) -> Result<Vec<UserId>, crate::store::StoreError> {
+        let store = &self.ctx.store;
+        match self.spec.eligible {
+            Eligible::ActiveIntegration => fan_out::with_active_integration(store).await,
+            Eligible::ActivitiesWithin(days) => {
+                fan_out::with_activities_since(store, &self.days_ago(days).to_string()).await
+            }
+            Eligible::WellnessWithin(days) => {
+                fan_out::with_wellness_since(store, &self.days_ago(days).to_string()).await
+            }
+        }
+    }
+
+    async fn work(&self, user: UserId) -> Result<TaskReport, TaskError> {
+        match self.spec.work {
+            Work::Sync(options) => {
+                sync_report(&self.ctx, sync::user_sync(&self.ctx, user, &options).await)
+            }
+            Work::Thresholds { window_days } => {
+                let result = sync::recalculate_thresholds(&self.ctx, user, window_days).await;
+                sync_report(&self.ctx, result)
+            }
+            Work::Utl { days } => {
+                let since = self.days_ago(days);
+                let recalc = sync::recalculate_utl(&self.ctx, user, since)
+                    .await
+                    .map_err(task_error)?;
+                let mut report = TaskReport::default();
+                report
+                    .counters
+                    .insert("utl_recalculated".into(), i64::from(recalc.recalculated));
+                report
+                    .counters
+                    .insert("drift".into(), i64::from(recalc.drift));
+                report.examples = recalc.examples.iter().map(|e| json!(e)).collect();
+                report.detail = json!(recalc);
+                Ok(report)
+            }
+        }
+    }
+}
+
+impl Job for SyncJob {
+    fn id(&self) -> &'static str {
+        self.spec.id
+    }
+
+    fn name(&self) -> &'static str {
+        self.spec.name
+    }
+
+    fn spec_rev(&self) -> i32 {
+        self.spec.spec_rev
+    }
+
+    fn trigger(&self) -> Trigger {
+        self.spec.trigger.clone()
+    }
+
+    fn policy(&self) -> Policy {
+        self.spec.policy
+    }
+
+    fn fan_out<'a>(
+        &'a self,
+        request: &'a FanOutRequest,
+    ) -> BoxFuture<'a, Result<Vec<PlannedTask>, String>> {
+        Box::pin(async move {
+            let users = self.users().await.map_err(|e| e.to_string())?;
+            Ok(users
+                .into_iter()
+                .filter(|u| {
+                    request
+                        .users
+                        .as_ref()
+                        .is_none_or(|only| only.contains(&u.0))
+                })
+                .map(|u| PlannedTask {
+                    user_id: u.0,
+                    params: json!({}),
+                })
+                .collect())
+        })
+    }
+
+    fn run_task<'a>(
+        &'a self,
+        task: &'a TaskContext,
+    ) -> BoxFuture<'a, Result<TaskReport, TaskError>> {
+        Box::pin(self.work(UserId(task.user_id)))
+    }
+}
+
+/// The task's report from a sync: its counters, and the whole report as detail. A step that
+/// failed makes the task fail with that step's class, after everything else was stored, so the
+/// queue retries (transient), waits (rate limit) or stops (re-authorisation needed).
+fn sync_report(
+    ctx: &SyncContext,
+    result: Result<SyncReport, SyncError>,
+) -> Result<TaskReport, TaskError> {
+    let report = result.map_err(task_error)?;
+    if let Some(error) = worst_issue(ctx, &report) {
+        return Err(error);
+    }
+    let mut task = TaskReport::default();
+    let counters = [
+        ("new_activities", report.new_activities),
+        ("updated_activities", report.updated_activities),
+        ("deleted_activities", report.deleted_activities),
+        ("wellness_days", report.wellness_days),
+        ("utl_recalculated", report.utl_recalculated),
+    ];
+    for (name, value) in counters {
+        task.counters.insert(name.to_owned(), i64::from(value));
+    }
+    task.counters.insert(
+        "thresholds_changed".into(),
+        i64::try_from(report.thresholds_changed.len()).unwrap_or(0),
+    );
+    task.detail = json!(report);
+    Ok(task)
+}
+
+/// The failed step that decides the task's fate: rate limits wait, transient errors retry,
+/// anything else stops.
+fn worst_issue(ctx: &SyncContext, report: &SyncReport) -> Option<TaskError> {
+    let describe = |class: &str| {
+        report
+            .errors
+            .iter()
+            .filter(|e| e.class == class)
+            .map(|e| format!("{}: {}", e.step, e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let has = |class: &str| report.errors.iter().any(|e| e.class == class);
+    if has("permanent") || has("needs_reauth") {
+        let text = [describe("needs_reauth"), describe("permanent")].join(" ");
+        return Some(TaskError::Permanent(text.trim().to_owned()));
+    }
+    if has("retryable") {
+        return Some(TaskError::Retryable(describe("retryable")));
+    }
+    if has("rate_limited") {
+        // Strava's windows turn every quarter hour.
+        let now = ctx.clock.now_ms();
+        let quarter = 15 * 60 * 1000;
+        return Some(TaskError::RateLimited {
+            retry_at_ms: now - now.rem_euclid(quarter) + quarter,
+            message: describe("rate_limited"),
+        });
+    }
+    None
+}
+
+fn task_error(error: SyncError) -> TaskError {
+    match error {
+        SyncError::RateLimited { until_ms } => TaskError::RateLimited {
+            retry_at_ms: until_ms,
+            message: error.to_string(),
+        },
+        SyncError::Retryable(_) => TaskError::Retryable(error.to_string()),
+        other => TaskError::Permanent(other.to_string()),
+    }
+}

@@ -1,0 +1,88 @@
+//! The five jobs on the real scheduler and the simulator: a `quick_sync` run fans out to every
+//! connected athlete, one athlete's failures never stop the others, and repeating the run adds
+//! nothing (SCHEDULER.md §2, §6.8, §10 T14).
+
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use queue::{ManualRun, ManualRunRequest, Scheduler, SchedulerConfig};
+use sim::{FaultKind, SimConfig};
+
+use crate::support::{unlimited, world};
+
+fn scheduler(world: &crate::support::World, db: &trainload::store::Store) -> Scheduler {
+    let jobs = trainload::jobs::all(&world.ctx).unwrap();
+    let config = SchedulerConfig::new(TimeZone::UTC, "test-node");
+    Scheduler::new(db.queue_db(), world.clock.clone(), config, jobs)
+}
+
+async fn run_quick_sync(scheduler: &Scheduler) -> i64 {
+    let request = ManualRunRequest {
+        actor: "test".into(),
+        ..ManualRunRequest::default()
+    };
+    match scheduler
+        .start_manual_run("quick_sync", &request)
+        .await
+        .unwrap()
+    {
+        ManualRun::Created(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+conformance!(
+    async fn the_five_jobs_register_with_their_triggers(db) {
+        let world = world(&db.store, unlimited(SimConfig::new(5, 1)), Duration::from_secs(30)).await;
+        db.store.queue_db().migrate().await.unwrap();
+        let s = scheduler(&world, &db.store);
+        s.register_jobs().await.unwrap();
+        let jobs = s.jobs().await.unwrap();
+        let ids: Vec<&str> = jobs.iter().map(|j| j.job_id.as_str()).collect();
+        assert_eq!(ids, ["daily_sync", "monthly_utl", "quick_sync", "resting_hr_update", "weekly_thresholds"]);
+        let spec = |id: &str| jobs.iter().find(|j| j.job_id == id).unwrap().spec.clone();
+        assert!(spec("quick_sync").contains("PT3H30M"));
+        assert!(spec("daily_sync").contains("0 2 * * *"));
+        assert!(spec("weekly_thresholds").contains("0 3 * * SUN"));
+        assert!(spec("monthly_utl").contains("0 4 1 * *"));
+        assert!(spec("resting_hr_update").contains("\"every_days\":3"));
+    }
+);
+
+conformance!(
+    async fn a_quick_sync_run_isolates_a_failing_athlete(db) {
+        let mut config = unlimited(SimConfig::new(11, 4));
+        config.faults = vec![(1, FaultKind::Strava5xx)];
+        config.fault_settings.probability = 1.0;
+        let world = world(&db.store, config, Duration::from_secs(30)).await;
+        let users = [
+            world.athlete(0, true).await,
+            world.athlete(1, true).await,
+            world.athlete(2, true).await,
+            world.athlete(3, true).await,
+        ];
+        db.store.queue_db().migrate().await.unwrap();
+        let s = scheduler(&world, &db.store);
+        s.register_jobs().await.unwrap();
+        let run_id = run_quick_sync(&s).await;
+        for _ in 0..8 {
+            s.drain("test-node/0", 4).await.unwrap();
+            world.advance(Duration::from_secs(3600));
+        }
+        let detail = s.run_detail(run_id, true).await.unwrap();
+        assert_eq!(detail.run.tasks_total, 4);
+        let failing = detail.tasks.iter().find(|t| t.user_id == users[1].0).unwrap();
+        assert_eq!(failing.state, "dead", "{failing:?}");
+        assert_eq!(failing.attempt, 6);
+        assert_eq!(detail.run.tasks_succeeded, 3);
+        assert_eq!(detail.run.state, "partial");
+        let summary: serde_json::Value = serde_json::from_str(detail.run.summary.as_deref().unwrap()).unwrap();
+        assert!(summary["counters"]["new_activities"].as_i64().unwrap() > 0, "{summary}");
+        // A second run of the same window stores nothing new.
+        let again = run_quick_sync(&s).await;
+        s.drain("test-node/0", 4).await.unwrap();
+        let run = s.run(again).await.unwrap();
+        let summary: serde_json::Value = serde_json::from_str(run.summary.as_deref().unwrap_or("{}")).unwrap();
+        assert_eq!(summary["counters"]["new_activities"].as_i64().unwrap_or(0), 0, "{summary}");
+    }
+);
