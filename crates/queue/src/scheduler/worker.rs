@@ -48,6 +48,21 @@ struct ClaimRow {
     fence: i64,
 }
 
+impl ClaimRow {
+    fn into_task(self) -> ClaimedTask {
+        ClaimedTask {
+            id: self.id,
+            run_id: self.run_id,
+            job_id: self.job_id,
+            user_id: self.user_id,
+            params: serde_json::from_str(&self.params).unwrap_or(Value::Null),
+            attempt: self.attempt,
+            max_attempts: self.max_attempts,
+            fence: self.fence,
+        }
+    }
+}
+
 const CLAIM: &str = "UPDATE task SET state = 'leased', lease_owner = $1, lease_expires_at_ms = $2, fence = fence + 1, \
      attempt = attempt + 1, started_at_ms = $3, first_started_at_ms = COALESCE(first_started_at_ms, $3) \
      WHERE id IN (SELECT t.id FROM task t WHERE t.state = 'ready' AND t.not_before_ms <= $3 \
@@ -55,6 +70,13 @@ const CLAIM: &str = "UPDATE task SET state = 'leased', lease_owner = $1, lease_e
        AND t.id = (SELECT MIN(r.id) FROM task r WHERE r.user_id = t.user_id AND r.state = 'ready' \
                    AND r.not_before_ms <= $3) \
        ORDER BY t.not_before_ms, t.fair_seq, t.id LIMIT $4 {LOCK}) \
+     RETURNING id, run_id, job_id, user_id, params, attempt, max_attempts, fence";
+
+/// Leases the ready task of one run (a caller that runs a task inline).
+const CLAIM_RUN: &str = "UPDATE task SET state = 'leased', lease_owner = $2, lease_expires_at_ms = $3, \
+     fence = fence + 1, attempt = attempt + 1, started_at_ms = $4, \
+     first_started_at_ms = COALESCE(first_started_at_ms, $4) \
+     WHERE id = (SELECT MIN(id) FROM task WHERE run_id = $1 AND state = 'ready') \
      RETURNING id, run_id, job_id, user_id, params, attempt, max_attempts, fence";
 
 const START_RUNS: &str = "UPDATE job_run SET state = 'running', started_at_ms = COALESCE(started_at_ms, $2) \
@@ -87,19 +109,31 @@ impl Scheduler {
             with_tx!(&mut tx, conn => sqlx::query(START_RUNS).bind(run_id).bind(now).execute(conn).await?.rows_affected());
         }
         tx.commit().await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| ClaimedTask {
-                id: row.id,
-                run_id: row.run_id,
-                job_id: row.job_id,
-                user_id: row.user_id,
-                params: serde_json::from_str(&row.params).unwrap_or(Value::Null),
-                attempt: row.attempt,
-                max_attempts: row.max_attempts,
-                fence: row.fence,
-            })
-            .collect())
+        Ok(rows.into_iter().map(ClaimRow::into_task).collect())
+    }
+
+    /// Leases the first ready task of `run_id` for `owner`, whatever its `not_before` (a caller
+    /// that executes a manual run's task inline, SCHEDULER.md §7.2). `None` when the run has no
+    /// ready task (a worker took it, or it was deduped).
+    ///
+    /// # Errors
+    /// A database error; nothing is claimed then.
+    pub async fn claim_run(
+        &self,
+        run_id: i64,
+        owner: &str,
+    ) -> Result<Option<ClaimedTask>, QueueError> {
+        let now = self.now_ms();
+        let mut tx = self.db().begin_write().await?;
+        let row: Option<ClaimRow> = with_tx!(&mut tx, conn => {
+            sqlx::query_as(CLAIM_RUN).bind(run_id).bind(owner).bind(now + self.config().lease_ms).bind(now)
+                .fetch_optional(conn).await?
+        });
+        if row.is_some() {
+            with_tx!(&mut tx, conn => sqlx::query(START_RUNS).bind(run_id).bind(now).execute(conn).await?.rows_affected());
+        }
+        tx.commit().await?;
+        Ok(row.map(ClaimRow::into_task))
     }
 
     /// Claims and runs up to `limit` tasks to completion; returns how many ran.

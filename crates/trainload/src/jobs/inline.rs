@@ -9,21 +9,11 @@ use std::time::{Duration, Instant};
 
 use queue::{
     ClaimedTask, Job, ManualRun, ManualRunRequest, QueueError, Scheduler, TaskContext, TaskError,
-    TaskReport, with_db, with_tx,
+    TaskReport, with_db,
 };
 
-/// Leases the run's ready task for the caller (the queue's claim cannot target one run).
-const LEASE: &str = "UPDATE task SET state = 'leased', lease_owner = $2, lease_expires_at_ms = $3, \
-     fence = fence + 1, attempt = attempt + 1, started_at_ms = $4, \
-     first_started_at_ms = COALESCE(first_started_at_ms, $4) WHERE run_id = $1 AND state = 'ready' \
-     RETURNING id, run_id, job_id, user_id, params, attempt, max_attempts, fence";
-const START_RUN: &str = "UPDATE job_run SET state = 'running', started_at_ms = COALESCE(started_at_ms, $2) \
-     WHERE id = $1 AND state = 'pending'";
 const LIVE_TASK: &str =
     "SELECT id FROM task WHERE user_id = $1 AND kind = $2 AND state IN ('ready', 'leased')";
-
-/// A leased task row: id, run, job, user, params, attempt, max attempts, fence.
-type LeasedRow = (i64, i64, String, i64, String, i32, i32, i64);
 
 /// How an inline task ended.
 #[derive(Debug)]
@@ -112,29 +102,10 @@ pub async fn run_user_task(
     }
 }
 
-/// Leases the run's ready task, if it is still ready.
+/// Leases the run's ready task for this caller, if it is still ready.
 async fn lease(scheduler: &Scheduler, run_id: i64) -> Result<Option<ClaimedTask>, QueueError> {
-    let now = scheduler.now_ms();
     let owner = format!("{}/inline", scheduler.config().node_id);
-    let expires = now + scheduler.config().lease_ms;
-    let mut tx = scheduler.db().begin_write().await?;
-    let row: Option<LeasedRow> = with_tx!(&mut tx, conn =>
-        sqlx::query_as(LEASE).bind(run_id).bind(&owner).bind(expires).bind(now).fetch_optional(conn).await?);
-    let Some((id, run_id, job_id, user_id, params, attempt, max_attempts, fence)) = row else {
-        return Ok(None);
-    };
-    with_tx!(&mut tx, conn => sqlx::query(START_RUN).bind(run_id).bind(now).execute(conn).await?.rows_affected());
-    tx.commit().await?;
-    Ok(Some(ClaimedTask {
-        id,
-        run_id,
-        job_id,
-        user_id,
-        params: serde_json::from_str(&params).unwrap_or_default(),
-        attempt,
-        max_attempts,
-        fence,
-    }))
+    scheduler.claim_run(run_id, &owner).await
 }
 
 /// Runs the handler in its own tokio task with heartbeats; `None` on timeout or a lost lease.
