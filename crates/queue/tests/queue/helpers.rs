@@ -164,6 +164,7 @@ pub struct CountingJob {
     pub scripts: BTreeMap<i64, Script>,
     pub executions: Mutex<BTreeMap<i64, u32>>,
     pub rate_limit_until_ms: i64,
+    pub spec_rev: i32,
 }
 
 impl CountingJob {
@@ -183,6 +184,7 @@ impl CountingJob {
             scripts: BTreeMap::new(),
             executions: Mutex::new(BTreeMap::new()),
             rate_limit_until_ms: 0,
+            spec_rev: 1,
         }
     }
 
@@ -204,7 +206,7 @@ impl Job for CountingJob {
         "Counting job"
     }
     fn spec_rev(&self) -> i32 {
-        1
+        self.spec_rev
     }
     fn trigger(&self) -> Trigger {
         self.trigger.clone()

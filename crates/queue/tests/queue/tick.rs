@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use jiff::civil::time;
-use queue::{Job, ManualClock, Overlap, Trigger};
+use jiff::tz::TimeZone;
+use queue::{Job, ManualClock, Overlap, Scheduler, SchedulerConfig, Trigger};
 
 use crate::helpers::*;
 
@@ -209,4 +210,88 @@ async fn every_third_day_at_five_keeps_its_calendar_grid_in_the_ledger() {
             "2024-02-03T05:00:00Z"
         ]
     );
+}
+
+#[tokio::test]
+async fn restarts_every_two_hours_never_move_the_grid() {
+    let test_db = TestDb::sqlite("restarts").await;
+    let clock = Arc::new(ManualClock::new(ms("2024-03-10T00:00:00Z")));
+    let quick = || {
+        let mut job = CountingJob::every_hour("quick_sync", vec![]);
+        job.trigger = Trigger::interval(
+            jiff::SignedDuration::from_mins(210),
+            ts("2024-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        job.policy.catch_up_window_ms = 210 * 60_000;
+        Arc::new(job) as Arc<dyn Job>
+    };
+    // 48 hours; a new process every 2 hours (register, then tick every 5 minutes).
+    let mut s = scheduler(&test_db.db, &clock, "node-0", vec![quick()]);
+    for step in 0..(48 * 12) {
+        if step % 24 == 0 {
+            s = scheduler(&test_db.db, &clock, &format!("node-{step}"), vec![quick()]);
+            s.register_jobs().await.unwrap();
+        }
+        s.tick().await.unwrap();
+        clock.advance(5 * 60_000);
+    }
+    let mut runs = s.runs(Some("quick_sync"), None, None, 500).await.unwrap();
+    runs.reverse();
+    let slots: Vec<i64> = runs.iter().map(|r| r.scheduled_for_ms.unwrap()).collect();
+    let grid: Vec<i64> = (0..13)
+        .map(|k| ms("2024-03-10T03:00:00Z") + k * 210 * 60_000)
+        .collect();
+    assert_eq!(slots, grid, "exactly the grid points, none lost or added");
+    assert!(runs.iter().all(|r| r.trigger_kind == "schedule"));
+}
+
+#[tokio::test]
+async fn a_spec_change_moves_the_cursor_without_ledger_rows() {
+    for test_db in TestDb::all("spec_change").await {
+        let clock = Arc::new(ManualClock::new(ms("2024-05-01T01:00:00Z")));
+        let daily = |cron: &str, rev: i32| {
+            let mut job = daily_sync(vec![]);
+            job.trigger = Trigger::calendar(cron).unwrap();
+            job.spec_rev = rev;
+            Arc::new(job) as Arc<dyn Job>
+        };
+        let old = scheduler(&test_db.db, &clock, "a", vec![daily("0 2 * * *", 1)]);
+        old.register_jobs().await.unwrap();
+        // Deploy at 01:30 with 02:15: the next fire moves, nothing is recorded as missed.
+        clock.set(ms("2024-05-01T01:30:00Z"));
+        let new = scheduler(&test_db.db, &clock, "b", vec![daily("15 2 * * *", 2)]);
+        new.register_jobs().await.unwrap();
+        assert_eq!(
+            new.jobs().await.unwrap()[0].next_fire_at_ms,
+            ms("2024-05-01T02:15:00Z")
+        );
+        assert!(new.runs(None, None, None, 50).await.unwrap().is_empty());
+        // An old build (rev 1) seeing rev 2 stored does not tick the job and reports it stale.
+        let stale = scheduler(&test_db.db, &clock, "c", vec![daily("0 2 * * *", 1)]);
+        stale.register_jobs().await.unwrap();
+        assert_eq!(stale.stale_jobs(), ["daily_sync"]);
+        clock.set(ms("2024-05-01T02:15:00Z"));
+        stale.tick().await.unwrap();
+        assert!(stale.runs(None, None, None, 50).await.unwrap().is_empty());
+        new.tick().await.unwrap();
+        let runs = new.runs(None, None, None, 50).await.unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].trigger_kind, "schedule");
+        // A zone change is a spec change too: the cursor follows the new zone.
+        let mut config = SchedulerConfig::new(TimeZone::get("Europe/Berlin").unwrap(), "d");
+        config.seed = 1;
+        let berlin = Scheduler::new(
+            test_db.db.clone(),
+            clock.clone(),
+            config,
+            vec![daily("15 2 * * *", 2)],
+        );
+        berlin.register_jobs().await.unwrap();
+        assert_eq!(berlin.jobs().await.unwrap()[0].zone, "Europe/Berlin");
+        assert_eq!(
+            berlin.jobs().await.unwrap()[0].next_fire_at_ms,
+            ms("2024-05-02T00:15:00Z")
+        );
+    }
 }
