@@ -88,7 +88,28 @@ impl Scheduler {
         Ok(())
     }
 
-    async fn register(&self, job: &dyn Job, d: &Definition, now: i64) -> Result<(), QueueError> {
+    /// Stores the definitions of jobs not stored yet, and changes nothing else (for short-lived
+    /// callers such as the CLI, which must not retire or rewrite what a server stored).
+    ///
+    /// # Errors
+    /// A database error, or a trigger with no future occurrence.
+    pub async fn ensure_jobs(&self) -> Result<(), QueueError> {
+        let zone = self.config().zone.iana_name().unwrap_or("UTC").to_owned();
+        let now = self.now_ms();
+        for job in self.inner.jobs.values() {
+            self.insert_definition(job.as_ref(), &Definition::of(job.as_ref(), &zone), now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `INSERT … ON CONFLICT DO NOTHING` of one definition with its first fire after `now`.
+    async fn insert_definition(
+        &self,
+        job: &dyn Job,
+        d: &Definition,
+        now: i64,
+    ) -> Result<(), QueueError> {
         let from = jiff::Timestamp::from_millisecond(now)
             .map_err(|e| QueueError::Invalid(e.to_string()))?;
         let fire = next_fire(&job.trigger(), &self.config().zone, from)?;
@@ -102,6 +123,11 @@ impl Scheduler {
                 .bind(d.max_attempts).bind(d.timeout_ms).bind(d.spec_rev).bind(&d.spec_hash).bind(now)
                 .execute(pool).await?.rows_affected()
         });
+        Ok(())
+    }
+
+    async fn register(&self, job: &dyn Job, d: &Definition, now: i64) -> Result<(), QueueError> {
+        self.insert_definition(job, d, now).await?;
         let (stored_rev, stored_hash, version, last): (i32, String, i64, Option<i64>) = with_db!(self.db(), pool => {
             sqlx::query_as(SELECT_DEFINITION).bind(d.job_id).fetch_one(pool).await?
         });

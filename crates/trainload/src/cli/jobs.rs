@@ -149,6 +149,14 @@ pub enum RunsCommand {
 /// An unusable store or settings.
 pub async fn run_jobs(args: &JobsArgs) -> anyhow::Result<ExitCode> {
     let scheduler = open_scheduler(&args.common).await?;
+    if matches!(args.command, JobsCommand::Run { .. }) {
+        // A manual run needs the job's schedule row; on a database no server has opened yet,
+        // store the definitions that are missing (and nothing else).
+        scheduler
+            .ensure_jobs()
+            .await
+            .context("storing the job definitions")?;
+    }
     let code = jobs(&args.command, &scheduler).await?;
     Ok(ExitCode::from(code))
 }
@@ -163,8 +171,8 @@ pub async fn run_runs(args: &RunsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(code))
 }
 
-/// A scheduler over the store with this build's jobs. It never registers them: registration is
-/// the long-running processes' business.
+/// A scheduler over the store with this build's jobs. It does not register them (that would
+/// retire what a newer server stored): registration is the long-running processes' business.
 async fn open_scheduler(common: &CommonArgs) -> anyhow::Result<Scheduler> {
     let zone = jiff::tz::TimeZone::get(&common.time_zone)
         .with_context(|| format!("unknown IANA time zone {:?}", common.time_zone))?;

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use sim::{FaultKind, Sim, SimConfig, parse_fault};
+use sim::{FaultKind, Sim, SimClock, SimConfig, parse_fault};
 
 /// Arguments of `trainload sim`.
 #[derive(Debug, clap::Args)]
@@ -44,6 +44,9 @@ pub async fn run(args: SimArgs) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     let mut config = SimConfig::new(args.seed, args.athletes);
+    // Real time, so that clients using the system clock see "now" where the simulator does
+    // (tests use the library with a fixed clock instead).
+    config.clock = SimClock::real(1.0);
     config.history_days = args.history_days;
     config.faults = args.faults;
     let handle = Sim::start(config, listener).context("starting the simulator")?;

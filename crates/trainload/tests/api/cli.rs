@@ -162,3 +162,23 @@ fn a_second_trainload_serve_on_the_same_sqlite_file_refuses_to_start() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains("already running"), "{stderr}");
 }
+
+#[test]
+fn jobs_run_works_on_a_database_no_server_opened() {
+    let dir = crate::helpers::TempDir::new();
+    let output = trainload(dir.path(), &["jobs", "run", "quick_sync", "--wait"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let run: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (run["job_id"].as_str(), run["state"].as_str()),
+        (Some("quick_sync"), Some("succeeded"))
+    );
+    let list = trainload(dir.path(), &["jobs", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(list["total_jobs"], 5, "the five jobs of this build");
+}
