@@ -18,4 +18,5 @@ mod support;
 
 mod crash;
 mod exactly_once;
+mod hidden;
 mod process;
