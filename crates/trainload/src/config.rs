@@ -205,7 +205,11 @@ impl ProviderArgs {
             ..Default::default()
         };
         let budget: Arc<dyn providers::budget::RateBudget> = Arc::new(
-            crate::store::budget::SqlRateBudget::new(store.clone(), limits),
+            // The budget windows follow the sync's clock (the system clock outside tests).
+            crate::store::budget::SqlRateBudget::with_clock(store.clone(), limits, {
+                let clock = clock.clone();
+                Arc::new(move || clock.now_ms())
+            }),
         );
         let strava = match (&self.strava_client_id, &self.strava_client_secret) {
             (Some(id), Some(secret)) => {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use jiff::tz::TimeZone;
-use queue::{Clock, SystemClock};
+use queue::Clock;
 use secrecy::SecretString;
 
 use crate::config::{ProviderArgs, StoreArgs};
@@ -114,7 +114,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// Builds the application with the registered jobs and runs it until a signal arrives.
 pub(crate) async fn start(settings: Settings, providers: ProviderArgs) -> anyhow::Result<ExitCode> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    // The scheduler's clock (the system clock, or a test's file clock) drives the sync too.
+    let clock: Arc<dyn Clock> = settings.clock.clone();
     let app = Application::build(settings, move |store| {
         let ctx = providers
             .sync_context(store, clock)

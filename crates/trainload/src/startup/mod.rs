@@ -6,6 +6,7 @@ pub mod admin_token;
 pub mod background;
 pub mod lock;
 pub mod node;
+pub mod test_clock;
 
 use std::collections::BTreeMap;
 use std::future::Future;

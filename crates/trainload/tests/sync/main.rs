@@ -21,6 +21,7 @@ mod support;
 
 mod changes;
 mod faults;
+mod isolation;
 mod jobs;
 mod onboarding;
 mod repeat;

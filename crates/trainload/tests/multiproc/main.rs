@@ -1,0 +1,22 @@
+//! Real `trainload worker` processes on one database, with time driven through the hidden
+//! test-only `--test-clock-file` (SCHEDULER.md §10 T8 and T18): two workers on one PostgreSQL
+//! database produce exactly one run per occurrence and run every task once; a worker killed
+//! with `kill -9` mid-run is replaced and the run finishes without duplicates.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+#[allow(
+    dead_code,
+    reason = "shared with the sync suite; not every helper is used here"
+)]
+#[path = "../sync/support.rs"]
+mod support;
+
+mod crash;
+mod exactly_once;
+mod hidden;
+mod process;
