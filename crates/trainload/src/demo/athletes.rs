@@ -17,8 +17,40 @@ use crate::store::users::{self, NewUser, Role, UserId};
 use crate::store::{self, Store};
 use crate::sync::{SyncContext, SyncOptions, SyncReport};
 
-/// The athlete whose Strava access the simulator revokes (the fifth, profile `no_wellness`).
-pub(super) const REVOKED_INDEX: usize = 4;
+/// The profiles the demo shows first, in order; the athlete after them has its Strava access
+/// revoked, and any further ones are whatever the simulator has left.
+const SHOWCASE: [&str; 4] = ["cyclist", "runner", "triathlete", "hr_only"];
+
+/// Position (in the demo's list) of the athlete whose Strava access the simulator revokes.
+pub(super) const REVOKED_POSITION: usize = SHOWCASE.len();
+
+/// Simulated athletes to start for a demo of `wanted`: more than asked, so every showcase
+/// profile is present (the simulator assigns profiles per seed; unused athletes cost nothing).
+pub(super) fn sim_population(wanted: usize) -> usize {
+    wanted.max(SHOWCASE.len() + 1) + 12
+}
+
+/// `wanted` athletes of the simulator: one per showcase profile first, then the rest in index
+/// order.
+pub(super) fn choose(info: &SimInfo, wanted: usize) -> Vec<SimAthleteInfo> {
+    let mut chosen: Vec<SimAthleteInfo> = Vec::with_capacity(wanted);
+    for profile in SHOWCASE {
+        if let Some(a) = info
+            .athletes
+            .iter()
+            .find(|a| a.profile.as_str() == profile && !chosen.iter().any(|c| c.index == a.index))
+        {
+            chosen.push(a.clone());
+        }
+    }
+    for a in &info.athletes {
+        if !chosen.iter().any(|c| c.index == a.index) {
+            chosen.push(a.clone());
+        }
+    }
+    chosen.truncate(wanted);
+    chosen
+}
 
 /// Rate limits high enough that the demo's onboarding is never deferred (the simulator's own
 /// limits are off too).

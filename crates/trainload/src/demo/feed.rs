@@ -19,7 +19,6 @@ pub fn spawn_feed(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let client = super::sim_client();
-        let url = format!("http://{sim}/_sim/activities");
         let mut ticker = tokio::time::interval(period);
         ticker.tick().await;
         for person in athletes.iter().cycle() {
@@ -27,26 +26,39 @@ pub fn spawn_feed(
                 _ = ticker.tick() => {}
                 _ = stop.wait_for(|stopped| *stopped) => return,
             }
-            let body = serde_json::json!({
-                "athlete": person.sim_index,
-                "sport_type": sport_of(person.profile),
-                "minutes": 45,
-            });
-            let sent = client
-                .post(&url)
-                .header("content-type", "application/json")
-                .body(body.to_string())
-                .send()
-                .await;
-            match sent {
-                Ok(r) if r.status().is_success() => {
+            match record_activity(&client, sim, person).await {
+                Ok(()) => {
                     tracing::info!(athlete = %person.name, "the simulator recorded a new activity");
                 }
-                Ok(r) => tracing::debug!(status = %r.status(), "the simulator refused an activity"),
-                Err(error) => tracing::warn!(%error, "the simulator did not answer"),
+                Err(error) => tracing::debug!(%error, "the simulator refused an activity"),
             }
         }
     })
+}
+
+/// Has the simulator record a 45-minute activity of `person` that just ended (and send its
+/// webhook event).
+///
+/// # Errors
+/// The simulator did not answer, or refused (at most five new activities per athlete and day).
+pub async fn record_activity(
+    client: &reqwest::Client,
+    sim: SocketAddr,
+    person: &DemoAthlete,
+) -> Result<(), reqwest::Error> {
+    let body = serde_json::json!({
+        "athlete": person.sim_index,
+        "sport_type": sport_of(person.profile),
+        "minutes": 45,
+    });
+    client
+        .post(format!("http://{sim}/_sim/activities"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
 }
 
 /// The sport a new activity of `profile` gets.

@@ -19,7 +19,7 @@ use crate::startup::{Application, Settings};
 use crate::store::users::UserId;
 use crate::sync::{OnboardingProgress, SyncContext};
 
-pub use feed::spawn_feed;
+pub use feed::{record_activity, spawn_feed};
 
 /// Whether this process runs the demo: only then does `/demo/login/{user_id}` sign anyone in
 /// without a password, and `/` lists the athletes.
@@ -35,7 +35,8 @@ pub fn enabled() -> bool {
 pub struct DemoOptions {
     /// Where the server listens.
     pub listen: SocketAddr,
-    /// Number of simulated athletes (the fifth one, index 4, has its Strava access revoked).
+    /// Number of demo athletes: a cyclist with power, a runner, a triathlete, an HR-only athlete,
+    /// then one whose Strava access is revoked, then others.
     pub athletes: usize,
     /// Days of history each athlete is onboarded with.
     pub history_days: u32,
@@ -136,8 +137,9 @@ pub async fn start(
     })
     .await?;
     let ctx = built_ctx.context("the jobs were not built")?;
-    let mut people = Vec::with_capacity(info.athletes.len());
-    for athlete in &info.athletes {
+    let chosen = athletes::choose(&info, options.athletes);
+    let mut people = Vec::with_capacity(chosen.len());
+    for athlete in &chosen {
         let user = athletes::add_user(&ctx, &sim, athlete).await?;
         let name = athlete.name.clone();
         let report = |p: OnboardingProgress| {
@@ -155,7 +157,7 @@ pub async fn start(
             revoked: false,
         });
     }
-    if let Some(person) = people.get_mut(athletes::REVOKED_INDEX) {
+    if let Some(person) = people.get_mut(athletes::REVOKED_POSITION) {
         athletes::revoke(&ctx, &sim, person).await?;
         progress(&format!(
             "{}: Strava access revoked (re-auth shown)",
@@ -175,7 +177,7 @@ async fn start_sim(options: &DemoOptions) -> anyhow::Result<SimHandle> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .context("binding the simulator")?;
-    let mut config = SimConfig::new(1, options.athletes);
+    let mut config = SimConfig::new(1, athletes::sim_population(options.athletes));
     // A margin so the first days of the window have history before them (CTL seed).
     config.history_days = options.history_days + 30;
     // The demo onboards everyone at once; the real limits would stretch that over hours.
@@ -198,7 +200,7 @@ pub fn fresh_data_dir() -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Shared by the feed and the revocation: the simulator's control API.
-pub(crate) fn sim_client() -> reqwest::Client {
+/// A client for the simulator's control API (the feed and the revocation use it).
+pub fn sim_client() -> reqwest::Client {
     reqwest::Client::new()
 }

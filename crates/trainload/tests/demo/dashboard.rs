@@ -7,6 +7,7 @@ use crate::support::start;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_in_athlete_sees_their_load_chart_activities_and_plan() {
     let demo = start(2, 35).await;
+    assert_eq!(demo.athletes[0].profile, "cyclist");
     let me = demo.sign_in(0).await;
 
     let (status, summary) = me.json("/api/v1/me/dashboard").await;

@@ -9,4 +9,5 @@
 
 mod access;
 mod dashboard;
+mod simulator;
 mod support;

@@ -39,7 +39,8 @@ pub struct Running {
     pub athletes: Vec<DemoAthlete>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
-    sim: sim::SimHandle,
+    pub sim: sim::SimHandle,
+    pub ctx: trainload::sync::SyncContext,
     _dir: TempDir,
 }
 
@@ -52,7 +53,11 @@ pub async fn start(athletes: usize, days: u32) -> Running {
     options.history_days = days;
     options.workers = 1;
     let Demo {
-        app, sim, athletes, ..
+        app,
+        sim,
+        athletes,
+        ctx,
+        ..
     } = demo::start(&options, &|_| {}).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port().unwrap());
     let (stop, stopped) = oneshot::channel();
@@ -65,6 +70,7 @@ pub async fn start(athletes: usize, days: u32) -> Running {
         stop: Some(stop),
         server: Some(server),
         sim,
+        ctx,
         _dir: dir,
     }
 }
