@@ -88,7 +88,10 @@ fn stats(s: &Dashboard) -> String {
 
 fn acwr_card(s: &Dashboard) -> String {
     let mut rows = String::new();
-    for (name, view) in &s.acwr {
+    let rows_in_order = ["overall", "running", "cycling"]
+        .into_iter()
+        .filter_map(|name| Some((name, s.acwr.get(name)?)));
+    for (name, view) in rows_in_order {
         let AcwrView {
             ratio,
             band,
