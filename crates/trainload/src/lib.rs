@@ -5,6 +5,7 @@ pub mod activity_file;
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod http;
 pub mod jobs;
 pub mod shutdown;
@@ -12,6 +13,7 @@ pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod web;
 
 use std::process::ExitCode;
 
@@ -31,6 +33,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Jobs(args) => block_on(cli::jobs::run_jobs(&args)),
         cli::Command::Runs(args) => block_on(cli::jobs::run_runs(&args)),
         cli::Command::Sync(args) => block_on(cli::sync::run(*args)),
+        cli::Command::Demo(args) => block_on(cli::demo::run(args)),
     }
 }
 

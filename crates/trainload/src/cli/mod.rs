@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file in this folder.
 
 pub mod analyze;
+pub mod demo;
 pub mod jobs;
 pub mod migrate;
 pub mod serve;
@@ -45,6 +46,8 @@ pub enum Command {
     Runs(jobs::RunsArgs),
     /// Sync one user's activities, wellness, thresholds and loads; prints the report as JSON.
     Sync(Box<sync::SyncArgs>),
+    /// Simulator, onboarded demo athletes and the dashboard on 127.0.0.1:8000; no accounts needed.
+    Demo(demo::DemoArgs),
 }
 
 /// Opens the store named by `args` (loading or creating the secret key, applying migrations).

@@ -1,5 +1,6 @@
 //! The HTTP API (SCHEDULER.md §7): the router, one layer stack, and one module per resource.
 
+pub mod athlete;
 mod error;
 mod extract;
 mod health;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(runs::router())
         .merge(health::router())
         .merge(metrics::router())
+        .merge(athlete::router().merge(crate::web::router()))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -1,0 +1,174 @@
+//! Activities with their loads and a plain-language explanation built from the stored
+//! provenance (method, inputs, thresholds used, wellness modifier).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::data::History;
+use crate::store::activities::Activity;
+use crate::store::loads::ActivityLoad;
+
+/// One activity as the API and the activity list show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityView {
+    /// Id.
+    pub id: i64,
+    /// Name, as the athlete wrote it (escape before showing).
+    pub name: Option<String>,
+    /// Raw Strava sport type.
+    pub sport_type: String,
+    /// Athlete-local date.
+    pub local_date: String,
+    /// Start, epoch ms.
+    pub start_at_ms: i64,
+    /// Moving time, s.
+    pub moving_s: Option<i64>,
+    /// Distance, m.
+    pub distance_m: Option<f64>,
+    /// Unified training load, or `None` before it is computed.
+    pub utl: Option<f64>,
+    /// `power`, `pace`, `hr`, `hr_avg`, `estimated` or `none`.
+    pub method: Option<String>,
+    /// Load before the wellness modifier.
+    pub base_load: Option<f64>,
+    /// The wellness modifier.
+    pub modifier: Option<f64>,
+    /// Intensity factor, if the method gives one.
+    pub intensity_factor: Option<f64>,
+    /// One line saying how the load came about.
+    pub explanation: String,
+    /// The modifier's components, as stored.
+    pub modifier_components: Value,
+    /// The full provenance, as stored.
+    pub provenance: Value,
+}
+
+impl ActivityView {
+    /// The view of `activity` with its `load`.
+    pub fn new(activity: &Activity, load: Option<&ActivityLoad>) -> Self {
+        let s = &activity.summary;
+        Self {
+            id: activity.id.0,
+            name: s.name.clone(),
+            sport_type: s.sport_type.clone(),
+            local_date: activity.local_date.to_string(),
+            start_at_ms: s.start_at_ms,
+            moving_s: s.moving_s,
+            distance_m: s.distance_m,
+            utl: load.map(|l| l.utl),
+            method: load.map(|l| l.method.clone()),
+            base_load: load.map(|l| l.base_load),
+            modifier: load.map(|l| l.modifier),
+            intensity_factor: load.and_then(|l| l.intensity_factor),
+            explanation: load.map_or_else(
+                || "Load not computed yet (waiting for streams or thresholds).".to_owned(),
+                explain,
+            ),
+            modifier_components: load.map_or(Value::Null, |l| l.modifier_components.clone()),
+            provenance: load.map_or(Value::Null, |l| l.provenance.clone()),
+        }
+    }
+}
+
+/// Newest first, `limit` from `offset`, and the total count.
+pub fn page(history: &History, limit: usize, offset: usize) -> (Vec<ActivityView>, usize) {
+    let total = history.activities.len();
+    let views = history
+        .activities
+        .iter()
+        .rev()
+        .skip(offset)
+        .take(limit)
+        .map(|a| ActivityView::new(a, history.loads.get(&a.id)))
+        .collect();
+    (views, total)
+}
+
+/// "Power method from streams: base load 85.2 (IF 0.82, NP 230 W; FTP 280 W), wellness
+/// modifier ×0.97 → UTL 82.6."
+pub fn explain(load: &ActivityLoad) -> String {
+    let p = &load.provenance;
+    let input = p["input"].as_str().unwrap_or("summary");
+    let mut inputs = Vec::new();
+    if let Some(v) = load.intensity_factor {
+        inputs.push(format!("IF {v:.2}"));
+    }
+    if let Some(v) = load.np_w {
+        inputs.push(format!("NP {v:.0} W"));
+    }
+    if let Some(v) = load.ngp_mps.filter(|v| *v > 0.0) {
+        inputs.push(format!("NGP {}", pace(v)));
+    }
+    if let Some(v) = load.hr_tss {
+        inputs.push(format!("hrTSS {v:.1}"));
+    }
+    if let Some(v) = load.trimp {
+        inputs.push(format!("TRIMP {v:.1}"));
+    }
+    let thresholds = thresholds_used(&p["thresholds"], &load.method);
+    if !thresholds.is_empty() {
+        inputs.push(thresholds);
+    }
+    let inputs = if inputs.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", inputs.join(", "))
+    };
+    let estimated = if p["estimated"].as_bool() == Some(true) {
+        " Estimated: no usable power, pace or heart rate."
+    } else {
+        ""
+    };
+    format!(
+        "{} method from {input}: base load {:.1}{inputs}, wellness modifier ×{:.2} → UTL {:.1}.{estimated}",
+        method_name(&load.method),
+        load.base_load,
+        load.modifier,
+        load.utl,
+    )
+}
+
+fn method_name(method: &str) -> &'static str {
+    match method {
+        "power" => "Power (TSS)",
+        "pace" => "Pace (rTSS)",
+        "hr" => "Heart-rate (hrTSS)",
+        "hr_avg" => "Average heart-rate (hrTSS)",
+        "estimated" => "Duration estimate",
+        _ => "No",
+    }
+}
+
+/// The thresholds the method relies on, e.g. `FTP 280 W (estimated)`.
+fn thresholds_used(thresholds: &Value, method: &str) -> String {
+    let wanted: &[(&str, &str)] = match method {
+        "power" => &[("ftp_w", "FTP")],
+        "pace" => &[("threshold_speed_mps", "threshold pace")],
+        "hr" | "hr_avg" => &[("lthr_bpm", "LTHR")],
+        _ => &[],
+    };
+    wanted
+        .iter()
+        .filter_map(|(field, label)| {
+            let entry = &thresholds[*field];
+            let value = entry["value"].as_f64()?;
+            let shown = match *field {
+                "ftp_w" => format!("{value:.0} W"),
+                "threshold_speed_mps" => pace(value),
+                _ => format!("{value:.0} bpm"),
+            };
+            let basis = entry["basis"].as_str().unwrap_or("");
+            Some(format!("{label} {shown} ({basis})"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A speed as `m:ss/km`.
+pub fn pace(speed_mps: f64) -> String {
+    if speed_mps <= 0.0 || !speed_mps.is_finite() {
+        return "–".to_owned();
+    }
+    let total_s = (1000.0 / speed_mps).round() as i64;
+    format!("{}:{:02}/km", total_s / 60, total_s % 60)
+}

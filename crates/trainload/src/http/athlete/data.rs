@@ -1,0 +1,263 @@
+//! What the athlete API and the dashboard pages show, computed from the stored loads with the
+//! science crate: the day's CTL/ATL/TSB, ACWR per sport, the PMC series and the activity list.
+//! Both the JSON handlers and the HTML pages read these types, so they always agree.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use science::acwr::{AcwrPoint, CombinedRisk};
+use science::load::{DailyLoads, Series};
+use science::{LocalDate, SportGroup};
+use serde::Serialize;
+
+use crate::http::ApiError;
+use crate::store::activities::{self, Activity, ActivityId};
+use crate::store::loads::{self, ActivityLoad, DatedLoad};
+use crate::store::users::{self, User, UserId};
+use crate::store::{Store, StoreError, integrations};
+
+/// How far back the load history is read: CTL forgets with a 42-day constant, so three years
+/// is indistinguishable from all of it.
+const HISTORY_DAYS: i64 = 3 * 365;
+
+/// One athlete's stored history as of their local today.
+#[derive(Debug)]
+pub struct History {
+    /// The athlete.
+    pub user: User,
+    /// Their local date now.
+    pub today: Date,
+    /// Live activities, by start.
+    pub activities: Vec<Activity>,
+    /// Loads by activity.
+    pub loads: BTreeMap<ActivityId, ActivityLoad>,
+    /// Daily load sums up to today.
+    pub daily: DailyLoads,
+}
+
+/// Reads `user`'s history.
+///
+/// # Errors
+/// 404 for an unknown user; 500 for a store or calculation failure.
+pub async fn history(store: &Store, user: UserId) -> Result<History, ApiError> {
+    let user = match users::get(store, user).await {
+        Ok(user) => user,
+        Err(StoreError::NotFound) => return Err(not_found("user")),
+        Err(other) => return Err(other.into()),
+    };
+    let today = local_today(&user.time_zone);
+    let from = add_days(today, -HISTORY_DAYS);
+    let acts = activities::list_by_local_date(store, user.id, from, today).await?;
+    let dated = loads::list_by_local_date(store, user.id, from, today).await?;
+    let science_loads: Vec<_> = dated.iter().map(science_load).collect();
+    let daily = DailyLoads::new(&science_loads, local(today)).map_err(ApiError::internal)?;
+    let loads = dated
+        .into_iter()
+        .map(|d| (d.load.activity, d.load))
+        .collect();
+    Ok(History {
+        user,
+        today,
+        activities: acts,
+        loads,
+        daily,
+    })
+}
+
+/// 404 in the house format for an unknown `what`.
+pub fn not_found(what: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no such {what}"),
+    )
+}
+
+/// The date in `zone` now (UTC when the name is unknown).
+pub fn local_today(zone: &str) -> Date {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned(tz).date()
+}
+
+/// `date` moved by `days` (saturating at jiff's range).
+pub fn add_days(date: Date, days: i64) -> Date {
+    date.checked_add(jiff::Span::new().days(days))
+        .unwrap_or(date)
+}
+
+/// A jiff date as the science crate's date (both count days from 1970-01-01).
+pub fn local(date: Date) -> LocalDate {
+    let days = date
+        .since(Date::constant(1970, 1, 1))
+        .map_or(0, |span| span.get_days());
+    LocalDate::from_days_since_epoch(days)
+}
+
+/// The sport group recorded in a load's provenance (`other` when missing).
+pub fn group_of(load: &ActivityLoad) -> SportGroup {
+    match load.provenance["sport"]["group"].as_str() {
+        Some("running") => SportGroup::Running,
+        Some("cycling") => SportGroup::Cycling,
+        Some("swimming") => SportGroup::Swimming,
+        _ => SportGroup::Other,
+    }
+}
+
+fn science_load(d: &DatedLoad) -> science::load::DatedLoad {
+    science::load::DatedLoad {
+        date: local(d.local_date),
+        group: group_of(&d.load),
+        utl: d.load.utl.max(0.0),
+    }
+}
+
+/// One ACWR series on the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcwrView {
+    /// EWMA acute ÷ chronic, or `None` with too little data.
+    pub ratio: Option<f64>,
+    /// `detraining`, `low`, `sweet_spot`, `elevated`, `high` or `insufficient_data`.
+    pub band: &'static str,
+    /// Acute load, UTL per week.
+    pub acute_weekly_utl: f64,
+    /// Chronic load, UTL per week.
+    pub chronic_weekly_utl: f64,
+}
+
+impl AcwrView {
+    fn of(point: &AcwrPoint) -> Self {
+        Self {
+            ratio: point.value.ratio(),
+            band: point
+                .value
+                .band()
+                .map_or("insufficient_data", |b| b.as_str()),
+            acute_weekly_utl: point.acute_weekly,
+            chronic_weekly_utl: point.chronic_weekly,
+        }
+    }
+}
+
+/// One provider connection's state.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntegrationView {
+    /// `strava` or `intervals`.
+    pub provider: &'static str,
+    /// `active`, `needs_reauth` or `revoked`.
+    pub status: &'static str,
+    /// Last successful sync, epoch ms.
+    pub last_sync_at_ms: Option<i64>,
+}
+
+/// `GET /api/v1/me/dashboard`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    /// Display name.
+    pub name: String,
+    /// The athlete's local today.
+    pub date: String,
+    /// Chronic training load (fitness), UTL/day.
+    pub ctl: f64,
+    /// Acute training load (fatigue), UTL/day.
+    pub atl: f64,
+    /// Training stress balance (form) going into today.
+    pub tsb: f64,
+    /// ACWR by series: `overall`, `running`, `cycling`.
+    pub acwr: BTreeMap<&'static str, AcwrView>,
+    /// Combined risk band of the three series.
+    pub risk: &'static str,
+    /// Sum of UTL over the last 7 days including today.
+    pub week_load_utl: f64,
+    /// Latest successful sync of any provider, epoch ms.
+    pub last_sync_at_ms: Option<i64>,
+    /// The provider connections.
+    pub integrations: Vec<IntegrationView>,
+}
+
+/// The dashboard summary of `history`.
+///
+/// # Errors
+/// 500 for a store or calculation failure.
+pub async fn dashboard(store: &Store, history: &History) -> Result<Dashboard, ApiError> {
+    let cfg = &science::Config::default().load;
+    let pmc = science::load::pmc_series(&history.daily, Series::Overall, cfg)
+        .map_err(ApiError::internal)?;
+    let last = pmc.last();
+    let report = science::acwr::acwr(&history.daily, cfg).map_err(ApiError::internal)?;
+    let acwr = BTreeMap::from([
+        ("overall", AcwrView::of(&report.overall.ewma)),
+        ("running", AcwrView::of(&report.running.ewma)),
+        ("cycling", AcwrView::of(&report.cycling.ewma)),
+    ]);
+    let risk = match report.combined {
+        CombinedRisk::Band(band) => band.as_str(),
+        CombinedRisk::InsufficientData => "insufficient_data",
+    };
+    let connections = integrations::list_for_user(store, history.user.id).await?;
+    let integrations: Vec<IntegrationView> = connections
+        .iter()
+        .map(|i| IntegrationView {
+            provider: i.provider,
+            status: i.status.as_str(),
+            last_sync_at_ms: i.last_sync_at_ms,
+        })
+        .collect();
+    Ok(Dashboard {
+        name: history.user.name.clone(),
+        date: history.today.to_string(),
+        ctl: last.map_or(0.0, |d| d.ctl),
+        atl: last.map_or(0.0, |d| d.atl),
+        tsb: last.map_or(0.0, |d| d.tsb),
+        acwr,
+        risk,
+        week_load_utl: history
+            .daily
+            .sum_days(local(history.today), 7, Series::Overall),
+        last_sync_at_ms: integrations.iter().filter_map(|i| i.last_sync_at_ms).max(),
+        integrations,
+    })
+}
+
+/// One day of the performance-management chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct PmcPoint {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The day's load, UTL.
+    pub load: f64,
+    /// Fitness.
+    pub ctl: f64,
+    /// Fatigue.
+    pub atl: f64,
+    /// Form.
+    pub tsb: f64,
+}
+
+/// The last `days` days up to today, oldest first; days before the first activity are zeros.
+///
+/// # Errors
+/// 500 for a calculation failure.
+pub fn pmc(history: &History, days: u32) -> Result<Vec<PmcPoint>, ApiError> {
+    let cfg = &science::Config::default().load;
+    let series = science::load::pmc_series(&history.daily, Series::Overall, cfg)
+        .map_err(ApiError::internal)?;
+    let by_date: BTreeMap<i32, &science::load::PmcDay> = series
+        .iter()
+        .map(|d| (d.date.days_since_epoch(), d))
+        .collect();
+    let today = local(history.today);
+    let first = today.add_days(1 - i32::try_from(days).unwrap_or(i32::MAX));
+    Ok((0..days)
+        .map(|k| {
+            let date = first.add_days(i32::try_from(k).unwrap_or(0));
+            let day = by_date.get(&date.days_since_epoch());
+            PmcPoint {
+                date: date.to_string(),
+                load: day.map_or(0.0, |d| d.load),
+                ctl: day.map_or(0.0, |d| d.ctl),
+                atl: day.map_or(0.0, |d| d.atl),
+                tsb: day.map_or(0.0, |d| d.tsb),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,182 @@
+//! The five-day recommendations (SCIENCE.md §11) over the stored history, thresholds in effect
+//! today and today's wellness status.
+
+use science::SportClass;
+use science::recommend::{
+    DayPlan, DaySport, HistoryActivity, IntensityGuidance, LoadMethod, PlanMode, RecommendInput,
+    ValueRange,
+};
+use science::wellness::WellnessStatus;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::data::{History, add_days, local};
+use crate::http::ApiError;
+use crate::store::{Store, thresholds, wellness};
+
+/// Days of wellness the status looks at (the baselines need a few weeks).
+const WELLNESS_DAYS: i64 = 60;
+
+/// One planned day as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayView {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `rest`, `easy`, `moderate` or `hard`.
+    pub intensity: &'static str,
+    /// `running`, `cycling`, `swimming`, `other` or `any`.
+    pub sport: &'static str,
+    /// Planned UTL: `{lo, rec, hi}`.
+    pub utl: Value,
+    /// Duration, minutes: `{lo, rec, hi}` or null.
+    pub duration_min: Value,
+    /// Distance, km: `{lo, rec, hi}` or null.
+    pub distance_km: Value,
+    /// How hard, in the athlete's units, or null.
+    pub guidance: Value,
+    /// Why.
+    pub rationale: String,
+}
+
+/// `GET /api/v1/me/recommendations`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendations {
+    /// The first planned day.
+    pub as_of: String,
+    /// `green`, `amber`, `red` or `unknown`.
+    pub wellness_status: &'static str,
+    /// The numbers behind the plan.
+    pub state: Value,
+    /// Today and the next four days.
+    pub days: Vec<DayView>,
+}
+
+/// The plan from today.
+///
+/// # Errors
+/// 500 for a store or calculation failure.
+pub async fn recommendations(
+    store: &Store,
+    history: &History,
+) -> Result<Recommendations, ApiError> {
+    let cfg = science::Config::default();
+    let set = thresholds::in_effect(store, history.user.id, history.today).await?;
+    let values = set.map(|s| s.set.values).unwrap_or_default();
+    let status = wellness_status(store, history, &cfg).await?;
+    let input = RecommendInput {
+        as_of: local(history.today),
+        history: history_of(history),
+        ftp_w: values.ftp_w,
+        threshold_speed_mps: values.threshold_speed_mps,
+        lthr_bpm: values.lthr_bpm,
+        wellness: status,
+    };
+    let plan = science::recommend::recommend(&input, &cfg.recommend, &cfg.load, &cfg.utl.sports)
+        .map_err(ApiError::internal)?;
+    let st = plan.state;
+    Ok(Recommendations {
+        as_of: plan.as_of.to_string(),
+        wellness_status: status.as_str(),
+        state: json!({
+            "ctl": st.ctl, "atl": st.atl, "tsb": st.tsb,
+            "acwr": st.acwr.ratio(),
+            "chronic_weekly_utl": st.chronic_weekly_utl,
+            "last_week_utl": st.last_week_utl,
+            "target_week_utl": st.target_week_utl,
+            "mode": match st.mode { PlanMode::Building => "building", PlanMode::Normal => "normal" },
+            "reduced": st.reduced,
+        }),
+        days: plan.days.iter().map(day_view).collect(),
+    })
+}
+
+fn history_of(history: &History) -> Vec<HistoryActivity> {
+    history
+        .activities
+        .iter()
+        .filter_map(|a| {
+            let load = history.loads.get(&a.id)?;
+            let method = match load.method.as_str() {
+                "power" => LoadMethod::Power,
+                "pace" => LoadMethod::Pace,
+                "hr" | "hr_avg" => LoadMethod::Hr,
+                "estimated" => LoadMethod::Estimated,
+                _ => return None,
+            };
+            Some(HistoryActivity {
+                date: local(a.local_date),
+                class: SportClass::of(&a.summary.sport_type),
+                utl: load.utl.max(0.0),
+                base_load: load.base_load.max(0.0),
+                intensity_factor: load.intensity_factor,
+                method,
+                distance_m: a.summary.distance_m,
+                moving_time_s: a
+                    .summary
+                    .moving_s
+                    .or(a.summary.elapsed_s)
+                    .map_or(0.0, |s| s as f64),
+            })
+        })
+        .collect()
+}
+
+async fn wellness_status(
+    store: &Store,
+    history: &History,
+    cfg: &science::Config,
+) -> Result<WellnessStatus, ApiError> {
+    let from = add_days(history.today, -WELLNESS_DAYS);
+    let rows = wellness::range(store, history.user.id, from, history.today).await?;
+    let records: Vec<_> = rows
+        .iter()
+        .map(|row| science::wellness::WellnessRecord {
+            date: local(row.day),
+            hrv_rmssd_ms: row.hrv_rmssd_ms,
+            resting_hr_bpm: row.resting_hr_bpm.map(|v| v as f64),
+            sleep_s: row.sleep_s.map(|v| v as f64),
+            sleep_score: row.sleep_score,
+            sleep_quality: row.sleep_quality.map(f64::from),
+            readiness: row.readiness,
+            soreness: row.soreness.map(f64::from),
+            fatigue: row.fatigue.map(f64::from),
+        })
+        .collect();
+    let modifier = science::wellness::modifier(&records, local(history.today), &cfg.wellness);
+    Ok(modifier.status)
+}
+
+fn day_view(day: &DayPlan) -> DayView {
+    DayView {
+        date: day.date.to_string(),
+        intensity: day.intensity.as_str(),
+        sport: match day.sport {
+            DaySport::Group(group) => group.as_str(),
+            DaySport::Any => "any",
+        },
+        utl: range(Some(day.utl)),
+        duration_min: range(day.duration_min),
+        distance_km: range(day.distance_km),
+        guidance: day.guidance.map_or(Value::Null, guidance),
+        rationale: day.rationale.clone(),
+    }
+}
+
+fn range(r: Option<ValueRange>) -> Value {
+    r.map_or(
+        Value::Null,
+        |r| json!({"lo": r.lo, "rec": r.rec, "hi": r.hi}),
+    )
+}
+
+fn guidance(g: IntensityGuidance) -> Value {
+    match g {
+        IntensityGuidance::PowerW { lo, hi } => json!({"kind": "power_w", "lo": lo, "hi": hi}),
+        IntensityGuidance::SpeedMps { lo, hi } => {
+            json!({"kind": "speed_mps", "lo": lo, "hi": hi})
+        }
+        IntensityGuidance::HeartRateBpm { lo, hi } => {
+            json!({"kind": "heart_rate_bpm", "lo": lo, "hi": hi})
+        }
+    }
+}

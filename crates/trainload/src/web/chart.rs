@@ -1,0 +1,147 @@
+//! The fitness/fatigue/form chart as inline SVG, drawn on the server: daily load as bars, CTL,
+//! ATL and TSB as polylines, a zero line for form and date labels. No script needed.
+
+use std::fmt::Write;
+
+use crate::http::athlete::data::PmcPoint;
+
+const WIDTH: f64 = 900.0;
+const HEIGHT: f64 = 320.0;
+const PAD_LEFT: f64 = 40.0;
+const PAD_RIGHT: f64 = 10.0;
+const PAD_TOP: f64 = 10.0;
+const PAD_BOTTOM: f64 = 24.0;
+
+/// The chart of `points` (oldest first).
+pub fn pmc_svg(points: &[PmcPoint]) -> String {
+    let (lo, hi) = bounds(points);
+    let plot_w = WIDTH - PAD_LEFT - PAD_RIGHT;
+    let plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM;
+    let n = points.len().max(1) as f64;
+    let x = |i: usize| PAD_LEFT + plot_w * (i as f64 + 0.5) / n;
+    let y = |v: f64| PAD_TOP + plot_h * (hi - v) / (hi - lo);
+    let mut svg = format!(
+        r#"<svg class="pmc" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="Fitness (CTL), fatigue (ATL) and form (TSB) over {} days">"#,
+        points.len()
+    );
+    for tick in ticks(lo, hi) {
+        let _ = write!(
+            svg,
+            r##"<line x1="{PAD_LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{}" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end">{tick:.0}</text>"##,
+            WIDTH - PAD_RIGHT,
+            if tick == 0.0 { "#94a3b8" } else { "#eef0f3" },
+            PAD_LEFT - 4.0,
+            y(tick) + 4.0,
+            y = y(tick),
+        );
+    }
+    let bar_w = (plot_w / n * 0.7).max(1.0);
+    for (i, p) in points.iter().enumerate().filter(|(_, p)| p.load > 0.0) {
+        let top = y(p.load.min(hi));
+        let _ = write!(
+            svg,
+            r#"<rect class="bar" x="{:.1}" y="{top:.1}" width="{bar_w:.1}" height="{:.1}"><title>{} load {:.0}</title></rect>"#,
+            x(i) - bar_w / 2.0,
+            (y(0.0) - top).max(0.0),
+            p.date,
+            p.load,
+        );
+    }
+    for (class, value) in [
+        ("ctl", (|p: &PmcPoint| p.ctl) as fn(&PmcPoint) -> f64),
+        ("atl", |p: &PmcPoint| p.atl),
+        ("tsb", |p: &PmcPoint| p.tsb),
+    ] {
+        let path: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(value(p))))
+            .collect();
+        let _ = write!(
+            svg,
+            r#"<polyline class="{class}" data-series="{class}" fill="none" stroke-width="2" points="{}"/>"#,
+            path.join(" ")
+        );
+    }
+    for i in label_indices(points.len()) {
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            x(i),
+            HEIGHT - 6.0,
+            points[i].date.get(5..).unwrap_or(&points[i].date),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The value range shown: every series and the daily loads (capped so one huge day does not
+/// flatten the curves), always including zero, rounded out to tens.
+fn bounds(points: &[PmcPoint]) -> (f64, f64) {
+    let curves = points.iter().flat_map(|p| [p.ctl, p.atl, p.tsb]);
+    let (mut lo, mut hi) = curves.fold((0.0_f64, 10.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let peak_load = points.iter().map(|p| p.load).fold(0.0, f64::max);
+    hi = hi.max(peak_load.min(hi * 2.0));
+    lo = (lo / 10.0).floor() * 10.0;
+    hi = (hi / 10.0).ceil() * 10.0;
+    (lo, hi.max(lo + 10.0))
+}
+
+/// About five round gridline values between `lo` and `hi`.
+fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let raw = (hi - lo) / 5.0;
+    let step = [10.0, 20.0, 25.0, 50.0, 100.0, 200.0]
+        .into_iter()
+        .find(|s| *s >= raw)
+        .unwrap_or(500.0);
+    let mut out = Vec::new();
+    let mut v = (lo / step).ceil() * step;
+    while v <= hi {
+        out.push(v);
+        v += step;
+    }
+    out
+}
+
+/// Up to six evenly spread indices for date labels.
+fn label_indices(n: usize) -> Vec<usize> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let step = n.div_ceil(6).max(1);
+    (0..n).step_by(step).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(day: u32, load: f64, ctl: f64) -> PmcPoint {
+        PmcPoint {
+            date: format!("2026-01-{day:02}"),
+            load,
+            ctl,
+            atl: ctl * 1.5,
+            tsb: -ctl / 2.0,
+        }
+    }
+
+    #[test]
+    fn the_chart_has_one_polyline_per_series_with_a_point_per_day() {
+        let points: Vec<_> = (1..=20).map(|d| point(d, 50.0, f64::from(d))).collect();
+        let svg = pmc_svg(&points);
+        for class in ["ctl", "atl", "tsb"] {
+            let start = svg.find(&format!(r#"class="{class}""#)).unwrap();
+            let line = &svg[start..svg[start..].find("/>").unwrap() + start];
+            assert_eq!(line.matches(',').count(), 20, "{class}");
+        }
+        assert_eq!(svg.matches("<rect").count(), 20);
+    }
+
+    #[test]
+    fn negative_form_extends_the_range_below_zero() {
+        let (lo, hi) = bounds(&[point(1, 0.0, 40.0)]);
+        assert!(lo <= -20.0 && hi >= 60.0, "{lo} {hi}");
+    }
+}

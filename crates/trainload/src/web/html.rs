@@ -1,0 +1,94 @@
+//! Small HTML helpers: escaping, the page frame, number formatting and risk-band badges.
+
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+
+/// The stylesheet, embedded so the pages work offline.
+pub const APP_CSS: &str = include_str!("../../assets/app.css");
+
+/// `text` with `& < > " '` escaped, safe in element content and quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A whole page: `title` (escaped here) and `body` (already safe HTML).
+pub fn page(title: &str, signed_in: bool, body: &str) -> Response {
+    let nav = if signed_in {
+        r#"<a href="/dashboard">Overview</a><a href="/activities">Activities</a><a href="/logout">Sign out</a>"#
+    } else {
+        ""
+    };
+    let html = format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css"></head>
+<body><header><a class="brand" href="/">TrainingLoad</a>{nav}</header>
+<main>{body}</main></body></html>"#,
+        title = escape(title),
+    );
+    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+/// A number with `decimals` decimals, or a dash.
+pub fn num(value: Option<f64>, decimals: usize) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:.decimals$}"),
+        _ => "–".to_owned(),
+    }
+}
+
+/// A colour-coded badge for a risk band name.
+pub fn band(name: &str) -> String {
+    let label = match name {
+        "sweet_spot" => "sweet spot",
+        "insufficient_data" => "not enough data",
+        other => other,
+    };
+    format!(
+        r#"<span class="band band-{}">{}</span>"#,
+        escape(name),
+        escape(label)
+    )
+}
+
+/// `seconds` as `h:mm`.
+pub fn duration(seconds: Option<i64>) -> String {
+    seconds.map_or_else(
+        || "–".to_owned(),
+        |s| format!("{}:{:02}", s / 3600, (s % 3600) / 60),
+    )
+}
+
+/// Epoch ms as `YYYY-MM-DD HH:MM UTC`.
+pub fn time(ms: Option<i64>) -> String {
+    ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .map_or_else(
+            || "never".to_owned(),
+            |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_user_text_is_escaped() {
+        assert_eq!(
+            escape(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
+}
