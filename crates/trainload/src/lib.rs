@@ -3,6 +3,7 @@
 
 pub mod activity_file;
 pub mod analysis;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod http;
@@ -31,6 +32,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Jobs(args) => block_on(cli::jobs::run_jobs(&args)),
         cli::Command::Runs(args) => block_on(cli::jobs::run_runs(&args)),
         cli::Command::Sync(args) => block_on(cli::sync::run(*args)),
+        cli::Command::Bench(args) => block_on(cli::bench::run(args)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file in this folder.
 
 pub mod analyze;
+pub mod bench;
 pub mod jobs;
 pub mod migrate;
 pub mod serve;
@@ -45,6 +46,9 @@ pub enum Command {
     Runs(jobs::RunsArgs),
     /// Sync one user's activities, wellness, thresholds and loads; prints the report as JSON.
     Sync(Box<sync::SyncArgs>),
+    /// End-to-end benchmarks against an in-process simulator (one JSON line per scenario).
+    #[command(hide = true)]
+    Bench(bench::BenchArgs),
 }
 
 /// Opens the store named by `args` (loading or creating the secret key, applying migrations).
