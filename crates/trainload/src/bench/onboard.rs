@@ -29,7 +29,7 @@ pub struct OnboardArgs {
     pub database_url: Option<String>,
 }
 
-/// Runs the scenario and prints its JSON line.
+/// Runs the scenario and returns its JSON line.
 ///
 /// # Errors
 /// Setup failures, or an onboarding that failed as a whole.
@@ -80,6 +80,8 @@ async fn measure(args: &OnboardArgs, db: &BenchDb) -> anyhow::Result<serde_json:
         "streams_fetched": reports.iter().map(|r| u64::from(r.streams_fetched)).sum::<u64>(),
         "wellness_days": reports.iter().map(|r| u64::from(r.wellness_days)).sum::<u64>(),
         "sync_errors": errors,
+        "first_error": reports.iter().flat_map(|r| r.errors.iter()).next()
+            .and_then(|e| serde_json::to_value(e).ok()),
         "strava_calls_served": strava_calls,
         "strava_calls_reported": reported_strava,
         "strava_calls_per_new_activity": round2(strava_calls as f64 / new_f),

@@ -56,11 +56,15 @@ impl World {
     /// A client that cannot be built.
     pub fn context(&self, store: &Store) -> anyhow::Result<SyncContext> {
         let info = self.sim.info();
+        // Far above any benchmark's call count, yet small enough that PostgreSQL's INTEGER
+        // arithmetic on `lim * share_pct` cannot overflow (u32::MAX / 2 does).
+        const UNLIMITED: u32 = 10_000_000;
         let limits = BudgetLimits {
-            strava_overall_15m: u32::MAX / 2,
-            strava_overall_day: u32::MAX / 2,
-            strava_read_15m: u32::MAX / 2,
-            strava_read_day: u32::MAX / 2,
+            strava_overall_15m: UNLIMITED,
+            strava_overall_day: UNLIMITED,
+            strava_read_15m: UNLIMITED,
+            strava_read_day: UNLIMITED,
+            intervals_minute: UNLIMITED,
             ..BudgetLimits::default()
         };
         let clock = self.clock.clone();
