@@ -3,6 +3,7 @@
 
 pub mod activity_file;
 pub mod analysis;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -34,6 +35,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Runs(args) => block_on(cli::jobs::run_runs(&args)),
         cli::Command::Sync(args) => block_on(cli::sync::run(*args)),
         cli::Command::Demo(args) => block_on(cli::demo::run(args)),
+        cli::Command::Bench(args) => block_on(cli::bench::run(args)),
     }
 }
 

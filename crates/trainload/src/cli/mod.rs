@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file in this folder.
 
 pub mod analyze;
+pub mod bench;
 pub mod demo;
 pub mod jobs;
 pub mod migrate;
@@ -48,6 +49,9 @@ pub enum Command {
     Sync(Box<sync::SyncArgs>),
     /// Simulator, onboarded demo athletes and the dashboard on 127.0.0.1:8000; no accounts needed.
     Demo(demo::DemoArgs),
+    /// End-to-end benchmarks against an in-process simulator (one JSON line per scenario).
+    #[command(hide = true)]
+    Bench(bench::BenchArgs),
 }
 
 /// Opens the store named by `args` (loading or creating the secret key, applying migrations).

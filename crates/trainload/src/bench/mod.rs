@@ -1,0 +1,75 @@
+//! `trainload bench`: end-to-end benchmarks of onboarding, a quick-sync run, the scheduler's
+//! overhead and API latency under load (issues #4 §6 and #5 §5). Each scenario runs against an
+//! in-process simulator without rate limits, the real store, the real provider clients and the
+//! real scheduler, and prints one JSON line of results.
+
+pub mod api;
+pub mod db;
+pub mod http_get;
+pub mod onboard;
+pub mod proc_stats;
+pub mod quick_sync;
+pub mod scheduler;
+pub mod world;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Runs `work(i)` for every `i` in `0..count` with at most `concurrency` in flight; returns
+/// the results in index order.
+///
+/// # Errors
+/// The first failed item (the others still finish).
+pub async fn for_each_concurrent<T, F, Fut>(
+    count: usize,
+    concurrency: usize,
+    work: F,
+) -> anyhow::Result<Vec<T>>
+where
+    T: Send + 'static,
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = anyhow::Result<T>> + Send,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let work = Arc::new(work);
+    let mut lanes = Vec::new();
+    for _ in 0..concurrency.max(1) {
+        let (next, work) = (next.clone(), work.clone());
+        lanes.push(tokio::spawn(async move {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    return done;
+                }
+                done.push((i, work(i).await));
+            }
+        }));
+    }
+    let mut all = Vec::with_capacity(count);
+    for lane in lanes {
+        all.extend(lane.await?);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Prints one scenario's results as a single JSON line.
+pub fn print_result(value: &serde_json::Value) {
+    println!("{value}");
+}
+
+/// Per-second rate of `count` over `seconds` (0 when no time passed).
+pub fn per_second(count: f64, seconds: f64) -> f64 {
+    if seconds > 0.0 {
+        round2(count / seconds)
+    } else {
+        0.0
+    }
+}
+
+/// Rounds to two decimals, for readable JSON.
+pub fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}

@@ -1,0 +1,39 @@
+//! The benchmark harness (`trainload bench`) runs end to end at its smallest sizes through the
+//! built binary, so it cannot rot unnoticed.
+
+#![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
+
+use std::process::Command;
+
+/// Runs `trainload bench ARGS` and parses its one JSON line.
+fn bench(args: &[&str]) -> serde_json::Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_trainload"))
+        .arg("bench")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "bench {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn the_scheduler_benchmark_completes_every_no_op_task() {
+    let result = bench(&["scheduler", "--tasks", "20", "--workers", "2"]);
+    assert_eq!(result["run_state"], "succeeded");
+    assert_eq!(result["tasks_succeeded"], 20);
+}
+
+#[test]
+fn the_onboarding_benchmark_imports_a_week_of_one_athlete_without_errors() {
+    let result = bench(&["onboard", "--athletes", "1", "--days", "7"]);
+    assert!(result["new_activities"].as_u64().unwrap() > 0, "{result}");
+    assert_eq!(result["sync_errors"], 0, "{result}");
+    assert!(
+        result["strava_calls_served"].as_u64().unwrap() > 0,
+        "{result}"
+    );
+}
