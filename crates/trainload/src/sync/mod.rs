@@ -5,7 +5,7 @@
 //! upserts and deletion detection → due streams, newest first → Intervals.icu wellness →
 //! threshold checks and adoption → loads of everything an input change touched. Every write is
 //! keyed and compared before it is made, so a repeat changes nothing; syncs of one user inside a
-//! process are serialised by [`run::user_lock`], and across processes the keyed writes and the
+//! process are serialised by a per-user lock (`run::user_lock`), and across processes the keyed writes and the
 //! token lease keep a second runner harmless.
 
 mod activities;
