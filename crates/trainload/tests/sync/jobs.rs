@@ -86,3 +86,37 @@ conformance!(
         assert_eq!(summary["counters"]["new_activities"].as_i64().unwrap_or(0), 0, "{summary}");
     }
 );
+
+conformance!(
+    async fn monthly_utl_reports_drift_with_examples_when_a_stored_load_was_changed_behind_its_back(db) {
+        let world = world(&db.store, unlimited(SimConfig::new(6, 2)), Duration::from_secs(30)).await;
+        let user = world.athlete(0, true).await;
+        let options = trainload::sync::SyncOptions { activity_days: 14, ..trainload::sync::SyncOptions::daily() };
+        trainload::sync::user_sync(&world.ctx, user, &options).await.unwrap();
+        // An untracked input change: the stored UTL no longer matches its provenance.
+        let from = jiff::civil::date(2000, 1, 1);
+        let to = jiff::civil::date(2100, 1, 1);
+        let activities = trainload::store::activities::list_by_local_date(&db.store, user, from, to).await.unwrap();
+        let tampered = activities.last().unwrap().id;
+        let mut load = trainload::store::loads::get(&db.store, tampered).await.unwrap().unwrap();
+        load.utl += 1.0;
+        trainload::store::loads::put(&db.store, &load).await.unwrap();
+        db.store.queue_db().migrate().await.unwrap();
+        let s = scheduler(&world, &db.store);
+        s.register_jobs().await.unwrap();
+        let request = ManualRunRequest { actor: "test".into(), users: Some(vec![user.0]), ..ManualRunRequest::default() };
+        let ManualRun::Created(run_id) = s.start_manual_run("monthly_utl", &request).await.unwrap() else {
+            panic!("expected a new run")
+        };
+        s.drain("test-node/0", 1).await.unwrap();
+        let run = s.run(run_id).await.unwrap();
+        assert_eq!(run.state, "succeeded");
+        let summary: serde_json::Value = serde_json::from_str(run.summary.as_deref().unwrap()).unwrap();
+        assert_eq!(summary["counters"]["drift"], 1, "{summary}");
+        assert_eq!(summary["examples"].as_array().unwrap().len(), 1, "{summary}");
+        assert_eq!(summary["examples"][0]["activity_id"], tampered.0, "{summary}");
+        // Self-healing: the recomputed value was written, so the next run finds no drift.
+        let again = trainload::sync::recalculate_utl(&world.ctx, user, from).await.unwrap();
+        assert_eq!(again.drift, 0);
+    }
+);
