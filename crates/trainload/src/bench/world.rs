@@ -14,8 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::store::Store;
 use crate::store::budget::{BudgetLimits, SqlRateBudget};
-use crate::store::integrations::{self, Credential, NewIntegration, Provider};
-use crate::store::users::{self, NewUser, Role, UserId};
+use crate::store::users::UserId;
 use crate::sync::SyncContext;
 
 /// A running simulator and the clock the product reads (the simulator's "now").
@@ -102,41 +101,7 @@ impl World {
         let now = self.clock.now_ms();
         let mut out = Vec::with_capacity(info.athletes.len());
         for athlete in &info.athletes {
-            let new = NewUser {
-                name: athlete.name.clone(),
-                sex: None,
-                birth_year: None,
-                time_zone: self.sim.timezone(athlete.index).unwrap_or("UTC").to_owned(),
-                role: Role::Athlete,
-            };
-            let user = users::add(store, &new, now).await?;
-            let strava = NewIntegration {
-                user,
-                provider: Provider::Strava,
-                external_athlete_id: athlete.strava_athlete_id.to_string(),
-                credential: Credential::RefreshToken(SecretString::from(
-                    athlete.strava_refresh_token.clone(),
-                )),
-                access_token: None,
-                expires_at_ms: None,
-                scopes: Some("read,activity:read_all".to_owned()),
-            };
-            integrations::connect(store, &strava, now).await?;
-            if let (Some(id), Some(key)) =
-                (&athlete.intervals_athlete_id, &athlete.intervals_api_key)
-            {
-                let intervals = NewIntegration {
-                    user,
-                    provider: Provider::Intervals,
-                    external_athlete_id: id.clone(),
-                    credential: Credential::ApiKey(SecretString::from(key.clone())),
-                    access_token: None,
-                    expires_at_ms: None,
-                    scopes: None,
-                };
-                integrations::connect(store, &intervals, now).await?;
-            }
-            out.push(user);
+            out.push(crate::demo::add_sim_athlete(store, &self.sim, athlete, now).await?);
         }
         Ok(out)
     }

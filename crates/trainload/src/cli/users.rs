@@ -7,7 +7,7 @@ use secrecy::SecretString;
 
 use crate::analysis::Sex;
 use crate::config::StoreArgs;
-use crate::store::integrations::{self, Credential, NewIntegration, Provider};
+use crate::store::integrations::{self, NewIntegration};
 use crate::store::users::{self, NewUser, Role, UserId};
 use crate::store::{self, Store};
 
@@ -127,29 +127,13 @@ async fn connect_all(
     now_ms: i64,
 ) -> anyhow::Result<()> {
     if let (Some(id), Some(token)) = (args.strava_athlete_id, &args.strava_refresh_token) {
-        let new = NewIntegration {
-            user,
-            provider: Provider::Strava,
-            external_athlete_id: id.to_string(),
-            credential: Credential::RefreshToken(SecretString::from(token.clone())),
-            access_token: None,
-            expires_at_ms: None,
-            scopes: None,
-        };
+        let new = NewIntegration::strava(user, id, SecretString::from(token.clone()), None);
         integrations::connect(store, &new, now_ms)
             .await
             .context("connecting Strava (is this athlete connected to another user?)")?;
     }
     if let (Some(id), Some(key)) = (&args.intervals_athlete_id, &args.intervals_api_key) {
-        let new = NewIntegration {
-            user,
-            provider: Provider::Intervals,
-            external_athlete_id: id.clone(),
-            credential: Credential::ApiKey(SecretString::from(key.clone())),
-            access_token: None,
-            expires_at_ms: None,
-            scopes: None,
-        };
+        let new = NewIntegration::intervals(user, id, SecretString::from(key.clone()));
         integrations::connect(store, &new, now_ms)
             .await
             .context("connecting Intervals.icu (is this athlete connected to another user?)")?;

@@ -12,7 +12,7 @@ use sim::{SimAthleteInfo, SimHandle, SimInfo};
 
 use super::DemoAthlete;
 use crate::store::budget::{BudgetLimits, SqlRateBudget};
-use crate::store::integrations::{self, Credential, NewIntegration, Provider};
+use crate::store::integrations::{self, NewIntegration};
 use crate::store::users::{self, NewUser, Role, UserId};
 use crate::store::{self, Store};
 use crate::sync::{SyncContext, SyncOptions, SyncReport};
@@ -98,7 +98,20 @@ pub(super) async fn add_user(
     sim: &SimHandle,
     athlete: &SimAthleteInfo,
 ) -> anyhow::Result<UserId> {
-    let now_ms = store::now_ms();
+    add_sim_athlete(&ctx.store, sim, athlete, store::now_ms()).await
+}
+
+/// Adds simulated athlete `athlete` as a user connected to Strava (with full read scope) and,
+/// when the athlete has an account, to Intervals.icu. Shared by the demo and the benchmarks.
+///
+/// # Errors
+/// The store refused the user or a connection.
+pub async fn add_sim_athlete(
+    store: &Store,
+    sim: &SimHandle,
+    athlete: &SimAthleteInfo,
+    now_ms: i64,
+) -> anyhow::Result<UserId> {
     let new = NewUser {
         name: athlete.name.clone(),
         sex: None,
@@ -106,34 +119,18 @@ pub(super) async fn add_user(
         time_zone: sim.timezone(athlete.index).unwrap_or("UTC").to_owned(),
         role: Role::Athlete,
     };
-    let user = users::add(&ctx.store, &new, now_ms)
+    let user = users::add(store, &new, now_ms)
         .await
-        .context("adding a demo user")?;
-    let strava = NewIntegration {
-        user,
-        provider: Provider::Strava,
-        external_athlete_id: athlete.strava_athlete_id.to_string(),
-        credential: Credential::RefreshToken(SecretString::from(
-            athlete.strava_refresh_token.clone(),
-        )),
-        access_token: None,
-        expires_at_ms: None,
-        scopes: Some("read,activity:read_all".to_owned()),
-    };
-    integrations::connect(&ctx.store, &strava, now_ms)
+        .context("adding a simulated athlete")?;
+    let refresh_token = SecretString::from(athlete.strava_refresh_token.clone());
+    let scopes = Some("read,activity:read_all".to_owned());
+    let strava = NewIntegration::strava(user, athlete.strava_athlete_id, refresh_token, scopes);
+    integrations::connect(store, &strava, now_ms)
         .await
         .context("connecting Strava")?;
     if let (Some(id), Some(key)) = (&athlete.intervals_athlete_id, &athlete.intervals_api_key) {
-        let intervals = NewIntegration {
-            user,
-            provider: Provider::Intervals,
-            external_athlete_id: id.clone(),
-            credential: Credential::ApiKey(SecretString::from(key.clone())),
-            access_token: None,
-            expires_at_ms: None,
-            scopes: None,
-        };
-        integrations::connect(&ctx.store, &intervals, now_ms)
+        let intervals = NewIntegration::intervals(user, id, SecretString::from(key.clone()));
+        integrations::connect(store, &intervals, now_ms)
             .await
             .context("connecting Intervals.icu")?;
     }

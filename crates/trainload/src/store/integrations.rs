@@ -84,6 +84,39 @@ pub struct NewIntegration {
     pub scopes: Option<String>,
 }
 
+impl NewIntegration {
+    /// A Strava connection from a refresh token (no access token yet: the first sync refreshes).
+    pub fn strava(
+        user: UserId,
+        athlete_id: impl std::fmt::Display,
+        refresh_token: SecretString,
+        scopes: Option<String>,
+    ) -> Self {
+        Self {
+            user,
+            provider: Provider::Strava,
+            external_athlete_id: athlete_id.to_string(),
+            credential: Credential::RefreshToken(refresh_token),
+            access_token: None,
+            expires_at_ms: None,
+            scopes,
+        }
+    }
+
+    /// An Intervals.icu connection from an athlete id and a personal API key.
+    pub fn intervals(user: UserId, athlete_id: &str, api_key: SecretString) -> Self {
+        Self {
+            user,
+            provider: Provider::Intervals,
+            external_athlete_id: athlete_id.to_owned(),
+            credential: Credential::ApiKey(api_key),
+            access_token: None,
+            expires_at_ms: None,
+            scopes: None,
+        }
+    }
+}
+
 /// A stored integration, without its secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Integration {
