@@ -26,6 +26,8 @@ pub use recalc::{
 };
 pub use run::user_sync;
 
+pub(crate) use convert::science_wellness;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

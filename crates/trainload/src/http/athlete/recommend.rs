@@ -128,20 +128,7 @@ async fn wellness_status(
 ) -> Result<WellnessStatus, ApiError> {
     let from = add_days(history.today, -WELLNESS_DAYS);
     let rows = wellness::range(store, history.user.id, from, history.today).await?;
-    let records: Vec<_> = rows
-        .iter()
-        .map(|row| science::wellness::WellnessRecord {
-            date: local(row.day),
-            hrv_rmssd_ms: row.hrv_rmssd_ms,
-            resting_hr_bpm: row.resting_hr_bpm.map(|v| v as f64),
-            sleep_s: row.sleep_s.map(|v| v as f64),
-            sleep_score: row.sleep_score,
-            sleep_quality: row.sleep_quality.map(f64::from),
-            readiness: row.readiness,
-            soreness: row.soreness.map(f64::from),
-            fatigue: row.fatigue.map(f64::from),
-        })
-        .collect();
+    let records: Vec<_> = rows.iter().map(crate::sync::science_wellness).collect();
     let modifier = science::wellness::modifier(&records, local(history.today), &cfg.wellness);
     Ok(modifier.status)
 }
