@@ -26,7 +26,7 @@ pub use recalc::{
 };
 pub use run::user_sync;
 
-pub(crate) use convert::science_wellness;
+pub(crate) use convert::{add_days, local, science_wellness};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use science::SportGroup;
 use science::acwr::{AcwrPoint, CombinedRisk};
 use science::load::{DailyLoads, Series};
-use science::{LocalDate, SportGroup};
 use serde::Serialize;
 
 use crate::http::ApiError;
@@ -79,19 +79,7 @@ pub fn local_today(zone: &str) -> Date {
     jiff::Timestamp::now().to_zoned(tz).date()
 }
 
-/// `date` moved by `days` (saturating at jiff's range).
-pub fn add_days(date: Date, days: i64) -> Date {
-    date.checked_add(jiff::Span::new().days(days))
-        .unwrap_or(date)
-}
-
-/// A jiff date as the science crate's date (both count days from 1970-01-01).
-pub fn local(date: Date) -> LocalDate {
-    let days = date
-        .since(Date::constant(1970, 1, 1))
-        .map_or(0, |span| span.get_days());
-    LocalDate::from_days_since_epoch(days)
-}
+pub(crate) use crate::sync::{add_days, local};
 
 /// The sport group recorded in a load's provenance (`other` when missing).
 pub fn group_of(load: &ActivityLoad) -> SportGroup {
