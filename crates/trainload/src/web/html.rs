@@ -25,7 +25,11 @@ pub fn escape(text: &str) -> String {
 /// A whole page: `title` (escaped here) and `body` (already safe HTML).
 pub fn page(title: &str, signed_in: bool, body: &str) -> Response {
     let nav = if signed_in {
-        r#"<a href="/dashboard">Overview</a><a href="/activities">Activities</a><a href="/logout">Sign out</a>"#
+        concat!(
+            r#"<a href="/dashboard">Overview</a><a href="/activities">Activities</a>"#,
+            r#"<a href="/fitness">Fitness</a><a href="/wellness">Wellness</a>"#,
+            r#"<a href="/settings">Settings</a><a href="/admin">Admin</a><a href="/logout">Sign out</a>"#
+        )
     } else {
         ""
     };

@@ -19,7 +19,7 @@ use super::extract::{Path, Query};
 use super::{ApiError, ApiResult, AppState};
 use crate::store::activities::ActivityId;
 use crate::store::{StoreError, loads};
-pub use session::{AthleteSession, PageSession};
+pub use session::{AdminPage, AthleteSession, PageSession};
 
 /// Longest PMC window, days.
 const MAX_PMC_DAYS: u32 = 3650;

@@ -10,13 +10,21 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 
 use crate::http::{ApiError, AppState};
-use crate::store::users::UserId;
+use crate::store::users::{self, Role, UserId};
 use crate::store::{self, Store, StoreError, sessions};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "tl_session";
 /// How long a session lasts, seconds (30 days).
 const SESSION_LIFETIME_S: i64 = 30 * 24 * 3600;
+
+/// A signed-in admin (pages): a redirect to `/` without a live session, 403 for an athlete who
+/// is not an admin.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminPage {
+    /// The admin.
+    pub user: UserId,
+}
 
 /// A signed-in athlete (API): 401 JSON without a live session.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +62,24 @@ impl FromRequestParts<AppState> for PageSession {
         match session_user(parts, &state.store).await {
             Ok(Some(user)) => Ok(Self { user }),
             Ok(None) => Err(Redirect::to("/").into_response()),
+            Err(error) => Err(ApiError::from(error).into_response()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AdminPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let PageSession { user } = PageSession::from_request_parts(parts, state).await?;
+        match users::get(&state.store, user).await {
+            Ok(found) if found.role == Role::Admin => Ok(Self { user }),
+            Ok(_) => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "this page is for admins",
+            )
+            .into_response()),
             Err(error) => Err(ApiError::from(error).into_response()),
         }
     }
