@@ -63,7 +63,7 @@ pub struct Callback {
     error: Option<String>,
 }
 
-/// `GET /auth/strava/callback`.
+/// `GET /auth/strava/callback`: a session and `/dashboard`, or a page saying why not.
 pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -72,62 +72,80 @@ pub async fn callback(
     let secure = state.web.secure_cookies();
     // The state is single-use: whatever happens next, the browser forgets it.
     let forget = cookie(STATE_COOKIE, "", 0, secure);
-    let answer = |response: Response| (AppendHeaders([(SET_COOKIE, forget.clone())]), response);
-    let bound = cookie_value(&headers, STATE_COOKIE);
+    Ok(match complete(&state, &headers, query).await? {
+        Ok(user) => {
+            let session = session::open(&state.store, user, secure).await?;
+            let cookies = AppendHeaders([(SET_COOKIE, forget), (SET_COOKIE, session)]);
+            (cookies, Redirect::to("/dashboard")).into_response()
+        }
+        Err(page) => (AppendHeaders([(SET_COOKIE, forget)]), page).into_response(),
+    })
+}
+
+/// The callback's steps: the signed-in athlete's user, or the page that says why there is none.
+async fn complete(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Callback,
+) -> Result<Result<UserId, Response>, ApiError> {
+    let bound = cookie_value(headers, STATE_COOKIE);
     if !same_state(bound.as_deref(), query.state.as_deref()) {
-        return Ok(answer(failure(
-            StatusCode::BAD_REQUEST,
-            "This sign-in was not started in this browser or took too long.",
-        ))
-        .into_response());
+        return Ok(Err(failure(StatusCode::BAD_REQUEST, STATE_MISMATCH)));
     }
     if let Some(error) = &query.error {
-        let message = if error == "access_denied" {
-            "You declined to connect Strava, so you are not signed in.".to_owned()
-        } else {
-            format!("Strava answered: {}.", html::escape(error))
-        };
-        return Ok(answer(failure(StatusCode::FORBIDDEN, &message)).into_response());
+        return Ok(Err(declined(error)));
     }
-    let (Some(code), Some(strava)) = (query.code, strava_client(&state)) else {
-        return Ok(answer(not_configured()).into_response());
+    let Some(strava) = strava_client(state) else {
+        return Ok(Err(not_configured()));
+    };
+    let Some(code) = query.code else {
+        return Ok(Err(failure(StatusCode::BAD_REQUEST, NO_CODE)));
     };
     let grant = match exchange(&strava, code).await {
         Ok(grant) => grant,
         Err(error) => {
             tracing::warn!(%error, "Strava refused the authorization code");
-            let text = "Strava did not complete the sign-in. Please try again.";
-            return Ok(answer(failure(StatusCode::BAD_GATEWAY, text)).into_response());
+            return Ok(Err(failure(StatusCode::BAD_GATEWAY, TRY_AGAIN)));
         }
     };
     let scope = query.scope.unwrap_or_default();
     if !scope.split([',', ' ']).any(|s| s == READ_ALL) {
-        // Store nothing and give the access back (PROVIDERS.md §1.2).
-        if let Err(error) = strava
-            .deauthorize(&grant.access_token, Priority::Interactive)
-            .await
-        {
-            tracing::warn!(%error, "could not deauthorize a sign-in without the needed scope");
-        }
-        return Ok(answer(failure(
-            StatusCode::FORBIDDEN,
-            "TrainingLoad needs to read all your activities, including private ones. Please sign \
-             in again and leave “View data about your private activities” ticked.",
-        ))
-        .into_response());
+        give_back(&strava, &grant).await;
+        return Ok(Err(failure(StatusCode::FORBIDDEN, MISSING_SCOPE)));
     }
-    let Some(athlete) = grant.athlete.clone() else {
-        let text = "Strava did not say who signed in. Please try again.";
-        return Ok(answer(failure(StatusCode::BAD_GATEWAY, text)).into_response());
+    let Some(athlete) = &grant.athlete else {
+        return Ok(Err(failure(StatusCode::BAD_GATEWAY, TRY_AGAIN)));
     };
-    let signed_in = session_user(&headers, &state.store).await?;
-    let user = link(&state, &athlete, &grant, &scope, signed_in).await?;
-    let session = session::open(&state.store, user, secure).await?;
-    Ok((
-        AppendHeaders([(SET_COOKIE, forget), (SET_COOKIE, session)]),
-        Redirect::to("/dashboard"),
-    )
-        .into_response())
+    let signed_in = session_user(headers, &state.store).await?;
+    link(state, athlete, &grant, &scope, signed_in)
+        .await
+        .map(Ok)
+}
+
+const STATE_MISMATCH: &str = "This sign-in was not started in this browser or took too long.";
+const NO_CODE: &str = "Strava sent no authorization code.";
+const TRY_AGAIN: &str = "Strava did not complete the sign-in. Please try again.";
+const MISSING_SCOPE: &str = "TrainingLoad needs to read all your activities, including private \
+     ones. Please sign in again and leave “View data about your private activities” ticked.";
+
+/// The page for an `error` Strava sent back (`access_denied`: the athlete said no).
+fn declined(error: &str) -> Response {
+    let message = if error == "access_denied" {
+        "You declined to connect Strava, so you are not signed in.".to_owned()
+    } else {
+        format!("Strava answered: {}.", html::escape(error))
+    };
+    failure(StatusCode::FORBIDDEN, &message)
+}
+
+/// Without the needed scope nothing is stored and the access is given back (PROVIDERS.md §1.2).
+async fn give_back(strava: &StravaClient, grant: &TokenGrant) {
+    if let Err(error) = strava
+        .deauthorize(&grant.access_token, Priority::Interactive)
+        .await
+    {
+        tracing::warn!(%error, "could not deauthorize a sign-in without the needed scope");
+    }
 }
 
 /// The Strava client, when this process has one.
