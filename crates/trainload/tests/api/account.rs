@@ -24,6 +24,34 @@ async fn integration_status(app: &TestApp, user: UserId, provider: &str) -> Opti
         .map(|i| i.status)
 }
 
+/// The stored Strava refresh token of `user`, decrypted.
+async fn strava_refresh_token(app: &TestApp, user: UserId) -> Option<String> {
+    use secrecy::ExposeSecret;
+    let strava = integrations::list_for_user(&app.store, user)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.provider == "strava")?;
+    let tokens = integrations::tokens(&app.store, strava.id).await.unwrap();
+    tokens.refresh_token.map(|t| t.expose_secret().to_owned())
+}
+
+/// The status of a refresh with `refresh_token` at the simulator's Strava.
+async fn refresh(info: &sim::SimInfo, refresh_token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .post(format!("{}/token", info.strava_oauth_base))
+        .form(&[
+            ("client_id", info.client_id.as_str()),
+            ("client_secret", info.client_secret.as_str()),
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 #[tokio::test]
 async fn intervals_connects_only_with_a_key_intervals_accepts_and_both_providers_disconnect() {
     let sim = start_sim(4).await;
@@ -81,11 +109,22 @@ async fn intervals_connects_only_with_a_key_intervals_accepts_and_both_providers
         app.drain().await;
         let (_, activities) = me.json("/api/v1/me/activities").await;
         assert!(activities["total"].as_u64().unwrap() > 0, "{activities}");
+        let refresh_token = strava_refresh_token(&app, user).await.unwrap();
+        assert_eq!(refresh(&info, &refresh_token).await, StatusCode::OK);
         let done = me.post_form("/settings/strava/disconnect", &[]).await;
         assert_eq!(location(&done), "/settings");
         assert_eq!(
             integration_status(&app, user, "strava").await,
             Some(Status::Revoked)
+        );
+        assert_eq!(
+            refresh(&info, &refresh_token).await,
+            StatusCode::BAD_REQUEST,
+            "Strava (the simulator) was told to revoke our access"
+        );
+        assert!(
+            strava_refresh_token(&app, user).await.is_none(),
+            "tokens deleted"
         );
         let (_, activities) = me.json("/api/v1/me/activities").await;
         assert_eq!(
@@ -94,14 +133,6 @@ async fn intervals_connects_only_with_a_key_intervals_accepts_and_both_providers
         );
         let (_, page) = me.text("/settings").await;
         assert!(page.contains(r#"href="/auth/strava/login""#), "{page}");
-        let strava = integrations::list_for_user(&app.store, user)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|i| i.provider == "strava")
-            .unwrap();
-        let tokens = integrations::tokens(&app.store, strava.id).await.unwrap();
-        assert!(tokens.refresh_token.is_none() && tokens.access_token.is_none());
 
         // Signing in again reconnects the same user.
         sign_in(&app, index).await;
