@@ -159,6 +159,10 @@ pub struct ProviderArgs {
         default_value = "https://www.strava.com/oauth"
     )]
     pub strava_oauth_base: String,
+    /// Where Strava sends the browser back after sign-in [default: the public URL +
+    /// `/auth/strava/callback`]; must be on the callback domain of the Strava application.
+    #[arg(long, env = "TRAINLOAD_STRAVA_REDIRECT_URL", value_name = "URL")]
+    pub strava_redirect_url: Option<String>,
     /// Intervals.icu base URL.
     #[arg(
         long,
@@ -181,6 +185,7 @@ impl fmt::Debug for ProviderArgs {
             )
             .field("strava_api_base", &self.strava_api_base)
             .field("strava_oauth_base", &self.strava_oauth_base)
+            .field("strava_redirect_url", &self.strava_redirect_url)
             .field("intervals_base", &self.intervals_base)
             .field("strava_rate_reserve_pct", &self.strava_rate_reserve_pct)
             .finish()

@@ -285,6 +285,39 @@ impl Scheduler {
         Ok(())
     }
 
+    /// Deletes every task of `user_id` (a user who deleted their data), keeping the counters of
+    /// their runs consistent: a deleted task no longer counts, and a run whose remaining tasks
+    /// are all final is finalised. A worker holding one of the tasks loses its lease (its result
+    /// is discarded). Returns how many tasks were deleted.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn forget_user(&self, user_id: i64) -> Result<u64, QueueError> {
+        let now = self.now_ms();
+        let mut tx = self.db().begin_write().await?;
+        let tasks: Vec<(i64, String)> = with_tx!(&mut tx, conn => sqlx::query_as(
+            "SELECT run_id, state FROM task WHERE user_id = $1 ORDER BY id")
+            .bind(user_id).fetch_all(conn).await?);
+        for (run_id, state) in &tasks {
+            let counter = match state.as_str() {
+                "succeeded" => ", tasks_succeeded = tasks_succeeded - 1",
+                "failed" => ", tasks_failed = tasks_failed - 1",
+                "dead" => ", tasks_dead = tasks_dead - 1",
+                "cancelled" => ", tasks_cancelled = tasks_cancelled - 1",
+                _ => "",
+            };
+            let sql =
+                format!("UPDATE job_run SET tasks_total = tasks_total - 1{counter} WHERE id = $1");
+            with_tx!(&mut tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(run_id).execute(conn).await?.rows_affected());
+        }
+        let deleted = with_tx!(&mut tx, conn => sqlx::query("DELETE FROM task WHERE user_id = $1")
+            .bind(user_id).execute(conn).await?.rows_affected());
+        tx.commit().await?;
+        self.sweep_finished_runs(now).await?;
+        info!(user_id, deleted, "forgot a user's tasks");
+        Ok(deleted)
+    }
+
     /// Puts a run's failed and dead tasks back to ready (attempt 0). Returns the requeued task
     /// ids and the users skipped because they already have a live task of that kind.
     ///

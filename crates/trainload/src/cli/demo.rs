@@ -84,7 +84,10 @@ fn print_welcome(demo: &Demo) -> std::io::Result<()> {
             .join(crate::startup::admin_token::ADMIN_TOKEN_FILE)
             .display()
     )?;
-    writeln!(out, "Sign in as (no password, demo only):")?;
+    writeln!(
+        out,
+        "Sign in with the simulated Strava at {base}/auth/strava/login, or as (no password, demo only):"
+    )?;
     for person in &demo.athletes {
         let note = if person.revoked {
             " — Strava access revoked"

@@ -89,6 +89,11 @@ pub struct ServeArgs {
         value_name = "TOKEN"
     )]
     pub admin_token: Option<String>,
+    /// The URL browsers reach this server at (e.g. `https://training.example`): the base of
+    /// the Strava redirect URL; `https://` also marks cookies `Secure` [default: derived from
+    /// each request's Host header, for a server on loopback].
+    #[arg(long, env = "TRAINLOAD_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     /// Scheduler settings.
     #[command(flatten)]
     pub scheduler: SchedulerArgs,
@@ -109,6 +114,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut settings = args.scheduler.settings(args.store.clone())?;
     settings.listen = Some(args.listen);
     settings.admin_token = args.admin_token.map(SecretString::from);
+    settings.web.public_url = args.public_url;
+    settings.web.strava_redirect_url = args.providers.strava_redirect_url.clone();
     start(settings, args.providers).await
 }
 
@@ -116,13 +123,20 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 pub(crate) async fn start(settings: Settings, providers: ProviderArgs) -> anyhow::Result<ExitCode> {
     // The scheduler's clock (the system clock, or a test's file clock) drives the sync too.
     let clock: Arc<dyn Clock> = settings.clock.clone();
-    let app = Application::build(settings, move |store| {
+    let mut built_ctx = None;
+    let app = Application::build(settings, |store| {
         let ctx = providers
             .sync_context(store, clock)
             .context("building the provider clients")?;
-        crate::jobs::all(&ctx).context("defining the jobs")
+        let jobs = crate::jobs::all(&ctx).context("defining the jobs")?;
+        built_ctx = Some(ctx);
+        Ok(jobs)
     })
     .await?;
+    let app = match built_ctx {
+        Some(ctx) => app.with_providers(ctx),
+        None => app,
+    };
     if let Some(port) = app.port() {
         tracing::info!(port, "listening");
     }

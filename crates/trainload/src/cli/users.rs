@@ -65,7 +65,7 @@ pub struct AddArgs {
         hide_env_values = true
     )]
     pub intervals_api_key: Option<String>,
-    /// Make the user an admin.
+    /// Make the user an admin (the first user of a database always is).
     #[arg(long)]
     pub admin: bool,
     /// Where the data lives.

@@ -57,8 +57,12 @@ pub(super) fn choose(info: &SimInfo, wanted: usize) -> Vec<SimAthleteInfo> {
 const DEMO_LIMIT: u32 = 1_000_000;
 
 /// Provider clients over the simulator's base URLs and credentials, on the wall clock (the
-/// simulator's clock runs in real time).
-pub(super) fn sync_context(store: &Store, info: &SimInfo) -> anyhow::Result<SyncContext> {
+/// simulator's clock runs in real time). The demo and tests that sign in through the
+/// simulator's OAuth use it.
+///
+/// # Errors
+/// A base URL the clients refuse.
+pub fn sim_sync_context(store: &Store, info: &SimInfo) -> anyhow::Result<SyncContext> {
     let limits = BudgetLimits {
         strava_overall_15m: DEMO_LIMIT,
         strava_overall_day: DEMO_LIMIT,

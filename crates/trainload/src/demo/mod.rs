@@ -7,7 +7,6 @@ mod feed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -19,17 +18,8 @@ use crate::startup::{Application, Settings};
 use crate::store::users::UserId;
 use crate::sync::{OnboardingProgress, SyncContext};
 
-pub use athletes::add_sim_athlete;
+pub use athletes::{add_sim_athlete, sim_sync_context};
 pub use feed::{record_activity, spawn_feed};
-
-/// Whether this process runs the demo: only then does `/demo/login/{user_id}` sign anyone in
-/// without a password, and `/` lists the athletes.
-static ENABLED: AtomicBool = AtomicBool::new(false);
-
-/// Whether password-free demo sign-in is on in this process.
-pub fn enabled() -> bool {
-    ENABLED.load(Ordering::Relaxed)
-}
 
 /// What the demo starts.
 #[derive(Debug, Clone)]
@@ -107,8 +97,10 @@ impl Demo {
 }
 
 /// Starts the simulator (seed 1, real-time clock), builds the application over a store in
-/// `options.data_dir`, creates and onboards one user per athlete (`progress` gets one line per
-/// phase), and revokes the fifth athlete's Strava access. The application is built but not run.
+/// `options.data_dir` in demo mode (password-free sign-in; "Sign in with Strava" goes to the
+/// simulator's OAuth), creates and onboards one user per athlete (`progress` gets one line per
+/// phase; the first becomes the admin), and revokes the fifth athlete's Strava access. The
+/// application is built but not run.
 ///
 /// # Errors
 /// An address that cannot be bound, an unusable store, or a failed onboarding.
@@ -116,7 +108,6 @@ pub async fn start(
     options: &DemoOptions,
     progress: &(dyn Fn(&str) + Send + Sync),
 ) -> anyhow::Result<Demo> {
-    ENABLED.store(true, Ordering::Relaxed);
     std::fs::create_dir_all(&options.data_dir)
         .with_context(|| format!("creating {}", options.data_dir.display()))?;
     let sim = start_sim(options).await?;
@@ -129,15 +120,17 @@ pub async fn start(
     settings.listen = Some(options.listen);
     settings.workers = options.workers;
     settings.shutdown_grace = Duration::from_secs(5);
+    settings.web.demo = true;
     let mut built_ctx = None;
     let app = Application::build(settings, |store| {
-        let ctx = athletes::sync_context(store, &info)?;
+        let ctx = athletes::sim_sync_context(store, &info)?;
         let jobs = crate::jobs::all(&ctx).context("defining the jobs")?;
         built_ctx = Some(ctx);
         Ok(jobs)
     })
     .await?;
     let ctx = built_ctx.context("the jobs were not built")?;
+    let app = app.with_providers(ctx.clone());
     let chosen = athletes::choose(&info, options.athletes);
     let mut people = Vec::with_capacity(chosen.len());
     for athlete in &chosen {

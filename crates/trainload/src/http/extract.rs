@@ -4,22 +4,34 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::AppState;
+use super::athlete::session::session_user;
 use super::error::ApiError;
+use crate::store::StoreError;
+use crate::store::users::{self, Role, UserId};
 
-/// An authenticated admin (`Authorization: Bearer <admin token>`).
+/// An authenticated admin: `Authorization: Bearer <admin token>`, or the session cookie of a
+/// user whose role is admin (the admin pages' forms). Neither: 401; a signed-in athlete who is
+/// not an admin: 403.
 #[derive(Debug, Clone, Copy)]
-pub struct Admin;
+pub struct Admin {
+    /// The signed-in admin, or `None` for the bearer token.
+    user: Option<UserId>,
+}
 
 impl Admin {
-    /// The actor recorded on runs and pauses. The token names no person, so every admin is
-    /// `admin:token`.
+    /// The actor recorded on runs and pauses: `admin:token` for the bearer token (it names no
+    /// person), `user:{id}` for a signed-in admin.
     pub fn actor(self) -> String {
-        "admin:token".to_owned()
+        match self.user {
+            Some(user) => format!("user:{}", user.0),
+            None => "admin:token".to_owned(),
+        }
     }
 }
 
@@ -32,12 +44,26 @@ impl FromRequestParts<AppState> for Admin {
             .get(AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(ApiError::unauthorized)?;
-        if state.admin.verify(presented) {
-            Ok(Self)
-        } else {
-            Err(ApiError::unauthorized())
+            .map(str::trim);
+        if let Some(presented) = presented {
+            return if state.admin.verify(presented) {
+                Ok(Self { user: None })
+            } else {
+                Err(ApiError::unauthorized())
+            };
+        }
+        let Some(user) = session_user(&parts.headers, &state.store).await? else {
+            return Err(ApiError::unauthorized());
+        };
+        match users::get(&state.store, user).await {
+            Ok(found) if found.role == Role::Admin => Ok(Self { user: Some(user) }),
+            Ok(_) => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "this endpoint is for admins",
+            )),
+            Err(StoreError::NotFound) => Err(ApiError::unauthorized()),
+            Err(error) => Err(error.into()),
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The HTTP API (SCHEDULER.md §7): the router, one layer stack, and one module per resource.
 
 pub mod athlete;
+mod csrf;
 mod error;
-mod extract;
+pub(crate) mod extract;
 mod health;
 mod jobs;
 mod metrics;
@@ -25,7 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, ApiResult};
-pub use state::AppState;
+pub use state::{AppState, WebSettings};
 
 /// Request timeout of ordinary endpoints.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(quick)
         .merge(long)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(CatchPanicLayer::new())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

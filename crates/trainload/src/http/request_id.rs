@@ -36,14 +36,16 @@ fn with_request_id_in_error(response: Response, id: &str) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_json = response
+    let own_answer = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+        });
     let mut body = match response.extensions().get::<ErrorBody>() {
         Some(ErrorBody(body)) => body.clone(),
-        // A handler's own JSON answer (e.g. `/health` at 503) stays as it is.
-        None if is_json => return response,
+        // A handler's own JSON answer (e.g. `/health` at 503) or error page stays as it is.
+        None if own_answer => return response,
         None => generic_body(status),
     };
     if let Value::Object(map) = &mut body {

@@ -10,6 +10,7 @@ use crate::shutdown::Shutdown;
 use crate::startup::admin_token::AdminToken;
 use crate::startup::background::SchedulerStatus;
 use crate::store::Store;
+use crate::sync::SyncContext;
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -28,6 +29,40 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// Longest `POST /sync/test` runs inline before answering 504.
     pub inline_sync_limit: Duration,
+    /// How the site is reached and signed into.
+    pub web: Arc<WebSettings>,
+    /// The provider clients for sign-in and connecting accounts; `None` when the process was
+    /// built without them (then Strava sign-in and Intervals.icu connecting are unavailable).
+    pub providers: Option<SyncContext>,
+}
+
+/// How the site is reached and signed into (issue #6 §1).
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// The public base URL (`https://training.example`, no trailing slash); `None` derives it
+    /// from each request's `Host` header, which suits a server on loopback only.
+    pub public_url: Option<String>,
+    /// Strava's OAuth redirect URL [default: `{public URL}/auth/strava/callback`].
+    pub strava_redirect_url: Option<String>,
+    /// Demo mode: `/` lists the athletes and `/demo/login/{id}` signs in without a password.
+    pub demo: bool,
+}
+
+impl WebSettings {
+    /// Whether cookies get `Secure`: the site is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.to_ascii_lowercase().starts_with("https://"))
+    }
+
+    /// The public base URL, or `http://{host}` from the request when none is configured.
+    pub fn base_url(&self, host: Option<&str>) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", host.unwrap_or("127.0.0.1:8000")),
+        }
+    }
 }
 
 impl std::fmt::Debug for AppState {

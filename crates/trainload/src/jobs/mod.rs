@@ -4,6 +4,7 @@
 mod daily_sync;
 pub mod inline;
 mod monthly_utl;
+pub mod onboarding;
 mod quick_sync;
 mod resting_hr_update;
 pub mod sync_job;

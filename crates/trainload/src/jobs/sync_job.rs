@@ -100,10 +100,20 @@ impl SyncJob {
         }
     }
 
-    async fn work(&self, user: UserId) -> Result<TaskReport, TaskError> {
+    async fn work(&self, task: &TaskContext) -> Result<TaskReport, TaskError> {
+        let user = UserId(task.user_id);
         match self.spec.work {
             Work::Sync(options) => {
-                sync_report(&self.ctx, sync::user_sync(&self.ctx, user, &options).await)
+                let onboarding = super::onboarding::is_onboarding(&self.ctx.store, task.run_id)
+                    .await
+                    .map_err(|e| TaskError::Retryable(e.to_string()))?;
+                let result = if onboarding {
+                    let days = super::onboarding::DAYS;
+                    sync::onboard(&self.ctx, user, days, &|_| {}).await
+                } else {
+                    sync::user_sync(&self.ctx, user, &options).await
+                };
+                sync_report(&self.ctx, result)
             }
             Work::Thresholds { window_days } => {
                 let result = sync::recalculate_thresholds(&self.ctx, user, window_days).await;
@@ -176,7 +186,7 @@ impl Job for SyncJob {
         &'a self,
         task: &'a TaskContext,
     ) -> BoxFuture<'a, Result<TaskReport, TaskError>> {
-        Box::pin(self.work(UserId(task.user_id)))
+        Box::pin(self.work(task))
     }
 }
 

@@ -22,7 +22,7 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use crate::config::StoreArgs;
-use crate::http::AppState;
+use crate::http::{AppState, WebSettings};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
 use admin_token::{AdminToken, AdminTokenSource};
@@ -54,6 +54,8 @@ pub struct Settings {
     pub lease_ms: i64,
     /// "Now" for the scheduler.
     pub clock: Arc<dyn Clock>,
+    /// Public URL, Strava redirect URL and demo mode of the web pages.
+    pub web: WebSettings,
 }
 
 impl Settings {
@@ -71,6 +73,7 @@ impl Settings {
             inline_sync_limit: Duration::from_secs(120),
             lease_ms: 60_000,
             clock: Arc::new(SystemClock),
+            web: WebSettings::default(),
         }
     }
 }
@@ -145,6 +148,8 @@ impl Application {
             status: Arc::new(status),
             shutdown: Shutdown::new(),
             inline_sync_limit: settings.inline_sync_limit,
+            web: Arc::new(settings.web.clone()),
+            providers: None,
         };
         Ok(Self {
             listener,
@@ -152,6 +157,14 @@ impl Application {
             settings,
             _lock: lock,
         })
+    }
+
+    /// Gives the web pages the provider clients of `ctx` (Strava sign-in, connecting
+    /// Intervals.icu, disconnecting).
+    #[must_use]
+    pub fn with_providers(mut self, ctx: crate::sync::SyncContext) -> Self {
+        self.state.providers = Some(ctx);
+        self
     }
 
     /// The port the API listens on (the real one when built with port 0).

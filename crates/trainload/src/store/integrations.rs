@@ -103,6 +103,15 @@ impl NewIntegration {
         }
     }
 
+    /// This Strava connection with the access token of a fresh OAuth grant, so the first sync
+    /// need not refresh.
+    #[must_use]
+    pub fn with_access_token(mut self, access_token: SecretString, expires_at_ms: i64) -> Self {
+        self.access_token = Some(access_token);
+        self.expires_at_ms = Some(expires_at_ms);
+        self
+    }
+
     /// An Intervals.icu connection from an athlete id and a personal API key.
     pub fn intervals(user: UserId, athlete_id: &str, api_key: SecretString) -> Self {
         Self {
@@ -232,6 +241,11 @@ const FIND_BY_ATHLETE: &str = concat!(
     columns!(),
     "WHERE provider = $1 AND external_athlete_id = $2 AND status <> 'revoked'"
 );
+/// Connected rows first, then the most recently changed: a disconnected athlete who signs in
+/// again finds their old user.
+const USER_BY_ATHLETE: &str = "SELECT user_id FROM integrations \
+     WHERE provider = $1 AND external_athlete_id = $2 \
+     ORDER BY CASE WHEN status = 'revoked' THEN 1 ELSE 0 END, updated_at_ms DESC LIMIT 1";
 
 const UPSERT: &str = "INSERT INTO integrations (user_id, provider, external_athlete_id, \
      refresh_token, api_key, access_token, expires_at_ms, scopes, status, created_at_ms, \
@@ -342,6 +356,24 @@ pub async fn find_by_athlete(
         .fetch_optional(pool)
         .await)?;
     row.map(Integration::try_from).transpose()
+}
+
+/// The user a provider account belongs to, connected or not (sign-in finds users by their
+/// Strava athlete id, never by e-mail).
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn find_user_by_athlete(
+    store: &Store,
+    provider: Provider,
+    external_athlete_id: &str,
+) -> Result<Option<UserId>, StoreError> {
+    let id: Option<i64> = with_pool!(store, pool => sqlx::query_scalar(USER_BY_ATHLETE)
+        .bind(provider.as_str())
+        .bind(external_athlete_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(id.map(UserId))
 }
 
 /// The decrypted credentials and their version.

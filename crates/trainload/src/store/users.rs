@@ -112,15 +112,19 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// The first user ever created is an admin whatever role was asked for (issue #6 §1), so a
+/// fresh installation always has someone who can reach the admin pages. (Two first sign-ins in
+/// the same instant on PostgreSQL could both become admins; that is harmless.)
 const INSERT: &str = "INSERT INTO users (name, sex, birth_year, time_zone, role, created_at_ms) \
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+     SELECT $1, $2, $3, $4, CASE WHEN EXISTS (SELECT 1 FROM users) THEN $5 ELSE 'admin' END, $6 \
+     RETURNING id";
 const GET: &str = "SELECT id, name, sex, birth_year, time_zone, role, created_at_ms \
      FROM users WHERE id = $1";
 const LIST: &str = "SELECT id, name, sex, birth_year, time_zone, role, created_at_ms \
      FROM users ORDER BY id";
 const DELETE: &str = "DELETE FROM users WHERE id = $1";
 
-/// Creates a user and returns its id.
+/// Creates a user and returns its id. The first user of the database becomes an admin.
 ///
 /// # Errors
 /// [`StoreError::Database`] when the insert fails.

@@ -1,6 +1,6 @@
 //! Small HTML helpers: escaping, the page frame, number formatting and risk-band badges.
 
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 /// The stylesheet, embedded so the pages work offline.
@@ -22,16 +22,42 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A whole page: `title` (escaped here) and `body` (already safe HTML).
-pub fn page(title: &str, signed_in: bool, body: &str) -> Response {
-    let nav = if signed_in {
-        concat!(
-            r#"<a href="/dashboard">Overview</a><a href="/activities">Activities</a>"#,
-            r#"<a href="/fitness">Fitness</a><a href="/wellness">Wellness</a>"#,
-            r#"<a href="/settings">Settings</a><a href="/admin">Admin</a><a href="/logout">Sign out</a>"#
-        )
-    } else {
-        ""
+/// Which navigation a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    /// Nobody is signed in: no links.
+    Anonymous,
+    /// An athlete: their pages, settings and sign-out.
+    Athlete,
+    /// An admin: the athlete's links plus the admin page.
+    Admin,
+}
+
+/// `true` is a signed-in athlete (pages that know the role pass [`PageSession::nav`]).
+///
+/// [`PageSession::nav`]: crate::http::athlete::PageSession::nav
+impl From<bool> for Nav {
+    fn from(signed_in: bool) -> Self {
+        if signed_in {
+            Self::Athlete
+        } else {
+            Self::Anonymous
+        }
+    }
+}
+
+/// A whole page: `title` (escaped here), the navigation and `body` (already safe HTML).
+pub fn page(title: &str, nav: impl Into<Nav>, body: &str) -> Response {
+    const ATHLETE: &str = concat!(
+        r#"<a href="/dashboard">Overview</a><a href="/activities">Activities</a>"#,
+        r#"<a href="/fitness">Fitness</a><a href="/wellness">Wellness</a>"#,
+        r#"<a href="/settings">Settings</a>"#
+    );
+    const SIGN_OUT: &str = r#"<a href="/logout">Sign out</a>"#;
+    let nav = match nav.into() {
+        Nav::Anonymous => String::new(),
+        Nav::Athlete => format!("{ATHLETE}{SIGN_OUT}"),
+        Nav::Admin => format!(r#"{ATHLETE}<a href="/admin">Admin</a>{SIGN_OUT}"#),
     };
     let html = format!(
         r#"<!doctype html>
@@ -43,6 +69,15 @@ pub fn page(title: &str, signed_in: bool, body: &str) -> Response {
         title = escape(title),
     );
     ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+/// A page with a status other than 200 (or a plain notice): `message` is already safe HTML.
+pub fn status_page(status: StatusCode, title: &str, nav: Nav, message: &str) -> Response {
+    let body = format!(
+        r#"<h1>{}</h1><div class="card">{message}</div>"#,
+        escape(title)
+    );
+    (status, page(title, nav, &body)).into_response()
 }
 
 /// A number with `decimals` decimals, or a dash.

@@ -1,9 +1,12 @@
 //! The dashboard (issue #6 §3): server-rendered pages with no script and no CDN. `/` is the
-//! sign-in page (the demo's athlete list in demo mode), `/dashboard` the overview, `/activities`
-//! the list with one-click load explanations. Every user-provided string is escaped.
+//! sign-in page (plus the demo's athlete list in demo mode), `/dashboard` the overview,
+//! `/activities` the list with one-click load explanations, `/settings` the athlete's
+//! connections and data. Every user-provided string is escaped.
 
+mod account;
 mod html;
 mod pages;
+mod strava_auth;
 
 pub mod chart;
 
@@ -11,14 +14,14 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::http::athlete::{PathParam, session};
 use crate::http::{ApiError, AppState};
 use crate::store::users::{self, UserId};
 use crate::store::{StoreError, sessions};
 
-pub use html::escape;
+pub use html::{Nav, escape};
 
 /// The page routes.
 pub fn router() -> Router<AppState> {
@@ -26,6 +29,22 @@ pub fn router() -> Router<AppState> {
         .route("/", get(index))
         .route("/dashboard", get(pages::dashboard))
         .route("/activities", get(pages::activities))
+        .route("/auth/strava/login", get(strava_auth::login))
+        .route("/auth/strava/callback", get(strava_auth::callback))
+        .route("/settings", get(account::page))
+        .route("/settings/intervals", post(account::connect_intervals))
+        .route(
+            "/settings/intervals/disconnect",
+            post(account::disconnect_intervals),
+        )
+        .route(
+            "/settings/strava/disconnect",
+            post(account::disconnect_strava),
+        )
+        .route(
+            "/settings/delete",
+            get(account::confirm_delete).post(account::delete),
+        )
         .route("/demo/login/{user_id}", get(demo_login))
         .route("/logout", get(logout))
         .route("/assets/app.css", get(css))
@@ -42,14 +61,19 @@ async fn css() -> Response {
         .into_response()
 }
 
+/// The sign-in button.
+const SIGN_IN: &str = r#"<p><a class="button" id="sign-in-strava" href="/auth/strava/login">Sign in with Strava</a></p>"#;
+
 async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
-    if !crate::demo::enabled() {
+    if !state.web.demo {
         return Ok(html::page(
             "Welcome",
-            false,
-            "<h1>TrainingLoad</h1><div class=\"card\"><p>One honest training-load number per \
-             session, kept fresh automatically.</p><p class=\"muted\">Sign-in with Strava is not \
-             available yet; run <code>trainload demo</code> to try the dashboard.</p></div>",
+            Nav::Anonymous,
+            &format!(
+                "<h1>TrainingLoad</h1><div class=\"card\"><p>One honest training-load number per \
+                 session, kept fresh automatically.</p>{SIGN_IN}<p class=\"muted\">Or run \
+                 <code>trainload demo</code> to try the dashboard with simulated athletes.</p></div>"
+            ),
         ));
     }
     let mut items = String::new();
@@ -64,9 +88,10 @@ async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
     let body = format!(
         "<h1>TrainingLoad demo</h1><div class=\"card\"><h2>Sign in as a simulated athlete</h2>\
          <p class=\"muted\">Demo mode: no password. The data comes from the built-in simulator \
-         of Strava and Intervals.icu.</p><ul class=\"people\">{items}</ul></div>"
+         of Strava and Intervals.icu.</p><ul class=\"people\">{items}</ul></div>\
+         <div class=\"card\"><h2>Or sign in through the simulated Strava</h2>{SIGN_IN}</div>"
     );
-    Ok(html::page("Demo", false, &body))
+    Ok(html::page("Demo", Nav::Anonymous, &body))
 }
 
 /// Demo only: signs in as `user_id` without a password and opens the dashboard.
@@ -74,7 +99,7 @@ async fn demo_login(
     State(state): State<AppState>,
     PathParam(user_id): PathParam<i64>,
 ) -> Result<Response, ApiError> {
-    if !crate::demo::enabled() {
+    if !state.web.demo {
         return Err(crate::http::athlete::data::not_found("page"));
     }
     match users::get(&state.store, UserId(user_id)).await {
@@ -82,7 +107,7 @@ async fn demo_login(
         Err(StoreError::NotFound) => return Err(crate::http::athlete::data::not_found("user")),
         Err(other) => return Err(other.into()),
     }
-    let cookie = session::open(&state.store, UserId(user_id)).await?;
+    let cookie = session::open(&state.store, UserId(user_id), state.web.secure_cookies()).await?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/dashboard")).into_response())
 }
 
@@ -93,9 +118,6 @@ async fn logout(
     if let Some(hash) = session::presented_hash(&headers) {
         sessions::delete(&state.store, &hash).await?;
     }
-    let clear = format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
-        session::SESSION_COOKIE
-    );
+    let clear = session::clear(state.web.secure_cookies());
     Ok(([(header::SET_COOKIE, clear)], Redirect::to("/")).into_response())
 }

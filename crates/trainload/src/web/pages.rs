@@ -36,7 +36,7 @@ pub async fn dashboard(
     );
     body.push_str(&acwr_card(&summary));
     body.push_str(&plan_card(&plan));
-    Ok(html::page("Overview", true, &body))
+    Ok(html::page("Overview", session.nav(), &body))
 }
 
 fn reauth_notice(summary: &Dashboard) -> String {
@@ -146,7 +146,7 @@ pub async fn activities(
         r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><table><thead><tr><th>Date</th><th>Activity</th><th class="num">Time</th><th class="num">UTL</th><th>Method</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
         shown = items.len(),
     );
-    Ok(html::page("Activities", true, &body))
+    Ok(html::page("Activities", session.nav(), &body))
 }
 
 fn activity_row(a: &ActivityView) -> String {

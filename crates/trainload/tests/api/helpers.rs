@@ -247,6 +247,11 @@ pub struct AppOptions {
     pub admin_token: Option<&'static str>,
     pub zone: &'static str,
     pub data_dir: Option<PathBuf>,
+    /// A simulator whose Strava and Intervals.icu the app signs in and syncs against (then the
+    /// app runs the real jobs instead of the given ones).
+    pub sim: Option<sim::SimInfo>,
+    /// `TRAINLOAD_PUBLIC_URL`.
+    pub public_url: Option<&'static str>,
 }
 
 impl Default for AppOptions {
@@ -257,6 +262,8 @@ impl Default for AppOptions {
             admin_token: Some(TOKEN),
             zone: "UTC",
             data_dir: None,
+            sim: None,
+            public_url: None,
         }
     }
 }
@@ -284,6 +291,7 @@ pub fn settings(options: &AppOptions, store_args: StoreArgs) -> Settings {
         .admin_token
         .map(|t| SecretString::from(t.to_owned()));
     settings.shutdown_grace = Duration::from_millis(200);
+    settings.web.public_url = options.public_url.map(str::to_owned);
     settings
 }
 
@@ -305,9 +313,22 @@ pub async fn spawn_app_with(options: AppOptions, jobs: Vec<Arc<dyn Job>>) -> Tes
         database_url: pg.as_ref().map(|pg| pg.url.clone()),
         secret_key: None,
     };
-    let app = Application::build(settings(&options, store_args.clone()), move |_| Ok(jobs))
-        .await
-        .unwrap();
+    let mut providers = None;
+    let app = Application::build(settings(&options, store_args.clone()), |store| {
+        let Some(info) = &options.sim else {
+            return Ok(jobs);
+        };
+        let ctx = trainload::demo::sim_sync_context(store, info)?;
+        let jobs = trainload::jobs::all(&ctx)?;
+        providers = Some(ctx);
+        Ok(jobs)
+    })
+    .await
+    .unwrap();
+    let app = match providers {
+        Some(ctx) => app.with_providers(ctx),
+        None => app,
+    };
     let address = format!("http://127.0.0.1:{}", app.port().unwrap());
     let (store, scheduler) = (app.store().clone(), app.scheduler().clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

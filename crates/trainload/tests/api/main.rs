@@ -7,8 +7,10 @@
     reason = "test code: a panic is a failed test"
 )]
 
+mod browser;
 mod helpers;
 
+mod account;
 mod auth;
 mod cli;
 mod health;
@@ -16,4 +18,5 @@ mod jobs;
 mod lifecycle;
 mod run;
 mod runs;
+mod sign_in;
 mod sync;

@@ -63,3 +63,75 @@ async fn athletes_see_only_their_own_data_and_anonymous_requests_are_refused() {
     assert!(index.contains(&format!("/demo/login/{}", demo.athletes[1].user.0)));
     demo.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_with_strava_goes_through_the_simulator_and_finds_the_demo_athlete() {
+    let demo = start(2, 10).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (_, index) = Browser::anonymous(&demo.base).text("/").await;
+    assert!(index.contains(r#"href="/auth/strava/login""#), "{index}");
+    let login = client
+        .get(format!("{}/auth/strava/login", demo.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let state_cookie = login.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let authorize = login.headers()[LOCATION].to_str().unwrap();
+    assert!(
+        authorize.contains(&demo.sim.addr().to_string()),
+        "{authorize}"
+    );
+    let athlete = &demo.athletes[1];
+    let at_sim = client
+        .get(format!("{authorize}&sim_athlete={}", athlete.sim_index))
+        .send()
+        .await
+        .unwrap();
+    let callback = at_sim.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(callback.starts_with(&format!("{}/auth/strava/callback", demo.base)));
+    let signed_in = client
+        .get(&callback)
+        .header(reqwest::header::COOKIE, &state_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.headers()[LOCATION], "/dashboard");
+    let session = signed_in
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|pair| pair.starts_with("tl_session="))
+        .unwrap();
+    let summary: serde_json::Value = client
+        .get(format!("{}/api/v1/me/dashboard", demo.base))
+        .header(reqwest::header::COOKIE, &session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        summary["name"],
+        athlete.name.as_str(),
+        "the demo's own user"
+    );
+    let everyone = trainload::store::users::list(&demo.ctx.store)
+        .await
+        .unwrap();
+    assert_eq!(everyone.len(), 2, "no new user");
+    assert_eq!(everyone[0].role, trainload::store::users::Role::Admin);
+    demo.stop().await;
+}

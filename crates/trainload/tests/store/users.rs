@@ -26,6 +26,21 @@ conformance! {
 }
 
 conformance! {
+    async fn the_first_user_becomes_the_admin_and_later_ones_keep_the_role_asked_for(db) {
+        let first = user(&db.store, "First").await;
+        let second = user(&db.store, "Second").await;
+        let roles: Vec<Role> = users::list(&db.store).await.unwrap().iter().map(|u| u.role).collect();
+        assert_eq!(roles, [Role::Admin, Role::Athlete]);
+        // Deleting the admin does not promote anyone; a newcomer is an athlete.
+        users::delete(&db.store, first).await.unwrap();
+        let third = user(&db.store, "Third").await;
+        for id in [second, third] {
+            assert_eq!(users::get(&db.store, id).await.unwrap().role, Role::Athlete);
+        }
+    }
+}
+
+conformance! {
     async fn an_unknown_user_is_not_found(db) {
         let missing = users::UserId(9_999);
         assert!(matches!(users::get(&db.store, missing).await, Err(StoreError::NotFound)));

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::http::{ApiError, AppState};
 use crate::store::users::{self, Role, UserId};
 use crate::store::{self, Store, StoreError, sessions};
+use crate::web::Nav;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "tl_session";
@@ -38,13 +39,22 @@ pub struct AthleteSession {
 pub struct PageSession {
     /// Whose data the page shows.
     pub user: UserId,
+    /// Whether the athlete is an admin (the navigation shows the admin link).
+    pub admin: bool,
+}
+
+impl PageSession {
+    /// The navigation this athlete sees.
+    pub fn nav(&self) -> Nav {
+        if self.admin { Nav::Admin } else { Nav::Athlete }
+    }
 }
 
 impl FromRequestParts<AppState> for AthleteSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        match session_user(parts, &state.store).await? {
+        match session_user(&parts.headers, &state.store).await? {
             Some(user) => Ok(Self { user }),
             None => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -59,9 +69,18 @@ impl FromRequestParts<AppState> for PageSession {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        match session_user(parts, &state.store).await {
-            Ok(Some(user)) => Ok(Self { user }),
-            Ok(None) => Err(Redirect::to("/").into_response()),
+        let user = match session_user(&parts.headers, &state.store).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return Err(Redirect::to("/").into_response()),
+            Err(error) => return Err(ApiError::from(error).into_response()),
+        };
+        match users::get(&state.store, user).await {
+            Ok(found) => Ok(Self {
+                user,
+                admin: found.role == Role::Admin,
+            }),
+            // The user was deleted while the session was in flight.
+            Err(StoreError::NotFound) => Err(Redirect::to("/").into_response()),
             Err(error) => Err(ApiError::from(error).into_response()),
         }
     }
@@ -71,23 +90,26 @@ impl FromRequestParts<AppState> for AdminPage {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let PageSession { user } = PageSession::from_request_parts(parts, state).await?;
-        match users::get(&state.store, user).await {
-            Ok(found) if found.role == Role::Admin => Ok(Self { user }),
-            Ok(_) => Err(ApiError::new(
+        let session = PageSession::from_request_parts(parts, state).await?;
+        if session.admin {
+            Ok(Self { user: session.user })
+        } else {
+            Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "this page is for admins",
             )
-            .into_response()),
-            Err(error) => Err(ApiError::from(error).into_response()),
+            .into_response())
         }
     }
 }
 
 /// The user of the request's session cookie, if it names a live session.
-async fn session_user(parts: &Parts, store: &Store) -> Result<Option<UserId>, StoreError> {
-    let Some(hash) = presented_hash(&parts.headers) else {
+pub(crate) async fn session_user(
+    headers: &HeaderMap,
+    store: &Store,
+) -> Result<Option<UserId>, StoreError> {
+    let Some(hash) = presented_hash(headers) else {
         return Ok(None);
     };
     sessions::find_user(store, &hash, store::now_ms()).await
@@ -99,7 +121,7 @@ pub fn presented_hash(headers: &HeaderMap) -> Option<Vec<u8>> {
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -114,18 +136,37 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Opens a session for `user` and returns the `Set-Cookie` header value.
+/// `bytes` random bytes as lowercase hex (session tokens, OAuth `state`).
+///
+/// # Errors
+/// No randomness.
+pub fn random_hex(bytes: usize) -> Result<String, ApiError> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).map_err(|e| ApiError::internal(format!("no randomness: {e}")))?;
+    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, `Path=/`, and `Secure` when `secure` (the
+/// site is served over HTTPS). `max_age_s` 0 deletes the cookie.
+pub fn cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// Opens a session for `user` and returns the `Set-Cookie` header value (`secure`: add
+/// `Secure`, see [`cookie`]).
 ///
 /// # Errors
 /// No randomness, or the session could not be stored.
-pub async fn open(store: &Store, user: UserId) -> Result<String, ApiError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(format!("no randomness: {e}")))?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+pub async fn open(store: &Store, user: UserId, secure: bool) -> Result<String, ApiError> {
+    let token = random_hex(32)?;
     let now_ms = store::now_ms();
     let expires_at_ms = now_ms + SESSION_LIFETIME_S * 1000;
     sessions::create(store, &token_hash(&token), user, expires_at_ms, now_ms).await?;
-    Ok(format!(
-        "{SESSION_COOKIE}={token}; Path=/; Max-Age={SESSION_LIFETIME_S}; HttpOnly; SameSite=Lax"
-    ))
+    Ok(cookie(SESSION_COOKIE, &token, SESSION_LIFETIME_S, secure))
+}
+
+/// The `Set-Cookie` value that ends the session cookie in the browser.
+pub fn clear(secure: bool) -> String {
+    cookie(SESSION_COOKIE, "", 0, secure)
 }

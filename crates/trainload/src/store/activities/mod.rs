@@ -368,3 +368,24 @@ pub async fn set_streams_state(
     }
     Ok(())
 }
+
+const DELETE_FROM_PROVIDER: &str = "DELETE FROM activities WHERE user_id = $1 AND provider = $2";
+
+/// Deletes every activity `user` imported from `provider`, with its streams, load and curves
+/// (cascade). Disconnecting Strava does this, as Strava's API agreement requires
+/// (PROVIDERS.md §1.2). Returns how many activities went.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn delete_from_provider(
+    store: &Store,
+    user: UserId,
+    provider: &str,
+) -> Result<u64, StoreError> {
+    let done = with_pool!(store, pool => sqlx::query(DELETE_FROM_PROVIDER)
+        .bind(user.0)
+        .bind(provider)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(done)
+}
