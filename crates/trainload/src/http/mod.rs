@@ -2,6 +2,7 @@
 
 pub mod athlete;
 mod error;
+mod events;
 mod extract;
 mod health;
 mod jobs;
@@ -57,6 +58,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(quick)
         .merge(long)
+        // An endless stream: no request timeout; it ends with the connection or the shutdown.
+        .merge(events::router())
         .fallback(not_found)
         .layer(CatchPanicLayer::new())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use queue::{Job, Scheduler};
 
+use crate::live::LiveHub;
 use crate::shutdown::Shutdown;
 use crate::startup::admin_token::AdminToken;
 use crate::startup::background::SchedulerStatus;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// Longest `POST /sync/test` runs inline before answering 504.
     pub inline_sync_limit: Duration,
+    /// New events for the `/events` streams of this process.
+    pub live: LiveHub,
 }
 
 impl std::fmt::Debug for AppState {

@@ -137,6 +137,9 @@ impl Application {
             settings.tick_interval,
             scheduler.now_ms(),
         );
+        let newest_event = crate::store::events::latest_id(&store)
+            .await
+            .context("reading the newest event")?;
         let state = AppState {
             scheduler,
             store,
@@ -145,6 +148,7 @@ impl Application {
             status: Arc::new(status),
             shutdown: Shutdown::new(),
             inline_sync_limit: settings.inline_sync_limit,
+            live: crate::live::LiveHub::new(newest_event),
         };
         Ok(Self {
             listener,
@@ -203,6 +207,14 @@ impl Application {
                     .await
             })
         });
+        // Only a process that serves browsers needs to watch the events table.
+        let poller = server.is_some().then(|| {
+            tokio::spawn(crate::live::poll_until_stopped(
+                state.store.clone(),
+                state.live.clone(),
+                shutdown.subscribe(),
+            ))
+        });
         let ticker = settings.scheduler_enabled.then(|| {
             tokio::spawn(background::tick_loop(
                 scheduler.clone(),
@@ -220,7 +232,7 @@ impl Application {
         stop.await;
         info!("stopping: no more ticks or claims; in-flight tasks get the grace period");
         shutdown.trigger();
-        for handle in [ticker, workers].into_iter().flatten() {
+        for handle in [poller, ticker, workers].into_iter().flatten() {
             if let Err(error) = handle.await {
                 warn!(%error, "a background loop ended abnormally");
             }
