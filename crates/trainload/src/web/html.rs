@@ -5,6 +5,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 /// The stylesheet, embedded so the pages work offline.
 pub const APP_CSS: &str = include_str!("../../assets/app.css");
+/// The live-update script of signed-in pages (an `EventSource` on `/events`).
+pub const LIVE_JS: &str = include_str!("../../assets/live.js");
 
 /// `text` with `& < > " '` escaped, safe in element content and quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -24,6 +26,12 @@ pub fn escape(text: &str) -> String {
 
 /// A whole page: `title` (escaped here) and `body` (already safe HTML).
 pub fn page(title: &str, signed_in: bool, body: &str) -> Response {
+    // Signed-in pages follow the athlete's live events; the sign-in page has none to follow.
+    let script = if signed_in {
+        r#"<script src="/assets/live.js" defer></script>"#
+    } else {
+        ""
+    };
     let nav = if signed_in {
         concat!(
             r#"<a href="/dashboard">Overview</a><a href="/activities">Activities</a>"#,
@@ -37,7 +45,7 @@ pub fn page(title: &str, signed_in: bool, body: &str) -> Response {
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css"></head>
+<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css">{script}</head>
 <body><header><a class="brand" href="/">TrainingLoad</a>{nav}</header>
 <main>{body}</main></body></html>"#,
         title = escape(title),

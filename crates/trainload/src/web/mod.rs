@@ -2,6 +2,7 @@
 //! sign-in page (the demo's athlete list in demo mode), `/dashboard` the overview, `/activities`
 //! the list with one-click load explanations. Every user-provided string is escaped.
 
+mod admin;
 mod html;
 mod pages;
 
@@ -29,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/demo/login/{user_id}", get(demo_login))
         .route("/logout", get(logout))
         .route("/assets/app.css", get(css))
+        .route("/assets/live.js", get(live_js))
+        .merge(admin::router())
 }
 
 async fn css() -> Response {
@@ -38,6 +41,17 @@ async fn css() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         html::APP_CSS,
+    )
+        .into_response()
+}
+
+async fn live_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        html::LIVE_JS,
     )
         .into_response()
 }

@@ -9,8 +9,10 @@
 
 mod helpers;
 
+mod admin_pages;
 mod auth;
 mod cli;
+mod events;
 mod health;
 mod jobs;
 mod lifecycle;
