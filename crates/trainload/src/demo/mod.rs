@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 
 use crate::config::StoreArgs;
 use crate::startup::{Application, Settings};
-use crate::store::users::UserId;
+use crate::store::users::{self, Role, UserId};
 use crate::sync::{OnboardingProgress, SyncContext};
 
 pub use athletes::add_sim_athlete;
@@ -108,7 +108,7 @@ impl Demo {
 
 /// Starts the simulator (seed 1, real-time clock), builds the application over a store in
 /// `options.data_dir`, creates and onboards one user per athlete (`progress` gets one line per
-/// phase), and revokes the fifth athlete's Strava access. The application is built but not run.
+/// phase), makes the first one an admin, and revokes the fifth athlete's Strava access. The application is built but not run.
 ///
 /// # Errors
 /// An address that cannot be bound, an unusable store, or a failed onboarding.
@@ -142,6 +142,10 @@ pub async fn start(
     let mut people = Vec::with_capacity(chosen.len());
     for athlete in &chosen {
         let user = athletes::add_user(&ctx, &sim, athlete).await?;
+        if people.is_empty() {
+            // The first user is the admin (issue #6 §1), so the demo shows the admin pages too.
+            users::set_role(&ctx.store, user, Role::Admin).await?;
+        }
         let name = athlete.name.clone();
         let report = |p: OnboardingProgress| {
             progress(&format!("{name}: {} {}/{}", p.phase, p.done, p.total));

@@ -1,6 +1,7 @@
-//! The dashboard (issue #6 §3): server-rendered pages with no script and no CDN. `/` is the
-//! sign-in page (the demo's athlete list in demo mode), `/dashboard` the overview, `/activities`
-//! the list with one-click load explanations. Every user-provided string is escaped.
+//! The dashboard (issue #6 §3): server-rendered pages, no CDN. `/` is the sign-in page (the
+//! demo's athlete list in demo mode), `/dashboard` the overview, `/activities` the list with
+//! one-click load explanations, `/admin` the admin pages. Signed-in pages load the small
+//! embedded `live.js`, which refreshes them on `/events`. Every user-provided string is escaped.
 
 mod admin;
 mod html;
@@ -68,8 +69,13 @@ async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
     }
     let mut items = String::new();
     for user in users::list(&state.store).await? {
+        let admin = if user.role == users::Role::Admin {
+            " · admin"
+        } else {
+            ""
+        };
         items.push_str(&format!(
-            r#"<li><a href="/demo/login/{}">{}</a> <span class="muted">({})</span></li>"#,
+            r#"<li><a href="/demo/login/{}">{}</a> <span class="muted">({}{admin})</span></li>"#,
             user.id.0,
             html::escape(&user.name),
             html::escape(&user.time_zone)

@@ -3,8 +3,6 @@
 //! ends on shutdown, and on PostgreSQL an event written through another process's store reaches
 //! this server's browsers.
 
-use std::time::Duration;
-
 use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 use trainload::startup::Application;
@@ -13,81 +11,17 @@ use trainload::store::events::{self, EventId};
 use trainload::store::users::{Role, UserId};
 
 use crate::helpers::{AppOptions, Engine, TestApp, engines, settings, signed_in, spawn_app_with};
+use crate::sse::{DEADLINE, SseStream};
 
-/// Longest wait for the next message before the test fails (a deadline, not a measurement).
-const DEADLINE: Duration = Duration::from_secs(20);
-
-/// One SSE message: its id and parsed data.
-#[derive(Debug)]
-struct Message {
-    id: Option<String>,
-    data: Value,
-}
-
-/// A streaming `/events` response, split into messages.
-struct Stream {
-    response: reqwest::Response,
-    buffer: String,
-}
-
-impl Stream {
-    /// Opens `/events` with `cookie` and waits for the greeting, so the subscription is in place.
-    async fn open(base: &str, cookie: &str, last_event_id: Option<EventId>) -> Self {
-        let mut request = reqwest::Client::new()
-            .get(format!("{base}/events"))
-            .header(COOKIE, cookie);
-        if let Some(id) = last_event_id {
-            request = request.header("last-event-id", id.0.to_string());
-        }
-        let response = request.send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["content-type"], "text/event-stream");
-        let mut stream = Self {
-            response,
-            buffer: String::new(),
-        };
-        let greeting = stream.block().await.unwrap();
-        assert!(
-            greeting.contains(": connected") && greeting.contains("retry:"),
-            "{greeting}"
-        );
-        stream
+/// Opens `/events` with `cookie` (and a `Last-Event-ID`) and waits for the greeting.
+async fn open(base: &str, cookie: &str, last_event_id: Option<EventId>) -> SseStream {
+    let mut request = reqwest::Client::new()
+        .get(format!("{base}/events"))
+        .header(COOKIE, cookie);
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id.0.to_string());
     }
-
-    /// The next blank-line-terminated block, or `None` when the body ended.
-    async fn block(&mut self) -> Option<String> {
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block = self.buffer[..end].to_owned();
-                self.buffer.drain(..end + 2);
-                return Some(block);
-            }
-            let chunk = tokio::time::timeout(DEADLINE, self.response.chunk())
-                .await
-                .expect("no SSE data before the deadline")
-                .unwrap()?;
-            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
-        }
-    }
-
-    /// The next message with data (keep-alive comments are skipped).
-    async fn message(&mut self) -> Message {
-        loop {
-            let block = self.block().await.expect("the stream ended");
-            let field = |name: &str| {
-                block
-                    .lines()
-                    .find_map(|line| line.strip_prefix(name))
-                    .map(|v| v.trim_start().to_owned())
-            };
-            if let Some(data) = field("data:") {
-                return Message {
-                    id: field("id:"),
-                    data: serde_json::from_str(&data).unwrap(),
-                };
-            }
-        }
-    }
+    SseStream::greeted(request.send().await.unwrap()).await
 }
 
 async fn append(store: &Store, user: i64, kind: &str) -> EventId {
@@ -115,7 +49,7 @@ async fn an_athlete_receives_only_their_own_events_and_resumes_after_the_last_ev
         let app = spawn_app_with(app_options(engine), vec![]).await;
         let (first, cookie) = signed_in(&app.store, "First", Role::Athlete).await;
         let (second, _) = signed_in(&app.store, "Second", Role::Athlete).await;
-        let mut stream = Stream::open(&app.address, &cookie, None).await;
+        let mut stream = open(&app.address, &cookie, None).await;
         let before = append(&app.store, first, "onboarding_progress").await;
         append(&app.store, second, "activity_processed").await;
         let mine = append(&app.store, first, "thresholds_changed").await;
@@ -136,7 +70,7 @@ async fn an_athlete_receives_only_their_own_events_and_resumes_after_the_last_ev
         assert_eq!(message.data["payload"], json!({ "by": first }));
 
         // A reconnecting browser gets what it missed after its Last-Event-ID: its own events only.
-        let mut resumed = Stream::open(&app.address, &cookie, Some(before)).await;
+        let mut resumed = open(&app.address, &cookie, Some(before)).await;
         assert_eq!(
             resumed.message().await.id,
             Some(mine.0.to_string()),
@@ -165,12 +99,15 @@ async fn events_need_a_session_and_the_stream_ends_on_shutdown() {
     assert_eq!(body["code"], "unauthorized");
 
     let (_, cookie) = signed_in(&app.store, "First", Role::Athlete).await;
-    let mut stream = Stream::open(&app.address, &cookie, None).await;
+    let mut stream = open(&app.address, &cookie, None).await;
     app.stop().await;
     // Ended by the server (a clean end of the body), not cut at the end of the grace period.
-    while let Some(block) = stream.block().await {
-        assert!(!block.contains("data:"), "{block}");
-    }
+    let ended = tokio::time::timeout(DEADLINE, async {
+        while let Some(block) = stream.block().await {
+            assert!(!block.contains("data:"), "{block}");
+        }
+    });
+    ended.await.expect("the stream did not end on shutdown");
 }
 
 #[tokio::test]
@@ -193,7 +130,7 @@ async fn on_postgres_an_event_written_by_another_process_reaches_this_servers_br
     }));
 
     let (athlete, cookie) = signed_in(&writer.store, "First", Role::Athlete).await;
-    let mut stream = Stream::open(&base, &cookie, None).await;
+    let mut stream = open(&base, &cookie, None).await;
     let id = append(&writer.store, athlete, "activity_processed").await;
     let message = stream.message().await;
     assert_eq!(message.id, Some(id.0.to_string()));

@@ -8,6 +8,8 @@
 )]
 
 mod helpers;
+#[path = "../support/sse.rs"]
+mod sse;
 
 mod admin_pages;
 mod auth;
