@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod http;
 pub mod jobs;
+pub mod live;
 pub mod shutdown;
 pub mod startup;
 pub mod store;

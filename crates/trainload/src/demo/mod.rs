@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 
 use crate::config::StoreArgs;
 use crate::startup::{Application, Settings};
-use crate::store::users::UserId;
+use crate::store::users::{self, Role, UserId};
 use crate::sync::{OnboardingProgress, SyncContext};
 
 pub use athletes::{add_sim_athlete, sim_sync_context};
@@ -135,6 +135,10 @@ pub async fn start(
     let mut people = Vec::with_capacity(chosen.len());
     for athlete in &chosen {
         let user = athletes::add_user(&ctx, &sim, athlete).await?;
+        if people.is_empty() {
+            // The first user is the admin (issue #6 §1), so the demo shows the admin pages too.
+            users::set_role(&ctx.store, user, Role::Admin).await?;
+        }
         let name = athlete.name.clone();
         let report = |p: OnboardingProgress| {
             progress(&format!("{name}: {} {}/{}", p.phase, p.done, p.total));

@@ -143,3 +143,23 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         Ok(Self(Some(key.to_owned())))
     }
 }
+
+/// The `Last-Event-ID` header of a reconnecting `EventSource`: the id of the last event it
+/// received. Absent or not a number: `None` (the stream then starts with new events).
+#[derive(Debug, Clone, Copy)]
+pub struct LastEventId(pub Option<crate::store::events::EventId>);
+
+impl<S: Send + Sync> FromRequestParts<S> for LastEventId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let id = parts
+            .headers
+            .get("last-event-id")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<i64>().ok())
+            .filter(|&id| id >= 0)
+            .map(crate::store::events::EventId);
+        Ok(Self(id))
+    }
+}

@@ -3,6 +3,7 @@
 pub mod athlete;
 mod csrf;
 mod error;
+mod events;
 pub(crate) mod extract;
 mod health;
 mod jobs;
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(quick)
         .merge(long)
+        // An endless stream: no request timeout; it ends with the connection or the shutdown.
+        .merge(events::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(CatchPanicLayer::new())

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use queue::{Job, Scheduler};
 
+use crate::live::LiveHub;
 use crate::shutdown::Shutdown;
 use crate::startup::admin_token::AdminToken;
 use crate::startup::background::SchedulerStatus;
@@ -34,6 +35,8 @@ pub struct AppState {
     /// The provider clients for sign-in and connecting accounts; `None` when the process was
     /// built without them (then Strava sign-in and Intervals.icu connecting are unavailable).
     pub providers: Option<SyncContext>,
+    /// New events for the `/events` streams of this process.
+    pub live: LiveHub,
 }
 
 /// How the site is reached and signed into (issue #6 §1).

@@ -140,6 +140,9 @@ impl Application {
             settings.tick_interval,
             scheduler.now_ms(),
         );
+        let newest_event = crate::store::events::latest_id(&store)
+            .await
+            .context("reading the newest event")?;
         let state = AppState {
             scheduler,
             store,
@@ -150,6 +153,7 @@ impl Application {
             inline_sync_limit: settings.inline_sync_limit,
             web: Arc::new(settings.web.clone()),
             providers: None,
+            live: crate::live::LiveHub::new(newest_event),
         };
         Ok(Self {
             listener,
@@ -216,6 +220,14 @@ impl Application {
                     .await
             })
         });
+        // Only a process that serves browsers needs to watch the events table.
+        let poller = server.is_some().then(|| {
+            tokio::spawn(crate::live::poll_until_stopped(
+                state.store.clone(),
+                state.live.clone(),
+                shutdown.subscribe(),
+            ))
+        });
         let ticker = settings.scheduler_enabled.then(|| {
             tokio::spawn(background::tick_loop(
                 scheduler.clone(),
@@ -233,7 +245,7 @@ impl Application {
         stop.await;
         info!("stopping: no more ticks or claims; in-flight tasks get the grace period");
         shutdown.trigger();
-        for handle in [ticker, workers].into_iter().flatten() {
+        for handle in [poller, ticker, workers].into_iter().flatten() {
             if let Err(error) = handle.await {
                 warn!(%error, "a background loop ended abnormally");
             }

@@ -32,6 +32,9 @@ const INSERT: &str = "INSERT INTO events (user_id, kind, payload, created_at_ms)
      VALUES ($1, $2, $3, $4) RETURNING id";
 const AFTER: &str = "SELECT id, user_id, kind, payload, created_at_ms FROM events \
      WHERE id > $1 ORDER BY id LIMIT $2";
+const AFTER_FOR_USER: &str = "SELECT id, user_id, kind, payload, created_at_ms FROM events \
+     WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+const LATEST_ID: &str = "SELECT COALESCE(MAX(id), 0) FROM events";
 const DELETE_BEFORE: &str = "DELETE FROM events WHERE created_at_ms < $1";
 
 /// Appends an event in its own statement.
@@ -88,22 +91,57 @@ pub async fn read_after(
     after: EventId,
     limit: i64,
 ) -> Result<Vec<Event>, StoreError> {
-    let rows: Vec<(i64, i64, String, String, i64)> = with_pool!(store, pool => sqlx::query_as(AFTER)
+    let rows: Vec<EventRow> = with_pool!(store, pool => sqlx::query_as(AFTER)
         .bind(after.0)
         .bind(limit)
         .fetch_all(pool)
         .await)?;
-    rows.into_iter()
-        .map(|(id, user, kind, payload, created_at_ms)| {
-            Ok(Event {
-                id: EventId(id),
-                user: UserId(user),
-                kind,
-                payload: json("events.payload", &payload)?,
-                created_at_ms,
-            })
-        })
-        .collect()
+    rows.into_iter().map(event).collect()
+}
+
+/// Up to `limit` events of `user` with ids above `after`, in id order (a reconnecting
+/// browser's `Last-Event-ID` resume).
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for unreadable JSON.
+pub async fn read_after_for_user(
+    store: &Store,
+    user: UserId,
+    after: EventId,
+    limit: i64,
+) -> Result<Vec<Event>, StoreError> {
+    let rows: Vec<EventRow> = with_pool!(store, pool => sqlx::query_as(AFTER_FOR_USER)
+        .bind(user.0)
+        .bind(after.0)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(event).collect()
+}
+
+/// The highest event id so far (0 when there is none): where a new reader starts so it does
+/// not replay history.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn latest_id(store: &Store) -> Result<EventId, StoreError> {
+    let id: i64 = with_pool!(store, pool => sqlx::query_scalar(LATEST_ID)
+        .fetch_one(pool)
+        .await)?;
+    Ok(EventId(id))
+}
+
+/// `(id, user_id, kind, payload, created_at_ms)`.
+type EventRow = (i64, i64, String, String, i64);
+
+fn event((id, user, kind, payload, created_at_ms): EventRow) -> Result<Event, StoreError> {
+    Ok(Event {
+        id: EventId(id),
+        user: UserId(user),
+        kind,
+        payload: json("events.payload", &payload)?,
+        created_at_ms,
+    })
 }
 
 /// Deletes events older than `before_ms` (retention); returns how many.

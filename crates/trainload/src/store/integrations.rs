@@ -237,6 +237,10 @@ macro_rules! columns {
 
 const GET: &str = concat!(columns!(), "WHERE id = $1");
 const LIST_FOR_USER: &str = concat!(columns!(), "WHERE user_id = $1 ORDER BY provider");
+const LIST_NOT_ACTIVE: &str = concat!(
+    columns!(),
+    "WHERE status <> 'active' ORDER BY user_id, provider"
+);
 const FIND_BY_ATHLETE: &str = concat!(
     columns!(),
     "WHERE provider = $1 AND external_athlete_id = $2 AND status <> 'revoked'"
@@ -335,6 +339,18 @@ pub async fn get(store: &Store, id: IntegrationId) -> Result<Integration, StoreE
 pub async fn list_for_user(store: &Store, user: UserId) -> Result<Vec<Integration>, StoreError> {
     let rows: Vec<IntegrationRow> = with_pool!(store, pool => sqlx::query_as(LIST_FOR_USER)
         .bind(user.0)
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(Integration::try_from).collect()
+}
+
+/// Every integration that is not active (needs re-authorisation or was revoked), by user: what
+/// the admin page lists as needing the athlete's attention.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn not_active(store: &Store) -> Result<Vec<Integration>, StoreError> {
+    let rows: Vec<IntegrationRow> = with_pool!(store, pool => sqlx::query_as(LIST_NOT_ACTIVE)
         .fetch_all(pool)
         .await)?;
     rows.into_iter().map(Integration::try_from).collect()

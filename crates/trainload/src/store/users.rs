@@ -123,6 +123,7 @@ const GET: &str = "SELECT id, name, sex, birth_year, time_zone, role, created_at
 const LIST: &str = "SELECT id, name, sex, birth_year, time_zone, role, created_at_ms \
      FROM users ORDER BY id";
 const DELETE: &str = "DELETE FROM users WHERE id = $1";
+const SET_ROLE: &str = "UPDATE users SET role = $1 WHERE id = $2";
 
 /// Creates a user and returns its id. The first user of the database becomes an admin.
 ///
@@ -162,6 +163,18 @@ pub async fn get(store: &Store, id: UserId) -> Result<User, StoreError> {
 pub async fn list(store: &Store) -> Result<Vec<User>, StoreError> {
     let rows: Vec<UserRow> = with_pool!(store, pool => sqlx::query_as(LIST).fetch_all(pool).await)?;
     rows.into_iter().map(User::try_from).collect()
+}
+
+/// Gives a user another role (e.g. makes the demo's first athlete an admin).
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is no such user.
+pub async fn set_role(store: &Store, id: UserId, role: Role) -> Result<(), StoreError> {
+    let result = with_pool!(store, pool => sqlx::query(SET_ROLE).bind(role.as_str()).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
+    if result == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }
 
 /// Deletes a user and, by cascade, all their data.

@@ -9,6 +9,7 @@
 //! token lease keep a second runner harmless.
 
 mod activities;
+mod announce;
 mod convert;
 mod features;
 mod loads;
@@ -20,6 +21,7 @@ mod thresholds;
 mod tokens;
 mod wellness;
 
+pub use announce::{ACTIVITY_EVENT, THRESHOLDS_EVENT, WELLNESS_EVENT};
 pub use onboarding::{ONBOARDING_EVENT, OnboardingProgress, onboard};
 pub use recalc::{
     DriftExample, UtlRecalc, recalculate_thresholds, recalculate_utl, recompute_from,

@@ -67,6 +67,7 @@ pub async fn recalculate_thresholds(
     run.thresholds_from = earliest(adopted, rest);
     run.report.thresholds_changed = changes;
     super::loads::compute_affected(&mut run).await?;
+    run.announce().await?;
     run.finish()
 }
 

@@ -223,6 +223,7 @@ pub async fn user_sync(
     super::thresholds::after_sync(&mut run).await?;
     super::loads::compute_affected(&mut run).await?;
     record_success(&run).await?;
+    run.announce().await?;
     run.finish()
 }
 

@@ -5,6 +5,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 /// The stylesheet, embedded so the pages work offline.
 pub const APP_CSS: &str = include_str!("../../assets/app.css");
+/// The live-update script of signed-in pages (an `EventSource` on `/events`).
+pub const LIVE_JS: &str = include_str!("../../assets/live.js");
 
 /// `text` with `& < > " '` escaped, safe in element content and quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -59,11 +61,17 @@ pub fn page(title: &str, nav: impl Into<Nav>, body: &str) -> Response {
         Nav::Athlete => format!("{ATHLETE}{SIGN_OUT}"),
         Nav::Admin => format!(r#"{ATHLETE}<a href="/admin">Admin</a>{SIGN_OUT}"#),
     };
+    // Signed-in pages follow the athlete's live events; the sign-in page has none to follow.
+    let script = if nav.is_empty() {
+        ""
+    } else {
+        r#"<script src="/assets/live.js" defer></script>"#
+    };
     let html = format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css"></head>
+<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css">{script}</head>
 <body><header><a class="brand" href="/">TrainingLoad</a>{nav}</header>
 <main>{body}</main></body></html>"#,
         title = escape(title),

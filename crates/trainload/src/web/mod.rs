@@ -1,9 +1,11 @@
-//! The dashboard (issue #6 §3): server-rendered pages with no script and no CDN. `/` is the
-//! sign-in page (plus the demo's athlete list in demo mode), `/dashboard` the overview,
-//! `/activities` the list with one-click load explanations, `/settings` the athlete's
-//! connections and data. Every user-provided string is escaped.
+//! The dashboard (issue #6 §3): server-rendered pages, no CDN. `/` is the sign-in page (plus
+//! the demo's athlete list in demo mode), `/dashboard` the overview, `/activities` the list with
+//! one-click load explanations, `/settings` the athlete's connections and data, `/admin` the
+//! admin pages. Signed-in pages load the small embedded `live.js`, which refreshes them on
+//! `/events`. Every user-provided string is escaped.
 
 mod account;
+mod admin;
 mod html;
 mod pages;
 mod strava_auth;
@@ -48,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .route("/demo/login/{user_id}", get(demo_login))
         .route("/logout", get(logout))
         .route("/assets/app.css", get(css))
+        .route("/assets/live.js", get(live_js))
+        .merge(admin::router())
 }
 
 async fn css() -> Response {
@@ -63,6 +67,16 @@ async fn css() -> Response {
 
 /// The sign-in button.
 const SIGN_IN: &str = r#"<p><a class="button" id="sign-in-strava" href="/auth/strava/login">Sign in with Strava</a></p>"#;
+async fn live_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        html::LIVE_JS,
+    )
+        .into_response()
+}
 
 async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
     if !state.web.demo {
@@ -78,8 +92,13 @@ async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
     }
     let mut items = String::new();
     for user in users::list(&state.store).await? {
+        let admin = if user.role == users::Role::Admin {
+            " · admin"
+        } else {
+            ""
+        };
         items.push_str(&format!(
-            r#"<li><a href="/demo/login/{}">{}</a> <span class="muted">({})</span></li>"#,
+            r#"<li><a href="/demo/login/{}">{}</a> <span class="muted">({}{admin})</span></li>"#,
             user.id.0,
             html::escape(&user.name),
             html::escape(&user.time_zone)

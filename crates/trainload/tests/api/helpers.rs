@@ -463,3 +463,34 @@ pub fn assert_error(body: &Value, code: &str) {
         "body: {body}"
     );
 }
+
+/// Adds a user with `role` and opens a session for them: their id and the `Cookie` header
+/// value a browser would send.
+pub async fn signed_in(
+    store: &Store,
+    name: &str,
+    role: trainload::store::users::Role,
+) -> (i64, String) {
+    let user = trainload::store::users::NewUser {
+        name: name.into(),
+        sex: None,
+        birth_year: None,
+        time_zone: "UTC".into(),
+        role,
+    };
+    let id = trainload::store::users::add(store, &user, 0).await.unwrap();
+    let set_cookie = trainload::http::athlete::session::open(store, id, false)
+        .await
+        .unwrap();
+    let pair = set_cookie.split(';').next().unwrap().to_owned();
+    (id.0, pair)
+}
+
+/// A client that does not follow redirects (to see a form's 303 and where it points).
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}

@@ -9,10 +9,14 @@
 
 mod browser;
 mod helpers;
+#[path = "../support/sse.rs"]
+mod sse;
 
 mod account;
+mod admin_pages;
 mod auth;
 mod cli;
+mod events;
 mod health;
 mod jobs;
 mod lifecycle;

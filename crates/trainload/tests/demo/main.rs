@@ -8,6 +8,9 @@
 )]
 
 mod access;
+mod admin;
 mod dashboard;
 mod simulator;
+#[path = "../support/sse.rs"]
+mod sse;
 mod support;

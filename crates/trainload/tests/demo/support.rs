@@ -132,6 +132,20 @@ impl Browser {
         request.send().await.unwrap()
     }
 
+    /// A same-origin form POST, as a page's button sends it.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", &self.base)
+            .form(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
     /// Status and JSON body.
     pub async fn json(&self, path: &str) -> (StatusCode, Value) {
         let response = self.raw_get(path).await;

@@ -151,3 +151,20 @@ conformance! {
         assert!(matches!(missing, Err(StoreError::NotFound)));
     }
 }
+
+conformance! {
+    async fn integrations_that_are_not_active_are_listed_for_the_admin(db) {
+        let ada = user(&db.store, "Ada").await;
+        let bo = user(&db.store, "Bo").await;
+        let active = integrations::connect(&db.store, &strava(ada, 1, "r1", "a1"), 0).await.unwrap();
+        let stale = integrations::connect(&db.store, &strava(bo, 2, "r2", "a2"), 0).await.unwrap();
+        assert!(integrations::not_active(&db.store).await.unwrap().is_empty());
+        integrations::set_status(&db.store, stale, Status::NeedsReauth, Some("refresh_token_invalid"), 5).await.unwrap();
+        let listed = integrations::not_active(&db.store).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].id, listed[0].user, listed[0].status), (stale, bo, Status::NeedsReauth));
+        assert_eq!(listed[0].status_reason.as_deref(), Some("refresh_token_invalid"));
+        integrations::revoke(&db.store, active, "disconnected", 6).await.unwrap();
+        assert_eq!(integrations::not_active(&db.store).await.unwrap().len(), 2);
+    }
+}

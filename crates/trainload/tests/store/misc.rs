@@ -126,3 +126,24 @@ conformance! {
         assert_eq!(events::delete_before(&db.store, 11).await.unwrap(), 1);
     }
 }
+
+conformance! {
+    async fn a_users_own_events_resume_after_an_id_and_ids_are_never_reused(db) {
+        let ada = user(&db.store, "Ada").await;
+        let bo = user(&db.store, "Bo").await;
+        assert_eq!(events::latest_id(&db.store).await.unwrap(), EventId(0));
+        let json = serde_json::json!({});
+        let first = events::append(&db.store, ada, "activity_processed", &json, 10).await.unwrap();
+        events::append(&db.store, bo, "activity_processed", &json, 11).await.unwrap();
+        let third = events::append(&db.store, ada, "thresholds_changed", &json, 12).await.unwrap();
+        assert_eq!(events::latest_id(&db.store).await.unwrap(), third);
+        let mine = events::read_after_for_user(&db.store, ada, EventId(0), 10).await.unwrap();
+        assert_eq!(mine.iter().map(|e| e.id).collect::<Vec<_>>(), vec![first, third]);
+        let resumed = events::read_after_for_user(&db.store, ada, first, 10).await.unwrap();
+        assert_eq!(resumed.iter().map(|e| e.id).collect::<Vec<_>>(), vec![third]);
+        // Deleting the newest events (retention, a deleted user) does not free their ids.
+        assert_eq!(events::delete_before(&db.store, 100).await.unwrap(), 3);
+        let next = events::append(&db.store, ada, "activity_processed", &json, 13).await.unwrap();
+        assert!(next > third, "{next:?} after {third:?}");
+    }
+}

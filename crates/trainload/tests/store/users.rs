@@ -1,7 +1,7 @@
 //! Users and sessions.
 
 use trainload::analysis::Sex;
-use trainload::store::users::{self, NewUser, Role};
+use trainload::store::users::{self, NewUser, Role, UserId};
 use trainload::store::{StoreError, activities, events, sessions, streams, wellness};
 
 use crate::helpers::{ride, sample_streams, user};
@@ -82,5 +82,16 @@ conformance! {
         sessions::create(&db.store, b"h2", ada, 9_000, 1_000).await.unwrap();
         sessions::delete(&db.store, b"h2").await.unwrap();
         assert_eq!(sessions::find_user(&db.store, b"h2", 1_500).await.unwrap(), None);
+    }
+}
+
+conformance! {
+    async fn a_users_role_can_be_changed_and_an_unknown_user_is_not_found(db) {
+        let ada = user(&db.store, "Ada").await;
+        users::set_role(&db.store, ada, Role::Admin).await.unwrap();
+        assert_eq!(users::get(&db.store, ada).await.unwrap().role, Role::Admin);
+        users::set_role(&db.store, ada, Role::Athlete).await.unwrap();
+        assert_eq!(users::get(&db.store, ada).await.unwrap().role, Role::Athlete);
+        assert!(matches!(users::set_role(&db.store, UserId(999_999), Role::Admin).await, Err(StoreError::NotFound)));
     }
 }

@@ -20,6 +20,7 @@ mod helpers;
 mod support;
 
 mod changes;
+mod events;
 mod faults;
 mod isolation;
 mod jobs;

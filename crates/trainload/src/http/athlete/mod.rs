@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 
 /// The house path extractor (400 JSON on a mismatch), for the pages.
 pub use super::extract::Path as PathParam;
+/// The house query extractor (400 JSON on a mismatch), for the pages.
+pub use super::extract::Query as QueryParam;
 use super::extract::{Path, Query};
 use super::{ApiError, ApiResult, AppState};
 use crate::store::activities::ActivityId;

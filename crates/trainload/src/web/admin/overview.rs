@@ -1,0 +1,160 @@
+//! `/admin`: jobs, recent runs, failed and dead tasks, rate budget, re-authorisation.
+
+use std::fmt::Write;
+
+use axum::extract::State;
+use axum::response::Response;
+use providers::budget::{Bucket, Provider};
+use serde::Deserialize;
+
+use super::sections::{self, BudgetRow};
+use super::user_names;
+use crate::http::athlete::{AdminPage, QueryParam};
+use crate::http::{ApiError, AppState};
+use crate::jobs::view;
+use crate::store::budget::{BudgetLimits, SqlRateBudget};
+use crate::store::{self, Store, integrations};
+use crate::web::html;
+
+/// Runs in the "recent runs" card.
+const RECENT_RUNS: i64 = 25;
+/// Runs searched for failed or dead tasks, and how many of those are shown.
+const PROBLEM_SCAN: i64 = 200;
+const PROBLEM_RUNS: usize = 5;
+
+/// The windows shown in the rate-budget card.
+const WINDOWS: [(Provider, Bucket, &str, &str); 5] = [
+    (
+        Provider::Strava,
+        Bucket::Overall15m,
+        "Strava",
+        "15 minutes, all requests",
+    ),
+    (
+        Provider::Strava,
+        Bucket::OverallDay,
+        "Strava",
+        "day (UTC), all requests",
+    ),
+    (
+        Provider::Strava,
+        Bucket::Read15m,
+        "Strava",
+        "15 minutes, reads",
+    ),
+    (
+        Provider::Strava,
+        Bucket::ReadDay,
+        "Strava",
+        "day (UTC), reads",
+    ),
+    (
+        Provider::Intervals,
+        Bucket::Minute,
+        "Intervals.icu",
+        "minute",
+    ),
+];
+
+/// What the previous action left to say (`?started=`, `?skipped=&live=`).
+#[derive(Debug, Deserialize)]
+pub struct Notice {
+    started: Option<i64>,
+    skipped: Option<i64>,
+    live: Option<i64>,
+}
+
+/// `/admin`.
+pub async fn page(
+    _: AdminPage,
+    State(state): State<AppState>,
+    QueryParam(notice): QueryParam<Notice>,
+) -> Result<Response, ApiError> {
+    let running = state.status.is_running(state.scheduler.now_ms());
+    let jobs = view::jobs_overview(&state.scheduler, running).await?;
+    let recent: Vec<_> = state
+        .scheduler
+        .runs(None, None, None, RECENT_RUNS)
+        .await?
+        .iter()
+        .map(view::run_view)
+        .collect();
+    let names = user_names(&state.store).await?;
+    let mut body = String::from("<h1>Admin</h1>");
+    body.push_str(&notice_card(&notice));
+    if !jobs.scheduler_running {
+        body.push_str(r#"<div class="card warn">The scheduler is not ticking in this process: scheduled runs start only where it runs.</div>"#);
+    }
+    body.push_str(&sections::jobs(&jobs.jobs));
+    body.push_str(&sections::runs("Recent runs", &recent));
+    body.push_str(&problems(&state, &names).await?);
+    body.push_str(&sections::budget(&budget(&state.store).await?));
+    let inactive = integrations::not_active(&state.store).await?;
+    body.push_str(&sections::reauth(&inactive, &names));
+    Ok(html::page("Admin", html::Nav::Admin, &body))
+}
+
+fn notice_card(notice: &Notice) -> String {
+    match (notice.started, notice.skipped) {
+        (Some(run), _) => format!(
+            r#"<div class="card" id="notice">Run <a href="/admin/runs/{run}">#{run}</a> started.</div>"#
+        ),
+        (None, Some(run)) => format!(
+            r#"<div class="card warn" id="notice">Not started: run #{} of this job is still live, so the request was recorded as skipped run <a href="/admin/runs/{run}">#{run}</a>.</div>"#,
+            notice.live.unwrap_or(0)
+        ),
+        (None, None) => String::new(),
+    }
+}
+
+/// The newest runs with failed or dead tasks: their tasks and a retry button each.
+async fn problems(
+    state: &AppState,
+    names: &std::collections::HashMap<i64, String>,
+) -> Result<String, ApiError> {
+    let runs = state.scheduler.runs(None, None, None, PROBLEM_SCAN).await?;
+    let mut body = String::new();
+    for run in runs
+        .iter()
+        .filter(|run| run.tasks_failed + run.tasks_dead > 0)
+        .take(PROBLEM_RUNS)
+    {
+        let detail = state.scheduler.run_detail(run.id, false).await?;
+        let failed: Vec<_> = detail
+            .tasks
+            .into_iter()
+            .filter(|task| task.state == "failed" || task.state == "dead")
+            .collect();
+        let _ = write!(
+            body,
+            r#"<div class="problem" data-run="{id}"><h3><a href="/admin/runs/{id}">Run #{id}</a> · {job}</h3>{tasks}{retry}</div>"#,
+            id = run.id,
+            job = html::escape(&run.job_id),
+            tasks = sections::tasks(&failed, names),
+            retry = sections::retry_button(run.id),
+        );
+    }
+    if body.is_empty() {
+        body.push_str(r#"<p class="muted">No failed or dead tasks in the recent runs.</p>"#);
+    }
+    Ok(format!(
+        r#"<div class="card"><h2>Failed and dead tasks</h2>{body}</div>"#
+    ))
+}
+
+/// Use of each rate-budget window now (the `api_budget` rows every process shares).
+async fn budget(store: &Store) -> Result<Vec<BudgetRow>, ApiError> {
+    // Only reads: the limits given here are not used.
+    let budget = SqlRateBudget::new(store.clone(), BudgetLimits::default());
+    let now_ms = store::now_ms();
+    let mut rows = Vec::new();
+    for (provider, bucket, provider_name, window) in WINDOWS {
+        rows.push(BudgetRow {
+            provider: provider_name,
+            window,
+            usage: budget.usage(provider, bucket).await?,
+            resets_at_ms: bucket.window_start_ms(now_ms) + bucket.window_ms(),
+        });
+    }
+    Ok(rows)
+}
