@@ -5,6 +5,7 @@
 //! zigzag value delta:varint){count}`, durations in whole seconds strictly increasing, values as
 //! integers of 1/1000 of the unit (mW or mm/s); varints as in the streams codec.
 
+use jiff::civil::Date;
 use serde::Serialize;
 
 use super::activities::ActivityId;
@@ -55,6 +56,10 @@ const BETWEEN: &str = "SELECT c.activity_id, c.encoded FROM power_curves c \
      JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND c.kind = $2 \
      AND a.start_at_ms >= $3 AND a.start_at_ms < $4 AND a.deleted_at_ms IS NULL \
      ORDER BY a.start_at_ms";
+const BY_LOCAL_DATE: &str = "SELECT c.activity_id, a.local_date, c.encoded FROM power_curves c \
+     JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND c.kind = $2 \
+     AND a.local_date >= $3 AND a.local_date <= $4 AND a.deleted_at_ms IS NULL \
+     ORDER BY a.local_date, a.id";
 
 /// Encodes a curve; points must have strictly increasing durations and finite values.
 ///
@@ -184,5 +189,35 @@ pub async fn list_between(
         .await)?;
     rows.into_iter()
         .map(|(id, bytes)| Ok((ActivityId(id), decode(&bytes)?)))
+        .collect()
+}
+
+/// The curves of a user's live activities dated `from..=to` (athlete-local), with each
+/// activity's date, by date.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for a blob or date that does not decode.
+pub async fn list_by_local_date(
+    store: &Store,
+    user: UserId,
+    kind: CurveKind,
+    from: Date,
+    to: Date,
+) -> Result<Vec<(ActivityId, Date, Vec<CurvePoint>)>, StoreError> {
+    let rows: Vec<(i64, String, Vec<u8>)> = with_pool!(store, pool => sqlx::query_as(BY_LOCAL_DATE)
+        .bind(user.0)
+        .bind(kind.as_str())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter()
+        .map(|(id, day, bytes)| {
+            let date = day.parse().map_err(|e: jiff::Error| StoreError::Corrupt {
+                column: "activities.local_date",
+                detail: e.to_string(),
+            })?;
+            Ok((ActivityId(id), date, decode(&bytes)?))
+        })
         .collect()
 }

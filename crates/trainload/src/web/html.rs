@@ -1,6 +1,6 @@
 //! Small HTML helpers: escaping, the page frame, number formatting and risk-band badges.
 
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 /// The stylesheet, embedded so the pages work offline.
@@ -37,12 +37,22 @@ pub fn page(title: &str, signed_in: bool, body: &str) -> Response {
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css"></head>
+<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css">{charts}</head>
 <body><header><a class="brand" href="/">TrainingLoad</a>{nav}</header>
 <main>{body}</main></body></html>"#,
         title = escape(title),
+        charts = super::assets::HEAD_TAGS,
     );
     ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+/// A 404 page for a missing `what` (also for another athlete's, so the two look the same).
+pub fn not_found(what: &str) -> Response {
+    let body = format!(
+        r#"<h1>Not found</h1><div class="card"><p>There is no such {}.</p><p><a href="/dashboard">Back to the overview</a></p></div>"#,
+        escape(what)
+    );
+    (StatusCode::NOT_FOUND, page("Not found", true, &body)).into_response()
 }
 
 /// A number with `decimals` decimals, or a dash.

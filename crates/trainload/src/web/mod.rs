@@ -1,9 +1,16 @@
-//! The dashboard (issue #6 §3): server-rendered pages with no script and no CDN. `/` is the
-//! sign-in page (the demo's athlete list in demo mode), `/dashboard` the overview, `/activities`
-//! the list with one-click load explanations. Every user-provided string is escaped.
+//! The dashboard (issue #6 §3): server-rendered pages, charts drawn by a small embedded script
+//! (no CDN). `/` is the sign-in page (the demo's athlete list in demo mode), `/dashboard` the
+//! overview, `/activities` the list with one-click load explanations, `/activities/{id}` one
+//! activity, `/fitness` and `/wellness` the trends, `/settings/display` the units. Every
+//! user-provided string is escaped.
 
+mod activity;
+mod assets;
+mod display;
+mod fitness;
 mod html;
 mod pages;
+mod wellness;
 
 pub mod chart;
 
@@ -26,9 +33,14 @@ pub fn router() -> Router<AppState> {
         .route("/", get(index))
         .route("/dashboard", get(pages::dashboard))
         .route("/activities", get(pages::activities))
+        .route("/activities/{id}", get(activity::activity))
+        .route("/fitness", get(fitness::fitness))
+        .route("/wellness", get(wellness::wellness))
+        .route("/settings/display", get(display::show).post(display::save))
         .route("/demo/login/{user_id}", get(demo_login))
         .route("/logout", get(logout))
         .route("/assets/app.css", get(css))
+        .merge(assets::router())
 }
 
 async fn css() -> Response {
