@@ -21,7 +21,7 @@
 
   function shortDuration(seconds) {
     if (seconds < 60) return Math.round(seconds) + "s";
-    if (seconds < 3600) return Math.round(seconds / 60) + "m";
+    if (seconds < 3600) return Math.round(seconds / 60) + "min";
     return (Math.round(seconds / 360) / 10) + "h";
   }
 
@@ -30,15 +30,28 @@
     return function (v) { return v == null ? "–" : (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1)); };
   }
 
+  // Round durations for the log axis (uPlot's own log ticks are powers of ten only).
+  var LOG_TICKS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800];
+
   function xAxis(kind) {
     if (kind === "date") return {};
-    var fmt = kind === "log_seconds" ? shortDuration : clock;
-    return { values: function (u, ticks) { return ticks.map(fmt); } };
+    if (kind === "log_seconds") {
+      return {
+        splits: function (u, i, min, max) {
+          return LOG_TICKS.filter(function (t) { return t >= min && t <= max; });
+        },
+        values: function (u, ticks) { return ticks.map(function (t) { return shortDuration(t); }); },
+      };
+    }
+    return { values: function (u, ticks) { return ticks.map(function (t) { return clock(t); }); } };
   }
 
   function xSeries(kind) {
     if (kind === "date") return {};
-    return { value: function (u, v) { return v == null ? "–" : clock(v); } };
+    return {
+      label: kind === "log_seconds" ? "Duration" : "Time",
+      value: function (u, v) { return v == null ? "–" : clock(v); },
+    };
   }
 
   function build(root, spec) {

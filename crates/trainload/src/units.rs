@@ -148,7 +148,10 @@ mod tests {
         assert_eq!(Units::Metric.pace(1000.0 / 270.0), "4:30/km");
         assert_eq!(Units::Imperial.pace(1609.344 / 434.0), "7:14/mi");
         assert_eq!(Units::Metric.speed(Some(10.0)), "36.0 km/h");
-        assert_eq!(Units::Imperial.speed(Some(1609.344 / 3600.0 * 20.0)), "20.0 mph");
+        assert_eq!(
+            Units::Imperial.speed(Some(1609.344 / 3600.0 * 20.0)),
+            "20.0 mph"
+        );
         assert_eq!(Units::Metric.pace(0.0), "–");
         assert_eq!(Units::Metric.distance(None), "–");
     }

@@ -11,9 +11,9 @@ use science::stream::RawStreams;
 use serde_json::{Value, json};
 
 use super::{chart, html};
+use crate::http::athlete::PathParam;
 use crate::http::athlete::activities::{self, method_name, threshold_label, threshold_value};
 use crate::http::athlete::session::PageSession;
-use crate::http::athlete::PathParam;
 use crate::http::{ApiError, AppState};
 use crate::store::activities::{Activity, ActivityId};
 use crate::store::loads::{self, ActivityLoad};
@@ -62,7 +62,8 @@ fn summary_card(a: &Activity, load: Option<&ActivityLoad>, units: Units) -> Stri
     };
     let running = is_running(a);
     let speed = if running {
-        s.average_speed_mps.map_or_else(|| "–".to_owned(), |v| units.pace(v))
+        s.average_speed_mps
+            .map_or_else(|| "–".to_owned(), |v| units.pace(v))
     } else {
         units.speed(s.average_speed_mps)
     };
@@ -105,7 +106,9 @@ fn streams_card(a: &Activity, streams: Option<&RawStreams>, units: Units) -> Str
     let speed_series = if running {
         channel(&picks, &streams.velocity_mps, |v| units.pace_value(v))
     } else {
-        channel(&picks, &streams.velocity_mps, |v| Some(units.speed_value(v)))
+        channel(&picks, &streams.velocity_mps, |v| {
+            Some(units.speed_value(v))
+        })
     };
     let channels: [(&str, String, &str, Vec<Option<f64>>, Option<&str>); 4] = [
         (

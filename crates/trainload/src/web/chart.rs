@@ -27,7 +27,8 @@ pub fn container(id: Option<&str>, spec: &Value, fallback: &str) -> String {
 }
 
 /// The fallback of a chart whose numbers are in a table next to it.
-pub const SEE_TABLE: &str = r#"<p class="muted">The chart needs JavaScript; the table has the numbers.</p>"#;
+pub const SEE_TABLE: &str =
+    r#"<p class="muted">The chart needs JavaScript; the table has the numbers.</p>"#;
 
 /// The spec of the fitness/fatigue/form chart: daily load bars and the three curves.
 pub fn pmc_spec(points: &[PmcPoint]) -> Value {

@@ -239,7 +239,14 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["400 m", "1 km", "1 mile", "5 km", "Half marathon", "Marathon"]
+            [
+                "400 m",
+                "1 km",
+                "1 mile",
+                "5 km",
+                "Half marathon",
+                "Marathon"
+            ]
         );
         assert_eq!(clock(3725.4), "1:02:05");
         assert_eq!(clock(185.0), "3:05");

@@ -19,6 +19,8 @@ use crate::units::Units;
 
 /// Days on the overview chart.
 const CHART_DAYS: u32 = 90;
+/// The legend of the server-drawn chart.
+const PMC_LEGEND: &str = r#"<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div>"#;
 /// Activities on the list page.
 const LIST_LIMIT: usize = 100;
 
@@ -32,18 +34,19 @@ pub async fn dashboard(
     let points = data::pmc(&history, CHART_DAYS)?;
     let plan = recommend::recommendations(&state.store, &history).await?;
     let units = users::units(&state.store, session.user).await?;
-    let today = wellness::wellness_series(&state.store, session.user, history.today, history.today)
-        .await?;
+    let today =
+        wellness::wellness_series(&state.store, session.user, history.today, history.today).await?;
     let mut body = format!("<h1>{}</h1>", html::escape(&summary.name));
     body.push_str(&reauth_notice(&summary));
     body.push_str(&stats(&summary));
     let _ = write!(
         body,
-        r#"<div class="card"><h2>Fitness, fatigue and form · last {CHART_DAYS} days</h2><p class="muted hide-sm">Drag across the chart to zoom, double-click to reset.</p>{}<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div></div>"#,
+        r#"<div class="card"><h2>Fitness, fatigue and form · last {CHART_DAYS} days</h2><p class="muted hide-sm">Drag across the chart to zoom, double-click to reset.</p>{}</div>"#,
+        // The SVG and its legend are the fallback; uPlot draws its own legend.
         chart::container(
             Some("pmc-chart"),
             &chart::pmc_spec(&points),
-            &chart::pmc_svg(&points)
+            &(chart::pmc_svg(&points) + PMC_LEGEND)
         )
     );
     body.push_str(r#"<div class="grid">"#);
@@ -190,7 +193,10 @@ fn plan_card(plan: &Recommendations, units: Units) -> String {
     let mut rows = String::new();
     for day in &plan.days {
         let utl = &day.utl;
-        let distance = match (day.distance_km["lo"].as_f64(), day.distance_km["hi"].as_f64()) {
+        let distance = match (
+            day.distance_km["lo"].as_f64(),
+            day.distance_km["hi"].as_f64(),
+        ) {
             (Some(lo), Some(hi)) => format!(
                 "{:.1}–{}",
                 units.distance_value(lo * 1000.0),
@@ -256,7 +262,10 @@ pub async fn activities(
 fn activity_row(a: &ActivityView, load: Option<&ActivityLoad>, units: Units) -> String {
     let name = a.name.as_deref().unwrap_or("(untitled)");
     // The stored explanation with paces in the athlete's units.
-    let why = load.map_or_else(|| a.explanation.clone(), |l| activities::explain_in(l, units));
+    let why = load.map_or_else(
+        || a.explanation.clone(),
+        |l| activities::explain_in(l, units),
+    );
     format!(
         r#"<tr id="activity-{id}"><td>{date}</td><td><a href="/activities/{id}">{name}</a><div class="muted">{sport}</div><details><summary>Why this load?</summary><p>{why}</p></details></td><td class="num">{time}</td><td class="num">{distance}</td><td class="num">{utl}</td><td class="hide-sm">{method}</td></tr>"#,
         id = a.id,

@@ -57,7 +57,10 @@ pub async fn wellness(
         })
         .collect();
     let _ = write!(body, r#"<p class="tabs">Window: {}</p>"#, links.join(" · "));
-    if series.iter().all(|d| d.status == "unknown" && d.resting_hr_bpm.is_none()) {
+    if series
+        .iter()
+        .all(|d| d.status == "unknown" && d.resting_hr_bpm.is_none())
+    {
         body.push_str(r#"<div class="card"><p class="muted">No wellness data in this window. Connect Intervals.icu to bring in resting HR, HRV and sleep.</p></div>"#);
     }
     body.push_str(&charts_card(&series));

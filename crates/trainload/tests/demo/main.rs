@@ -9,5 +9,6 @@
 
 mod access;
 mod dashboard;
+mod pages;
 mod simulator;
 mod support;

@@ -139,6 +139,20 @@ impl Browser {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// POSTs a form as a same-origin page would (the browser's `Sec-Fetch-Site` and `Origin`).
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", &self.base)
+            .form(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
     /// Status and text body.
     pub async fn text(&self, path: &str) -> (StatusCode, String) {
         let response = self.raw_get(path).await;

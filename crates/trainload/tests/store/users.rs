@@ -3,6 +3,7 @@
 use trainload::analysis::Sex;
 use trainload::store::users::{self, NewUser, Role};
 use trainload::store::{StoreError, activities, events, sessions, streams, wellness};
+use trainload::units::Units;
 
 use crate::helpers::{ride, sample_streams, user};
 
@@ -67,5 +68,19 @@ conformance! {
         sessions::create(&db.store, b"h2", ada, 9_000, 1_000).await.unwrap();
         sessions::delete(&db.store, b"h2").await.unwrap();
         assert_eq!(sessions::find_user(&db.store, b"h2", 1_500).await.unwrap(), None);
+    }
+}
+
+conformance! {
+    async fn display_units_default_to_metric_and_can_be_changed(db) {
+        let ada = user(&db.store, "Ada").await;
+        let bob = user(&db.store, "Bob").await;
+        assert_eq!(users::units(&db.store, ada).await.unwrap(), Units::Metric);
+        users::set_units(&db.store, ada, Units::Imperial).await.unwrap();
+        assert_eq!(users::units(&db.store, ada).await.unwrap(), Units::Imperial);
+        assert_eq!(users::units(&db.store, bob).await.unwrap(), Units::Metric, "only Ada's changed");
+        let missing = users::UserId(9_999);
+        assert!(matches!(users::units(&db.store, missing).await, Err(StoreError::NotFound)));
+        assert!(matches!(users::set_units(&db.store, missing, Units::Metric).await, Err(StoreError::NotFound)));
     }
 }

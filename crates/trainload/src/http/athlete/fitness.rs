@@ -109,7 +109,10 @@ pub struct PowerCurve {
 ///
 /// # Errors
 /// 500 for a store failure.
-pub async fn thresholds_history(store: &Store, user: UserId) -> Result<Vec<ThresholdSet>, ApiError> {
+pub async fn thresholds_history(
+    store: &Store,
+    user: UserId,
+) -> Result<Vec<ThresholdSet>, ApiError> {
     Ok(thresholds::history(store, user).await?)
 }
 
