@@ -1,6 +1,7 @@
 //! Request ids: every request carries `x-request-id` (the client's if it sent a sane one, else
 //! 16 random bytes as hex), the response echoes it, and every error body names it. Errors that
-//! did not come from [`super::ApiError`] (timeouts, body limits, panics) get the house body here.
+//! did not come from [`super::ApiError`] (timeouts, body limits, panics) get the house body here;
+//! a handler's own JSON or HTML error answer is left alone.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -36,14 +37,17 @@ fn with_request_id_in_error(response: Response, id: &str) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_json = response
+    let own_answer = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+        });
     let mut body = match response.extensions().get::<ErrorBody>() {
         Some(ErrorBody(body)) => body.clone(),
-        // A handler's own JSON answer (e.g. `/health` at 503) stays as it is.
-        None if is_json => return response,
+        // A handler's own JSON answer (e.g. `/health` at 503) or error page (a page's 404)
+        // stays as it is.
+        None if own_answer => return response,
         None => generic_body(status),
     };
     if let Value::Object(map) = &mut body {
