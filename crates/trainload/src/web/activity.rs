@@ -95,6 +95,16 @@ fn is_running(a: &Activity) -> bool {
     science::SportClass::of(&a.summary.sport_type).group() == science::SportGroup::Running
 }
 
+/// One stream's chart.
+struct StreamChart {
+    label: &'static str,
+    unit: String,
+    color: &'static str,
+    values: Vec<Option<f64>>,
+    /// `pace` for seconds per distance unit.
+    format: Option<&'static str>,
+}
+
 /// One chart per recorded channel, cursors in step, all against elapsed time.
 fn streams_card(a: &Activity, streams: Option<&RawStreams>, units: Units) -> String {
     let Some(streams) = streams.filter(|s| !s.time_s.is_empty()) else {
@@ -103,72 +113,68 @@ fn streams_card(a: &Activity, streams: Option<&RawStreams>, units: Units) -> Str
     let picks = buckets(streams.time_s.len(), MAX_CHART_POINTS);
     let x: Vec<f64> = picks.iter().map(|r| streams.time_s[r.start]).collect();
     let running = is_running(a);
-    let speed_series = if running {
-        channel(&picks, &streams.velocity_mps, |v| units.pace_value(v))
+    let speed = if running {
+        StreamChart {
+            label: "Pace",
+            unit: format!("per {}", units.distance_unit()),
+            color: "#2563eb",
+            values: channel(&picks, &streams.velocity_mps, |v| units.pace_value(v)),
+            format: Some("pace"),
+        }
     } else {
-        channel(&picks, &streams.velocity_mps, |v| {
-            Some(units.speed_value(v))
-        })
+        StreamChart {
+            label: "Speed",
+            unit: units.speed_unit().to_owned(),
+            color: "#2563eb",
+            values: channel(&picks, &streams.velocity_mps, |v| {
+                Some(units.speed_value(v))
+            }),
+            format: None,
+        }
     };
-    let channels: [(&str, String, &str, Vec<Option<f64>>, Option<&str>); 4] = [
-        (
-            "Power",
-            "W".to_owned(),
-            "#f59e0b",
-            channel(&picks, &streams.watts, Some),
-            None,
-        ),
-        (
-            "Heart rate",
-            "bpm".to_owned(),
-            "#dc2626",
-            channel(&picks, &streams.heartrate_bpm, Some),
-            None,
-        ),
-        if running {
-            (
-                "Pace",
-                format!("per {}", units.distance_unit()),
-                "#2563eb",
-                speed_series,
-                Some("pace"),
-            )
-        } else {
-            (
-                "Speed",
-                units.speed_unit().to_owned(),
-                "#2563eb",
-                speed_series,
-                None,
-            )
+    let charts_in_order = [
+        StreamChart {
+            label: "Power",
+            unit: "W".to_owned(),
+            color: "#f59e0b",
+            values: channel(&picks, &streams.watts, Some),
+            format: None,
         },
-        (
-            "Altitude",
-            units.elevation_unit().to_owned(),
-            "#64748b",
-            channel(&picks, &streams.altitude_m, |v| {
+        StreamChart {
+            label: "Heart rate",
+            unit: "bpm".to_owned(),
+            color: "#dc2626",
+            values: channel(&picks, &streams.heartrate_bpm, Some),
+            format: None,
+        },
+        speed,
+        StreamChart {
+            label: "Altitude",
+            unit: units.elevation_unit().to_owned(),
+            color: "#64748b",
+            values: channel(&picks, &streams.altitude_m, |v| {
                 Some(units.elevation_value(v))
             }),
-            None,
-        ),
+            format: None,
+        },
     ];
     let mut charts = String::new();
-    for (label, unit, color, values, format) in channels {
-        if values.iter().all(Option::is_none) {
+    for c in charts_in_order {
+        if c.values.iter().all(Option::is_none) {
             continue;
         }
         let spec = json!({
             "x": x, "x_kind": "seconds", "height": 160, "sync": "streams",
             "series": [{
-                "label": format!("{label} ({unit})"), "color": color, "format": format,
-                "values": values.iter().map(|v| v.map(chart::round1)).collect::<Vec<_>>(),
+                "label": format!("{} ({})", c.label, c.unit), "color": c.color, "format": c.format,
+                "values": c.values.iter().map(|v| v.map(chart::round1)).collect::<Vec<_>>(),
             }],
         });
         let _ = write!(
             charts,
             r#"<h3>{}</h3>{}"#,
-            html::escape(label),
-            chart::container(None, &spec, &fallback_range(&values, &unit, format))
+            html::escape(c.label),
+            chart::container(None, &spec, &fallback_range(&c.values, &c.unit, c.format))
         );
     }
     format!(
