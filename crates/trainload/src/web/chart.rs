@@ -190,6 +190,21 @@ mod tests {
     }
 
     #[test]
+    fn a_spec_cannot_close_its_script_element() {
+        let spec = json!({"x": ["</script><script>alert(1)</script>"], "series": []});
+        let html = container(Some("c"), &spec, "fallback");
+        assert_eq!(html.matches("</script>").count(), 1, "{html}");
+        let json = html
+            .split(r#"<script type="application/json">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .unwrap();
+        let parsed: Value = serde_json::from_str(json).unwrap();
+        assert_eq!(parsed, spec, "the escapes decode back to the same strings");
+        assert!(html.starts_with(r#"<div class="chart" id="c" data-chart>"#));
+    }
+
+    #[test]
     fn negative_form_extends_the_range_below_zero() {
         let (lo, hi) = bounds(&[point(1, 0.0, 40.0)]);
         assert!(lo <= -20.0 && hi >= 60.0, "{lo} {hi}");
