@@ -192,18 +192,20 @@ pub async fn list_between(
         .collect()
 }
 
-/// The curves of a user's live activities dated `from..=to` (athlete-local), with each
-/// activity's date, by date.
+/// Calls `visit` with the curve of each of a user's live activities dated `from..=to`
+/// (athlete-local), with the activity's date, by date then id. Curves are decoded one at a
+/// time, so years of them never sit in memory at once.
 ///
 /// # Errors
 /// [`StoreError::Corrupt`] for a blob or date that does not decode.
-pub async fn list_by_local_date(
+pub async fn visit_by_local_date(
     store: &Store,
     user: UserId,
     kind: CurveKind,
     from: Date,
     to: Date,
-) -> Result<Vec<(ActivityId, Date, Vec<CurvePoint>)>, StoreError> {
+    mut visit: impl FnMut(ActivityId, Date, &[CurvePoint]),
+) -> Result<(), StoreError> {
     let rows: Vec<(i64, String, Vec<u8>)> = with_pool!(store, pool => sqlx::query_as(BY_LOCAL_DATE)
         .bind(user.0)
         .bind(kind.as_str())
@@ -211,13 +213,12 @@ pub async fn list_by_local_date(
         .bind(to.to_string())
         .fetch_all(pool)
         .await)?;
-    rows.into_iter()
-        .map(|(id, day, bytes)| {
-            let date = day.parse().map_err(|e: jiff::Error| StoreError::Corrupt {
-                column: "activities.local_date",
-                detail: e.to_string(),
-            })?;
-            Ok((ActivityId(id), date, decode(&bytes)?))
-        })
-        .collect()
+    for (id, day, bytes) in rows {
+        let date = day.parse().map_err(|e: jiff::Error| StoreError::Corrupt {
+            column: "activities.local_date",
+            detail: e.to_string(),
+        })?;
+        visit(ActivityId(id), date, &decode(&bytes)?);
+    }
+    Ok(())
 }

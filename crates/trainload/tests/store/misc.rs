@@ -109,7 +109,7 @@ conformance! {
 }
 
 conformance! {
-    async fn power_curves_list_by_the_activities_local_dates(db) {
+    async fn power_curves_are_visited_by_the_activities_local_dates(db) {
         let ada = user(&db.store, "Ada").await;
         let bob = user(&db.store, "Bob").await;
         let mut next_day = ride(10);
@@ -122,11 +122,18 @@ conformance! {
             power_curves::put(&db.store, who, id, CurveKind::Power, &curve, 2).await.unwrap();
         }
         let day = |d: &str| d.parse::<jiff::civil::Date>().unwrap();
-        let both = power_curves::list_by_local_date(&db.store, ada, CurveKind::Power, day("2026-01-01"), day("2026-01-02")).await.unwrap();
+        let visited = async |kind, from, to| {
+            let mut seen = Vec::new();
+            power_curves::visit_by_local_date(&db.store, ada, kind, day(from), day(to), |id, date, points| {
+                seen.push((id, date, points.to_vec()));
+            }).await.unwrap();
+            seen
+        };
+        let both = visited(CurveKind::Power, "2026-01-01", "2026-01-02").await;
         assert_eq!(both, vec![(first, day("2026-01-01"), curve.clone()), (second, day("2026-01-02"), curve.clone())]);
-        let one = power_curves::list_by_local_date(&db.store, ada, CurveKind::Power, day("2026-01-02"), day("2026-12-31")).await.unwrap();
+        let one = visited(CurveKind::Power, "2026-01-02", "2026-12-31").await;
         assert_eq!(one.iter().map(|c| c.0).collect::<Vec<_>>(), vec![second], "dates outside the window are left out");
-        assert!(power_curves::list_by_local_date(&db.store, ada, CurveKind::Speed, day("2026-01-01"), day("2026-01-02")).await.unwrap().is_empty());
+        assert!(visited(CurveKind::Speed, "2026-01-01", "2026-01-02").await.is_empty());
     }
 }
 

@@ -1,18 +1,17 @@
 //! The athlete's fitness profile, shared by the `/fitness` page and the API: the threshold
-//! history, and the power-duration curve with best efforts over a window of days, merged from
+//! history, and the power-duration curve with best efforts over a window of days, folded from
 //! the per-activity envelopes in `power_curves` (SCIENCE.md §8) without touching any stream.
 
 use jiff::civil::Date;
-use science::mmp::{DatedCurve, WindowCurve, merge_window};
 use serde::Serialize;
 
-use super::data::{add_days, local};
+use super::data::add_days;
 use crate::http::ApiError;
-use crate::store::power_curves::{self, CurveKind};
+use crate::store::Store;
+use crate::store::activities::ActivityId;
+use crate::store::power_curves::{self, CurveKind, CurvePoint};
 use crate::store::thresholds::{self, ThresholdSet};
 use crate::store::users::UserId;
-use crate::store::{Store, activities::ActivityId};
-use crate::sync::envelope;
 
 /// The first day of the `all` window (earlier than any recorded activity).
 const EARLIEST: Date = Date::constant(1900, 1, 1);
@@ -118,6 +117,12 @@ pub async fn thresholds_history(
 
 /// The power and speed curves and best efforts of the activities dated `from..=to`.
 ///
+/// The window curve follows SCIENCE.md §8 (pointwise maximum of the activities' envelopes, an
+/// activity's value at a duration it does not list being its value at the next longer one it
+/// lists; ties to the newer date, then the larger id), reported on the standard duration grid
+/// G. Each stored curve is folded in as it is decoded, so five years of rides cost one pass
+/// and a few kilobytes. A best effort is the fastest time over the distance within one run.
+///
 /// # Errors
 /// 500 for a store failure.
 pub async fn power_curve(
@@ -126,105 +131,144 @@ pub async fn power_curve(
     from: Date,
     to: Date,
 ) -> Result<PowerCurve, ApiError> {
-    let power = window(store, user, CurveKind::Power, from, to).await?;
-    let speed = window(store, user, CurveKind::Speed, from, to).await?;
-    let distances = science::Config::default().curves.best_time_distances_m;
+    let cfg = science::Config::default().curves;
+    let grid = science::mmp::duration_grid(LONGEST_CURVE_S, &cfg);
+    let mut power = WindowFold::new(&grid, &[]);
+    power_curves::visit_by_local_date(store, user, CurveKind::Power, from, to, |id, date, pts| {
+        power.add(id, date, pts);
+    })
+    .await?;
+    let mut speed = WindowFold::new(&grid, &cfg.best_time_distances_m);
+    power_curves::visit_by_local_date(store, user, CurveKind::Speed, from, to, |id, date, pts| {
+        speed.add(id, date, pts);
+    })
+    .await?;
+    let best_efforts = speed.efforts.iter().flatten().cloned().collect();
     Ok(PowerCurve {
         from: (from > EARLIEST).then(|| from.to_string()),
         to: to.to_string(),
-        power: bests(&power),
-        best_efforts: distances
-            .iter()
-            .filter_map(|&d| best_effort(&speed, d))
-            .collect(),
-        speed: bests(&speed),
+        power: power.bests(),
+        speed: speed.bests(),
+        best_efforts,
     })
 }
 
-async fn window(
-    store: &Store,
-    user: UserId,
-    kind: CurveKind,
-    from: Date,
-    to: Date,
-) -> Result<WindowCurve, ApiError> {
-    let stored = power_curves::list_by_local_date(store, user, kind, from, to).await?;
-    let curves: Vec<(ActivityId, science::LocalDate, science::mmp::MmpCurve)> = stored
-        .iter()
-        .map(|(id, date, points)| (*id, local(*date), envelope(points)))
-        .collect();
-    let dated: Vec<DatedCurve<'_>> = curves
-        .iter()
-        .map(|(id, date, curve)| DatedCurve {
-            activity_id: id.0,
-            date: *date,
-            curve,
-        })
-        .collect();
-    let first = dated.iter().map(|c| c.date).min().unwrap_or(local(to));
-    Ok(merge_window(&dated, first, local(to)))
+/// The longest duration reported, s (a day: longer pieces are not training).
+const LONGEST_CURVE_S: usize = 86_400;
+
+/// The window curve and best efforts being folded together, one activity at a time.
+struct WindowFold<'a> {
+    grid: &'a [u32],
+    best: Vec<Option<CurveBest>>,
+    distances: &'a [f64],
+    efforts: Vec<Option<BestEffort>>,
 }
 
-fn bests(curve: &WindowCurve) -> Vec<CurveBest> {
-    curve
-        .points
-        .iter()
-        .map(|p| CurveBest {
-            duration_s: p.duration_s,
-            value: p.value,
-            activity_id: p.activity_id,
-            date: p.date.to_string(),
-        })
-        .collect()
+impl<'a> WindowFold<'a> {
+    fn new(grid: &'a [u32], distances: &'a [f64]) -> Self {
+        Self {
+            grid,
+            best: vec![None; grid.len()],
+            distances,
+            efforts: vec![None; distances.len()],
+        }
+    }
+
+    /// Folds in one activity's envelope (durations increasing). Activities come by date then
+    /// id, so on a tie the later one is the newer date or the larger id and wins.
+    fn add(&mut self, id: ActivityId, date: Date, points: &[CurvePoint]) {
+        let mut k = 0;
+        for (slot, &d) in self.best.iter_mut().zip(self.grid) {
+            while k < points.len() && points[k].duration_s < d {
+                k += 1;
+            }
+            let Some(p) = points.get(k) else { break };
+            if slot.as_ref().is_none_or(|b| p.value >= b.value) {
+                *slot = Some(CurveBest {
+                    duration_s: d,
+                    value: p.value,
+                    activity_id: id.0,
+                    date: date.to_string(),
+                });
+            }
+        }
+        for (slot, &distance_m) in self.efforts.iter_mut().zip(self.distances) {
+            let Some(time_s) = effort_time(points, distance_m) else {
+                continue;
+            };
+            if slot.as_ref().is_none_or(|e| time_s <= e.time_s) {
+                *slot = Some(BestEffort {
+                    distance_m,
+                    time_s,
+                    activity_id: id.0,
+                    date: date.to_string(),
+                });
+            }
+        }
+    }
+
+    fn bests(self) -> Vec<CurveBest> {
+        self.best.into_iter().flatten().collect()
+    }
 }
 
-/// The best time over `distance_m` from a best-speed curve: the shortest duration whose best
-/// speed covers the distance, then the time at that speed (so the error stays under a second on
-/// the 1 s grid).
-fn best_effort(speed: &WindowCurve, distance_m: f64) -> Option<BestEffort> {
+/// The time over `distance_m` from one best-speed curve: the shortest duration whose best
+/// speed covers the distance, then the time at that speed (under a second off on the 1 s
+/// grid).
+fn effort_time(speed: &[CurvePoint], distance_m: f64) -> Option<f64> {
     let p = speed
-        .points
         .iter()
         .find(|p| p.value > 0.0 && f64::from(p.duration_s) * p.value >= distance_m)?;
-    Some(BestEffort {
-        distance_m,
-        time_s: distance_m / p.value,
-        activity_id: p.activity_id,
-        date: p.date.to_string(),
-    })
+    Some(distance_m / p.value)
 }
 
 #[cfg(test)]
 mod tests {
-    use science::mmp::WindowPoint;
-
     use super::*;
 
-    fn curve(points: &[(u32, f64)]) -> WindowCurve {
-        let day = local(Date::constant(2026, 1, 1));
-        WindowCurve {
-            first_day: day,
-            last_day: day,
-            points: points
-                .iter()
-                .map(|&(duration_s, value)| WindowPoint {
-                    duration_s,
-                    value,
-                    activity_id: 7,
-                    date: day,
-                    start_offset_s: 0,
-                    window_s: duration_s,
-                })
-                .collect(),
-        }
+    fn curve(points: &[(u32, f64)]) -> Vec<CurvePoint> {
+        points
+            .iter()
+            .map(|&(duration_s, value)| CurvePoint { duration_s, value })
+            .collect()
     }
 
     #[test]
     fn a_best_effort_is_the_first_duration_that_covers_the_distance() {
         let speed = curve(&[(100, 5.0), (200, 4.5), (300, 4.0), (400, 3.0)]);
-        let effort = best_effort(&speed, 1000.0).unwrap();
-        assert!((effort.time_s - 1000.0 / 4.0).abs() < 1e-9, "{effort:?}");
-        assert!(best_effort(&speed, 5000.0).is_none(), "never covered");
+        let time = effort_time(&speed, 1000.0).unwrap();
+        assert!((time - 1000.0 / 4.0).abs() < 1e-9, "{time}");
+        assert!(effort_time(&speed, 5000.0).is_none(), "never covered");
+    }
+
+    #[test]
+    fn the_fold_keeps_the_best_per_duration_and_the_fastest_effort() {
+        let grid = [1, 2, 3, 60];
+        let day = |d| Date::constant(2026, 1, d);
+        let mut fold = WindowFold::new(&grid, &[10.0]);
+        // The first lists 1 s and 3 s only: its 2 s value is its 3 s value (held longer).
+        fold.add(ActivityId(1), day(1), &curve(&[(1, 500.0), (3, 400.0)]));
+        fold.add(
+            ActivityId(2),
+            day(2),
+            &curve(&[(1, 450.0), (2, 420.0), (60, 300.0)]),
+        );
+        fold.add(ActivityId(3), day(3), &curve(&[(1, 500.0)]));
+        let bests: Vec<(u32, f64, i64)> = fold
+            .bests()
+            .iter()
+            .map(|b| (b.duration_s, b.value, b.activity_id))
+            .collect();
+        assert_eq!(
+            bests,
+            [(1, 500.0, 3), (2, 420.0, 2), (3, 400.0, 1), (60, 300.0, 2)],
+            "ties go to the newer activity"
+        );
+        let mut runs = WindowFold::new(&grid, &[10.0]);
+        runs.add(ActivityId(4), day(1), &curve(&[(1, 4.0), (3, 4.0)]));
+        runs.add(ActivityId(5), day(2), &curve(&[(1, 5.0), (2, 5.0)]));
+        let effort = runs.efforts[0].as_ref().unwrap();
+        assert_eq!((effort.activity_id, effort.time_s), (5, 2.0));
     }
 
     #[test]
