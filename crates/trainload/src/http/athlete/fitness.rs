@@ -143,13 +143,12 @@ pub async fn power_curve(
         speed.add(id, date, pts);
     })
     .await?;
-    let best_efforts = speed.efforts.iter().flatten().cloned().collect();
     Ok(PowerCurve {
         from: (from > EARLIEST).then(|| from.to_string()),
         to: to.to_string(),
         power: power.bests(),
         speed: speed.bests(),
-        best_efforts,
+        best_efforts: speed.best_efforts(),
     })
 }
 
@@ -159,9 +158,18 @@ const LONGEST_CURVE_S: usize = 86_400;
 /// The window curve and best efforts being folded together, one activity at a time.
 struct WindowFold<'a> {
     grid: &'a [u32],
-    best: Vec<Option<CurveBest>>,
+    best: Vec<Option<Held>>,
     distances: &'a [f64],
-    efforts: Vec<Option<BestEffort>>,
+    efforts: Vec<Option<Held>>,
+}
+
+/// The best so far for one duration (a value) or distance (a time), and whose it is. Plain
+/// data: the fold touches it millions of times over years of activities.
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    value: f64,
+    activity: ActivityId,
+    date: Date,
 }
 
 impl<'a> WindowFold<'a> {
@@ -176,19 +184,18 @@ impl<'a> WindowFold<'a> {
 
     /// Folds in one activity's envelope (durations increasing). Activities come by date then
     /// id, so on a tie the later one is the newer date or the larger id and wins.
-    fn add(&mut self, id: ActivityId, date: Date, points: &[CurvePoint]) {
+    fn add(&mut self, activity: ActivityId, date: Date, points: &[CurvePoint]) {
         let mut k = 0;
         for (slot, &d) in self.best.iter_mut().zip(self.grid) {
             while k < points.len() && points[k].duration_s < d {
                 k += 1;
             }
             let Some(p) = points.get(k) else { break };
-            if slot.as_ref().is_none_or(|b| p.value >= b.value) {
-                *slot = Some(CurveBest {
-                    duration_s: d,
+            if slot.is_none_or(|b| p.value >= b.value) {
+                *slot = Some(Held {
                     value: p.value,
-                    activity_id: id.0,
-                    date: date.to_string(),
+                    activity,
+                    date,
                 });
             }
         }
@@ -196,19 +203,44 @@ impl<'a> WindowFold<'a> {
             let Some(time_s) = effort_time(points, distance_m) else {
                 continue;
             };
-            if slot.as_ref().is_none_or(|e| time_s <= e.time_s) {
-                *slot = Some(BestEffort {
-                    distance_m,
-                    time_s,
-                    activity_id: id.0,
-                    date: date.to_string(),
+            if slot.is_none_or(|e| time_s <= e.value) {
+                *slot = Some(Held {
+                    value: time_s,
+                    activity,
+                    date,
                 });
             }
         }
     }
 
-    fn bests(self) -> Vec<CurveBest> {
-        self.best.into_iter().flatten().collect()
+    fn bests(&self) -> Vec<CurveBest> {
+        self.grid
+            .iter()
+            .zip(&self.best)
+            .filter_map(|(&duration_s, held)| {
+                held.map(|h| CurveBest {
+                    duration_s,
+                    value: h.value,
+                    activity_id: h.activity.0,
+                    date: h.date.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    fn best_efforts(&self) -> Vec<BestEffort> {
+        self.distances
+            .iter()
+            .zip(&self.efforts)
+            .filter_map(|(&distance_m, held)| {
+                held.map(|h| BestEffort {
+                    distance_m,
+                    time_s: h.value,
+                    activity_id: h.activity.0,
+                    date: h.date.to_string(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -267,8 +299,8 @@ mod tests {
         let mut runs = WindowFold::new(&grid, &[10.0]);
         runs.add(ActivityId(4), day(1), &curve(&[(1, 4.0), (3, 4.0)]));
         runs.add(ActivityId(5), day(2), &curve(&[(1, 5.0), (2, 5.0)]));
-        let effort = runs.efforts[0].as_ref().unwrap();
-        assert_eq!((effort.activity_id, effort.time_s), (5, 2.0));
+        let efforts = runs.best_efforts();
+        assert_eq!((efforts[0].activity_id, efforts[0].time_s), (5, 2.0));
     }
 
     #[test]
