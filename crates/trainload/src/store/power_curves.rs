@@ -93,10 +93,21 @@ pub fn encode(points: &[CurvePoint]) -> Result<Vec<u8>, StoreError> {
 /// # Errors
 /// [`StoreError::Corrupt`] for malformed bytes.
 pub fn decode(bytes: &[u8]) -> Result<Vec<CurvePoint>, StoreError> {
+    let mut points = Vec::new();
+    decode_into(bytes, &mut points)?;
+    Ok(points)
+}
+
+/// [`decode`] into `points` (cleared first), so a loop over many curves reuses one buffer.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for malformed bytes.
+pub fn decode_into(bytes: &[u8], points: &mut Vec<CurvePoint>) -> Result<(), StoreError> {
     let corrupt = |detail: &str| StoreError::Corrupt {
         column: "power_curves.encoded",
         detail: detail.to_owned(),
     };
+    points.clear();
     let mut r = Reader::new(bytes);
     if r.byte()? != FORMAT_VERSION {
         return Err(corrupt("unknown curve format version"));
@@ -106,7 +117,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<CurvePoint>, StoreError> {
         return Err(corrupt("too many points"));
     }
     let (mut duration, mut value) = (0u64, 0i64);
-    let mut points = Vec::new();
+    points.reserve(usize::try_from(count).unwrap_or(0));
     for _ in 0..count {
         duration = duration
             .checked_add(r.varint()?)
@@ -123,7 +134,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<CurvePoint>, StoreError> {
     if !r.at_end() {
         return Err(corrupt("trailing bytes"));
     }
-    Ok(points)
+    Ok(())
 }
 
 /// Stores (or replaces) the curve of one activity.
@@ -192,20 +203,19 @@ pub async fn list_between(
         .collect()
 }
 
-/// Calls `visit` with the curve of each of a user's live activities dated `from..=to`
-/// (athlete-local), with the activity's date, by date then id. Curves are decoded one at a
-/// time, so years of them never sit in memory at once.
+/// The encoded curves (see [`decode`]) of a user's live activities dated `from..=to`
+/// (athlete-local), with each activity's date, by date then id. Undecoded, so a caller folding
+/// years of curves can decode them one at a time, off the async threads.
 ///
 /// # Errors
-/// [`StoreError::Corrupt`] for a blob or date that does not decode.
-pub async fn visit_by_local_date(
+/// [`StoreError::Corrupt`] for an unreadable date.
+pub async fn encoded_by_local_date(
     store: &Store,
     user: UserId,
     kind: CurveKind,
     from: Date,
     to: Date,
-    mut visit: impl FnMut(ActivityId, Date, &[CurvePoint]),
-) -> Result<(), StoreError> {
+) -> Result<Vec<(ActivityId, Date, Vec<u8>)>, StoreError> {
     let rows: Vec<(i64, String, Vec<u8>)> = with_pool!(store, pool => sqlx::query_as(BY_LOCAL_DATE)
         .bind(user.0)
         .bind(kind.as_str())
@@ -213,12 +223,13 @@ pub async fn visit_by_local_date(
         .bind(to.to_string())
         .fetch_all(pool)
         .await)?;
-    for (id, day, bytes) in rows {
-        let date = day.parse().map_err(|e: jiff::Error| StoreError::Corrupt {
-            column: "activities.local_date",
-            detail: e.to_string(),
-        })?;
-        visit(ActivityId(id), date, &decode(&bytes)?);
-    }
-    Ok(())
+    rows.into_iter()
+        .map(|(id, day, bytes)| {
+            let date = day.parse().map_err(|e: jiff::Error| StoreError::Corrupt {
+                column: "activities.local_date",
+                detail: e.to_string(),
+            })?;
+            Ok((ActivityId(id), date, bytes))
+        })
+        .collect()
 }

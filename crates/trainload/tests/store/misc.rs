@@ -109,7 +109,7 @@ conformance! {
 }
 
 conformance! {
-    async fn power_curves_are_visited_by_the_activities_local_dates(db) {
+    async fn encoded_power_curves_are_listed_by_the_activities_local_dates(db) {
         let ada = user(&db.store, "Ada").await;
         let bob = user(&db.store, "Bob").await;
         let mut next_day = ride(10);
@@ -123,11 +123,8 @@ conformance! {
         }
         let day = |d: &str| d.parse::<jiff::civil::Date>().unwrap();
         let visited = async |kind, from, to| {
-            let mut seen = Vec::new();
-            power_curves::visit_by_local_date(&db.store, ada, kind, day(from), day(to), |id, date, points| {
-                seen.push((id, date, points.to_vec()));
-            }).await.unwrap();
-            seen
+            let rows = power_curves::encoded_by_local_date(&db.store, ada, kind, day(from), day(to)).await.unwrap();
+            rows.into_iter().map(|(id, date, bytes)| (id, date, power_curves::decode(&bytes).unwrap())).collect::<Vec<_>>()
         };
         let both = visited(CurveKind::Power, "2026-01-01", "2026-01-02").await;
         assert_eq!(both, vec![(first, day("2026-01-01"), curve.clone()), (second, day("2026-01-02"), curve.clone())]);

@@ -133,23 +133,59 @@ pub async fn power_curve(
 ) -> Result<PowerCurve, ApiError> {
     let cfg = science::Config::default().curves;
     let grid = science::mmp::duration_grid(LONGEST_CURVE_S, &cfg);
-    let mut power = WindowFold::new(&grid, &[]);
-    power_curves::visit_by_local_date(store, user, CurveKind::Power, from, to, |id, date, pts| {
-        power.add(id, date, pts);
-    })
-    .await?;
-    let mut speed = WindowFold::new(&grid, &cfg.best_time_distances_m);
-    power_curves::visit_by_local_date(store, user, CurveKind::Speed, from, to, |id, date, pts| {
-        speed.add(id, date, pts);
-    })
-    .await?;
+    // Power and speed are read and folded side by side (decoding is the bulk of the work).
+    let ((power, _), (speed, best_efforts)) = tokio::try_join!(
+        fold_window(
+            store,
+            user,
+            CurveKind::Power,
+            from,
+            to,
+            grid.clone(),
+            Vec::new()
+        ),
+        fold_window(
+            store,
+            user,
+            CurveKind::Speed,
+            from,
+            to,
+            grid,
+            cfg.best_time_distances_m
+        ),
+    )?;
     Ok(PowerCurve {
         from: (from > EARLIEST).then(|| from.to_string()),
         to: to.to_string(),
-        power: power.bests(),
-        speed: speed.bests(),
-        best_efforts: speed.best_efforts(),
+        power,
+        speed,
+        best_efforts,
     })
+}
+
+/// Reads the stored curves of `kind` and folds them on a blocking thread: the window curve on
+/// `grid` and the best times over `distances`.
+async fn fold_window(
+    store: &Store,
+    user: UserId,
+    kind: CurveKind,
+    from: Date,
+    to: Date,
+    grid: Vec<u32>,
+    distances: Vec<f64>,
+) -> Result<(Vec<CurveBest>, Vec<BestEffort>), ApiError> {
+    let rows = power_curves::encoded_by_local_date(store, user, kind, from, to).await?;
+    tokio::task::spawn_blocking(move || {
+        let mut fold = WindowFold::new(&grid, &distances);
+        let mut points = Vec::new();
+        for (id, date, bytes) in rows {
+            power_curves::decode_into(&bytes, &mut points)?;
+            fold.add(id, date, &points);
+        }
+        Ok((fold.bests(), fold.best_efforts()))
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 /// The longest duration reported, s (a day: longer pieces are not training).
@@ -199,10 +235,12 @@ impl<'a> WindowFold<'a> {
                 });
             }
         }
-        for (slot, &distance_m) in self.efforts.iter_mut().zip(self.distances) {
-            let Some(time_s) = effort_time(points, distance_m) else {
-                continue;
-            };
+        for (slot, time_s) in self
+            .efforts
+            .iter_mut()
+            .zip(effort_times(points, self.distances))
+        {
+            let Some(time_s) = time_s else { continue };
             if slot.is_none_or(|e| time_s <= e.value) {
                 *slot = Some(Held {
                     value: time_s,
@@ -244,14 +282,25 @@ impl<'a> WindowFold<'a> {
     }
 }
 
-/// The time over `distance_m` from one best-speed curve: the shortest duration whose best
-/// speed covers the distance, then the time at that speed (under a second off on the 1 s
-/// grid).
-fn effort_time(speed: &[CurvePoint], distance_m: f64) -> Option<f64> {
-    let p = speed
-        .iter()
-        .find(|p| p.value > 0.0 && f64::from(p.duration_s) * p.value >= distance_m)?;
-    Some(distance_m / p.value)
+/// The times over `distances` (increasing) from one best-speed curve, in one pass: for each,
+/// the shortest duration whose best speed covers the distance, then the time at that speed
+/// (under a second off on the 1 s grid); `None` for a distance never covered.
+fn effort_times(speed: &[CurvePoint], distances: &[f64]) -> Vec<Option<f64>> {
+    let mut times = vec![None; distances.len()];
+    let mut next = 0;
+    for p in speed.iter().filter(|p| p.value > 0.0) {
+        let covered = f64::from(p.duration_s) * p.value;
+        while let Some(&distance_m) = distances.get(next)
+            && covered >= distance_m
+        {
+            times[next] = Some(distance_m / p.value);
+            next += 1;
+        }
+        if next == distances.len() {
+            break;
+        }
+    }
+    times
 }
 
 #[cfg(test)]
@@ -268,9 +317,10 @@ mod tests {
     #[test]
     fn a_best_effort_is_the_first_duration_that_covers_the_distance() {
         let speed = curve(&[(100, 5.0), (200, 4.5), (300, 4.0), (400, 3.0)]);
-        let time = effort_time(&speed, 1000.0).unwrap();
-        assert!((time - 1000.0 / 4.0).abs() < 1e-9, "{time}");
-        assert!(effort_time(&speed, 5000.0).is_none(), "never covered");
+        let times = effort_times(&speed, &[400.0, 1000.0, 5000.0]);
+        assert_eq!(times[0], Some(400.0 / 5.0));
+        assert!((times[1].unwrap() - 1000.0 / 4.0).abs() < 1e-9, "{times:?}");
+        assert_eq!(times[2], None, "never covered");
     }
 
     #[test]
