@@ -31,7 +31,7 @@
   }
 
   // Round durations for the log axis (uPlot's own log ticks are powers of ten only).
-  var LOG_TICKS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800];
+  var LOG_TICKS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600, 7200, 14400, 28800];
 
   function xAxis(kind) {
     if (kind === "date") return {};
@@ -40,7 +40,11 @@
         splits: function (u, i, min, max) {
           return LOG_TICKS.filter(function (t) { return t >= min && t <= max; });
         },
-        values: function (u, ticks) { return ticks.map(function (t) { return shortDuration(t); }); },
+        // uPlot blanks log ticks other than powers of ten unless told to keep them all.
+        filter: function (u, splits) { return splits; },
+        values: function (u, ticks) {
+          return ticks.map(function (t) { return t == null ? "" : shortDuration(t); });
+        },
       };
     }
     return { values: function (u, ticks) { return ticks.map(function (t) { return clock(t); }); } };
@@ -102,7 +106,12 @@
 
   function drawAll() {
     if (typeof uPlot === "undefined") return;
-    drawn = drawn.filter(function (c) { return document.body.contains(c.root); });
+    // Charts whose container left the page (live.js swapped <main>) release their listeners.
+    drawn = drawn.filter(function (c) {
+      if (document.body.contains(c.root)) return true;
+      c.plot.destroy();
+      return false;
+    });
     var roots = document.querySelectorAll("[data-chart]:not([data-drawn])");
     Array.prototype.forEach.call(roots, function (root) {
       var source = root.querySelector('script[type="application/json"]');
