@@ -253,7 +253,7 @@ pub async fn activities(
         })
         .collect();
     let body = format!(
-        r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><div class="scroll"><table><thead><tr><th>Date</th><th>Activity</th><th class="num">Time</th><th class="num">Distance</th><th class="num">UTL</th><th class="hide-sm">Method</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
+        r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><div class="scroll"><table><thead><tr><th>Date</th><th>Activity</th><th class="num hide-sm">Time</th><th class="num">Distance</th><th class="num">UTL</th><th class="hide-sm">Method</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
         shown = items.len(),
     );
     Ok(html::page("Activities", true, &body))
@@ -267,7 +267,7 @@ fn activity_row(a: &ActivityView, load: Option<&ActivityLoad>, units: Units) -> 
         |l| activities::explain_in(l, units),
     );
     format!(
-        r#"<tr id="activity-{id}"><td>{date}</td><td><a href="/activities/{id}">{name}</a><div class="muted">{sport}</div><details><summary>Why this load?</summary><p>{why}</p></details></td><td class="num">{time}</td><td class="num">{distance}</td><td class="num">{utl}</td><td class="hide-sm">{method}</td></tr>"#,
+        r#"<tr id="activity-{id}"><td>{date}</td><td><a href="/activities/{id}">{name}</a><div class="muted">{sport}</div><details><summary>Why this load?</summary><p>{why}</p></details></td><td class="num hide-sm">{time}</td><td class="num">{distance}</td><td class="num">{utl}</td><td class="hide-sm">{method}</td></tr>"#,
         id = a.id,
         date = html::escape(&a.local_date),
         name = html::escape(name),
