@@ -121,7 +121,8 @@ pub async fn thresholds_history(
 /// activity's value at a duration it does not list being its value at the next longer one it
 /// lists; ties to the newer date, then the larger id), reported on the standard duration grid
 /// G. Each stored curve is folded in as it is decoded, so five years of rides cost one pass
-/// and a few kilobytes. A best effort is the fastest time over the distance within one run.
+/// and only their compact encoded form is held at once. A best effort is the fastest time over
+/// the distance within one run.
 ///
 /// # Errors
 /// 500 for a store failure.
