@@ -15,6 +15,7 @@ pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod units;
 pub mod web;
 
 use std::process::ExitCode;

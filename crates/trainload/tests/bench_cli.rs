@@ -37,3 +37,30 @@ fn the_onboarding_benchmark_imports_a_week_of_one_athlete_without_errors() {
         "{result}"
     );
 }
+
+#[test]
+fn the_pages_benchmark_times_every_dashboard_page_with_seeded_history() {
+    let result = bench(&[
+        "pages",
+        "--years",
+        "1",
+        "--samples",
+        "1",
+        "--with-streams",
+        "1",
+    ]);
+    assert_eq!(result["activities"], 365, "{result}");
+    assert_eq!(result["wellness_days"], 365, "{result}");
+    for page in [
+        "dashboard",
+        "activities",
+        "activity",
+        "fitness_all",
+        "wellness_90d",
+    ] {
+        assert!(
+            result["pages"][page]["p50_ms"].as_f64().unwrap() > 0.0,
+            "{page}: {result}"
+        );
+    }
+}

@@ -1,12 +1,14 @@
 //! `trainload bench`: end-to-end benchmarks of onboarding, a quick-sync run, the scheduler's
-//! overhead and API latency under load (issues #4 §6 and #5 §5). Each scenario runs against an
-//! in-process simulator without rate limits, the real store, the real provider clients and the
-//! real scheduler, and prints one JSON line of results.
+//! overhead, API latency under load (issues #4 §6 and #5 §5) and the dashboard pages' server
+//! time with years of data (issue #6 §3). Each scenario runs the real store and application;
+//! the sync scenarios also an in-process simulator without rate limits, the real provider
+//! clients and the real scheduler. Each prints one JSON line of results.
 
 pub mod api;
 pub mod db;
 pub mod http_get;
 pub mod onboard;
+pub mod pages;
 pub mod proc_stats;
 pub mod quick_sync;
 pub mod scheduler;

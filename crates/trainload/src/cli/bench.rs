@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::bench::{api, onboard, quick_sync, scheduler};
+use crate::bench::{api, onboard, pages, quick_sync, scheduler};
 
 /// Arguments of `trainload bench`.
 #[derive(Debug, clap::Args)]
@@ -24,6 +24,8 @@ pub enum Scenario {
     Scheduler(scheduler::SchedulerArgs),
     /// API latency idle versus during a large `quick_sync` run.
     ApiLatency(api::ApiArgs),
+    /// Server time of the dashboard pages for one athlete with years of data.
+    Pages(pages::PagesArgs),
     /// One worker process of `bench scheduler --processes N` (internal).
     #[command(hide = true)]
     SchedulerWorker(scheduler::WorkerProcessArgs),
@@ -39,6 +41,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         Scenario::QuickSync(a) => quick_sync::run(a).await?,
         Scenario::Scheduler(a) => scheduler::run(a).await?,
         Scenario::ApiLatency(a) => api::run(a).await?,
+        Scenario::Pages(a) => pages::run(a).await?,
         Scenario::SchedulerWorker(a) => {
             scheduler::worker_process(a).await?;
             return Ok(ExitCode::SUCCESS);

@@ -1,6 +1,7 @@
 //! Request ids: every request carries `x-request-id` (the client's if it sent a sane one, else
 //! 16 random bytes as hex), the response echoes it, and every error body names it. Errors that
-//! did not come from [`super::ApiError`] (timeouts, body limits, panics) get the house body here.
+//! did not come from [`super::ApiError`] (timeouts, body limits, panics) get the house body here;
+//! a handler's own JSON or HTML error answer is left alone.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -44,7 +45,8 @@ fn with_request_id_in_error(response: Response, id: &str) -> Response {
         });
     let mut body = match response.extensions().get::<ErrorBody>() {
         Some(ErrorBody(body)) => body.clone(),
-        // A handler's own JSON answer (e.g. `/health` at 503) or error page stays as it is.
+        // A handler's own JSON answer (e.g. `/health` at 503) or error page (a page's 404)
+        // stays as it is.
         None if own_answer => return response,
         None => generic_body(status),
     };

@@ -5,6 +5,7 @@
 //! zigzag value delta:varint){count}`, durations in whole seconds strictly increasing, values as
 //! integers of 1/1000 of the unit (mW or mm/s); varints as in the streams codec.
 
+use jiff::civil::Date;
 use serde::Serialize;
 
 use super::activities::ActivityId;
@@ -55,6 +56,10 @@ const BETWEEN: &str = "SELECT c.activity_id, c.encoded FROM power_curves c \
      JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND c.kind = $2 \
      AND a.start_at_ms >= $3 AND a.start_at_ms < $4 AND a.deleted_at_ms IS NULL \
      ORDER BY a.start_at_ms";
+const BY_LOCAL_DATE: &str = "SELECT c.activity_id, a.local_date, c.encoded FROM power_curves c \
+     JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND c.kind = $2 \
+     AND a.local_date >= $3 AND a.local_date <= $4 AND a.deleted_at_ms IS NULL \
+     ORDER BY a.local_date, a.id";
 
 /// Encodes a curve; points must have strictly increasing durations and finite values.
 ///
@@ -88,10 +93,21 @@ pub fn encode(points: &[CurvePoint]) -> Result<Vec<u8>, StoreError> {
 /// # Errors
 /// [`StoreError::Corrupt`] for malformed bytes.
 pub fn decode(bytes: &[u8]) -> Result<Vec<CurvePoint>, StoreError> {
+    let mut points = Vec::new();
+    decode_into(bytes, &mut points)?;
+    Ok(points)
+}
+
+/// [`decode`] into `points` (cleared first), so a loop over many curves reuses one buffer.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for malformed bytes.
+pub fn decode_into(bytes: &[u8], points: &mut Vec<CurvePoint>) -> Result<(), StoreError> {
     let corrupt = |detail: &str| StoreError::Corrupt {
         column: "power_curves.encoded",
         detail: detail.to_owned(),
     };
+    points.clear();
     let mut r = Reader::new(bytes);
     if r.byte()? != FORMAT_VERSION {
         return Err(corrupt("unknown curve format version"));
@@ -101,7 +117,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<CurvePoint>, StoreError> {
         return Err(corrupt("too many points"));
     }
     let (mut duration, mut value) = (0u64, 0i64);
-    let mut points = Vec::new();
+    points.reserve(usize::try_from(count).unwrap_or(0));
     for _ in 0..count {
         duration = duration
             .checked_add(r.varint()?)
@@ -118,7 +134,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<CurvePoint>, StoreError> {
     if !r.at_end() {
         return Err(corrupt("trailing bytes"));
     }
-    Ok(points)
+    Ok(())
 }
 
 /// Stores (or replaces) the curve of one activity.
@@ -184,5 +200,36 @@ pub async fn list_between(
         .await)?;
     rows.into_iter()
         .map(|(id, bytes)| Ok((ActivityId(id), decode(&bytes)?)))
+        .collect()
+}
+
+/// The encoded curves (see [`decode`]) of a user's live activities dated `from..=to`
+/// (athlete-local), with each activity's date, by date then id. Undecoded, so a caller folding
+/// years of curves can decode them one at a time, off the async threads.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for an unreadable date.
+pub async fn encoded_by_local_date(
+    store: &Store,
+    user: UserId,
+    kind: CurveKind,
+    from: Date,
+    to: Date,
+) -> Result<Vec<(ActivityId, Date, Vec<u8>)>, StoreError> {
+    let rows: Vec<(i64, String, Vec<u8>)> = with_pool!(store, pool => sqlx::query_as(BY_LOCAL_DATE)
+        .bind(user.0)
+        .bind(kind.as_str())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter()
+        .map(|(id, day, bytes)| {
+            let date = day.parse().map_err(|e: jiff::Error| StoreError::Corrupt {
+                column: "activities.local_date",
+                detail: e.to_string(),
+            })?;
+            Ok((ActivityId(id), date, bytes))
+        })
         .collect()
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Store, StoreError};
 use crate::analysis::Sex;
+use crate::units::Units;
 
 /// A user's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -195,4 +196,35 @@ pub(crate) fn corrupt(column: &'static str, value: &str) -> StoreError {
         column,
         detail: format!("unexpected value {value:?}"),
     }
+}
+
+const GET_UNITS: &str = "SELECT units FROM users WHERE id = $1";
+const SET_UNITS: &str = "UPDATE users SET units = $2 WHERE id = $1";
+
+/// The user's display units.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is no such user; [`StoreError::Corrupt`] for an unknown
+/// stored name.
+pub async fn units(store: &Store, id: UserId) -> Result<Units, StoreError> {
+    let name: String =
+        with_pool!(store, pool => sqlx::query_scalar(GET_UNITS).bind(id.0).fetch_one(pool).await)?;
+    Units::parse(&name).ok_or_else(|| corrupt("users.units", &name))
+}
+
+/// Sets the user's display units.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is no such user.
+pub async fn set_units(store: &Store, id: UserId, units: Units) -> Result<(), StoreError> {
+    let changed = with_pool!(store, pool => sqlx::query(SET_UNITS)
+        .bind(id.0)
+        .bind(units.as_str())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }

@@ -1,9 +1,59 @@
-//! The fitness/fatigue/form chart as inline SVG, drawn on the server: daily load as bars, CTL,
-//! ATL and TSB as polylines, a zero line for form and date labels. No script needed.
+//! Charts. Each is a container that `assets/charts.js` draws with uPlot from the JSON spec
+//! embedded in it ([`container`]); what the container holds until then is the fallback without
+//! JavaScript. The fitness/fatigue/form chart's fallback is inline SVG drawn here ([`pmc_svg`]):
+//! daily load as bars, CTL, ATL and TSB as polylines, a zero line for form and date labels.
 
 use std::fmt::Write;
 
+use serde_json::{Value, json};
+
 use crate::http::athlete::data::PmcPoint;
+
+/// A chart container: `spec` (see `assets/charts.js`) as JSON that cannot end the script
+/// element, and `fallback` (safe HTML) shown until the script draws. `id` names the container
+/// for the browser test (`pmc-chart`).
+pub fn container(id: Option<&str>, spec: &Value, fallback: &str) -> String {
+    // `<`, `>` and `&` escaped as JSON unicode escapes: the script element's text can then
+    // never contain `</script>` or `<!--`, whatever strings the spec holds.
+    let json = spec
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    let id = id.map_or_else(String::new, |id| format!(r#" id="{}""#, super::escape(id)));
+    format!(
+        r#"<div class="chart"{id} data-chart><script type="application/json">{json}</script><div class="chart-fallback">{fallback}</div></div>"#
+    )
+}
+
+/// The fallback of a chart whose numbers are in a table next to it.
+pub const SEE_TABLE: &str =
+    r#"<p class="muted">The chart needs JavaScript; the table has the numbers.</p>"#;
+
+/// The spec of the fitness/fatigue/form chart: daily load bars and the three curves.
+pub fn pmc_spec(points: &[PmcPoint]) -> Value {
+    let series = |label: &str, color: &str, value: fn(&PmcPoint) -> f64, bars: bool| {
+        json!({
+            "label": label, "color": color, "bars": bars,
+            "values": points.iter().map(|p| round1(value(p))).collect::<Vec<_>>(),
+        })
+    };
+    json!({
+        "x": points.iter().map(|p| p.date.as_str()).collect::<Vec<_>>(),
+        "x_kind": "date",
+        "series": [
+            series("Daily load", "#cbd5e1", |p| p.load, true),
+            series("Fitness (CTL)", "#2563eb", |p| p.ctl, false),
+            series("Fatigue (ATL)", "#db2777", |p| p.atl, false),
+            series("Form (TSB)", "#16a34a", |p| p.tsb, false),
+        ],
+    })
+}
+
+/// `value` to one decimal (charts need no more, and the page stays small).
+pub fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
 
 const WIDTH: f64 = 900.0;
 const HEIGHT: f64 = 320.0;
@@ -137,6 +187,21 @@ mod tests {
             assert_eq!(line.matches(',').count(), 20, "{class}");
         }
         assert_eq!(svg.matches("<rect").count(), 20);
+    }
+
+    #[test]
+    fn a_spec_cannot_close_its_script_element() {
+        let spec = json!({"x": ["</script><script>alert(1)</script>"], "series": []});
+        let html = container(Some("c"), &spec, "fallback");
+        assert_eq!(html.matches("</script>").count(), 1, "{html}");
+        let json = html
+            .split(r#"<script type="application/json">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .unwrap();
+        let parsed: Value = serde_json::from_str(json).unwrap();
+        assert_eq!(parsed, spec, "the escapes decode back to the same strings");
+        assert!(html.starts_with(r#"<div class="chart" id="c" data-chart>"#));
     }
 
     #[test]

@@ -35,28 +35,15 @@ pub enum Nav {
     Admin,
 }
 
-/// `true` is a signed-in athlete (pages that know the role pass [`PageSession::nav`]).
-///
-/// [`PageSession::nav`]: crate::http::athlete::PageSession::nav
-impl From<bool> for Nav {
-    fn from(signed_in: bool) -> Self {
-        if signed_in {
-            Self::Athlete
-        } else {
-            Self::Anonymous
-        }
-    }
-}
-
 /// A whole page: `title` (escaped here), the navigation and `body` (already safe HTML).
-pub fn page(title: &str, nav: impl Into<Nav>, body: &str) -> Response {
+pub fn page(title: &str, nav: Nav, body: &str) -> Response {
     const ATHLETE: &str = concat!(
         r#"<a href="/dashboard">Overview</a><a href="/activities">Activities</a>"#,
         r#"<a href="/fitness">Fitness</a><a href="/wellness">Wellness</a>"#,
         r#"<a href="/settings">Settings</a>"#
     );
     const SIGN_OUT: &str = r#"<a href="/logout">Sign out</a>"#;
-    let nav = match nav.into() {
+    let nav = match nav {
         Nav::Anonymous => String::new(),
         Nav::Athlete => format!("{ATHLETE}{SIGN_OUT}"),
         Nav::Admin => format!(r#"{ATHLETE}<a href="/admin">Admin</a>{SIGN_OUT}"#),
@@ -71,10 +58,11 @@ pub fn page(title: &str, nav: impl Into<Nav>, body: &str) -> Response {
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css">{script}</head>
+<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css">{charts}{script}</head>
 <body><header><a class="brand" href="/">TrainingLoad</a>{nav}</header>
 <main>{body}</main></body></html>"#,
         title = escape(title),
+        charts = super::assets::HEAD_TAGS,
     );
     ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
@@ -86,6 +74,15 @@ pub fn status_page(status: StatusCode, title: &str, nav: Nav, message: &str) -> 
         escape(title)
     );
     (status, page(title, nav, &body)).into_response()
+}
+
+/// A 404 page for a missing `what` (also for another athlete's, so the two look the same).
+pub fn not_found(what: &str, nav: Nav) -> Response {
+    let message = format!(
+        r#"<p>There is no such {}.</p><p><a href="/dashboard">Back to the overview</a></p>"#,
+        escape(what)
+    );
+    status_page(StatusCode::NOT_FOUND, "Not found", nav, &message)
 }
 
 /// A number with `decimals` decimals, or a dash.

@@ -1,14 +1,20 @@
-//! The dashboard (issue #6 §3): server-rendered pages, no CDN. `/` is the sign-in page (plus
-//! the demo's athlete list in demo mode), `/dashboard` the overview, `/activities` the list with
-//! one-click load explanations, `/settings` the athlete's connections and data, `/admin` the
-//! admin pages. Signed-in pages load the small embedded `live.js`, which refreshes them on
-//! `/events`. Every user-provided string is escaped.
+//! The dashboard (issue #6 §3): server-rendered pages, charts drawn by a small embedded script
+//! (no CDN). `/` is the sign-in page (plus the demo's athlete list in demo mode), `/dashboard`
+//! the overview, `/activities` the list with one-click load explanations, `/activities/{id}` one
+//! activity, `/fitness` and `/wellness` the trends, `/settings` the athlete's connections and
+//! data, `/settings/display` the units, `/admin` the admin pages. Signed-in pages load the small
+//! embedded `live.js`, which refreshes them on `/events`. Every user-provided string is escaped.
 
 mod account;
+mod activity;
 mod admin;
+mod assets;
+mod display;
+mod fitness;
 mod html;
 mod pages;
 mod strava_auth;
+mod wellness;
 
 pub mod chart;
 
@@ -31,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(index))
         .route("/dashboard", get(pages::dashboard))
         .route("/activities", get(pages::activities))
+        .route("/activities/{id}", get(activity::activity))
+        .route("/fitness", get(fitness::fitness))
+        .route("/wellness", get(wellness::wellness))
+        .route("/settings/display", get(display::show).post(display::save))
         .route("/auth/strava/login", get(strava_auth::login))
         .route("/auth/strava/callback", get(strava_auth::callback))
         .route("/settings", get(account::page))
@@ -49,35 +59,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/demo/login/{user_id}", get(demo_login))
         .route("/logout", get(logout))
-        .route("/assets/app.css", get(css))
-        .route("/assets/live.js", get(live_js))
         .merge(admin::router())
-}
-
-async fn css() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        html::APP_CSS,
-    )
-        .into_response()
+        .merge(assets::router())
 }
 
 /// The sign-in button.
 const SIGN_IN: &str = r#"<p><a class="button" id="sign-in-strava" href="/auth/strava/login">Sign in with Strava</a></p>"#;
-async fn live_js() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        html::LIVE_JS,
-    )
-        .into_response()
-}
-
 async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
     if !state.web.demo {
         return Ok(html::page(

@@ -10,10 +10,17 @@ use crate::http::athlete::activities::{self, ActivityView};
 use crate::http::athlete::data::{self, AcwrView, Dashboard};
 use crate::http::athlete::recommend::{self, Recommendations};
 use crate::http::athlete::session::PageSession;
+use crate::http::athlete::wellness::{self, WellnessDay};
 use crate::http::{ApiError, AppState};
+use crate::store::activities::ActivityId;
+use crate::store::loads::ActivityLoad;
+use crate::store::users;
+use crate::units::Units;
 
 /// Days on the overview chart.
 const CHART_DAYS: u32 = 90;
+/// The legend of the server-drawn chart.
+const PMC_LEGEND: &str = r#"<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div>"#;
 /// Activities on the list page.
 const LIST_LIMIT: usize = 100;
 
@@ -26,17 +33,86 @@ pub async fn dashboard(
     let summary = data::dashboard(&state.store, &history).await?;
     let points = data::pmc(&history, CHART_DAYS)?;
     let plan = recommend::recommendations(&state.store, &history).await?;
+    let units = users::units(&state.store, session.user).await?;
+    let today =
+        wellness::wellness_series(&state.store, session.user, history.today, history.today).await?;
     let mut body = format!("<h1>{}</h1>", html::escape(&summary.name));
     body.push_str(&reauth_notice(&summary));
     body.push_str(&stats(&summary));
     let _ = write!(
         body,
-        r#"<div class="card"><h2>Fitness, fatigue and form · last {CHART_DAYS} days</h2>{}<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div></div>"#,
-        chart::pmc_svg(&points)
+        r#"<div class="card"><h2>Fitness, fatigue and form · last {CHART_DAYS} days</h2><p class="muted hide-sm">Drag across the chart to zoom, double-click to reset.</p>{}</div>"#,
+        // The SVG and its legend are the fallback; uPlot draws its own legend.
+        chart::container(
+            Some("pmc-chart"),
+            &chart::pmc_spec(&points),
+            &(chart::pmc_svg(&points) + PMC_LEGEND)
+        )
     );
+    body.push_str(r#"<div class="grid">"#);
+    body.push_str(&week_card(&summary, &plan));
+    body.push_str(&recovery_card(&plan, today.first()));
+    body.push_str("</div>");
     body.push_str(&acwr_card(&summary));
-    body.push_str(&plan_card(&plan));
+    body.push_str(&plan_card(&plan, units));
     Ok(html::page("Overview", session.nav(), &body))
+}
+
+/// The last seven days' load against the weekly target of the recommendations (SCIENCE.md
+/// §11.2), as a number and a bar.
+fn week_card(s: &Dashboard, plan: &Recommendations) -> String {
+    let Some(target) = plan.state["target_week_utl"].as_f64().filter(|t| *t > 0.0) else {
+        return String::new();
+    };
+    let done = s.week_load_utl;
+    let percent = (done / target * 100.0).clamp(0.0, 999.0);
+    let mode = match plan.state["mode"].as_str() {
+        Some("building") => "building mode: a starter week while the history is short",
+        _ if plan.state["reduced"].as_bool() == Some(true) => "reduced: high ratio or deep fatigue",
+        _ => "about 5 % above your chronic load, capped at +10 % on last week",
+    };
+    format!(
+        r#"<div class="card" id="week-vs-target"><h2>This week versus target</h2><div class="stat">{} <span class="muted">/ {} UTL</span></div><div class="meter" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{percent:.0}"><span style="width:{:.0}%"></span></div><p class="muted">Last 7 days against the weekly target ({}).</p></div>"#,
+        html::num(Some(done), 0),
+        html::num(Some(target), 0),
+        percent.min(100.0),
+        html::escape(mode),
+    )
+}
+
+/// Today's recovery status from wellness, with the components that moved the modifier.
+fn recovery_card(plan: &Recommendations, today: Option<&WellnessDay>) -> String {
+    let status = plan.wellness_status;
+    let note = match status {
+        "green" => "Recovered: nothing alarming in HRV, resting HR, sleep or how you feel.",
+        "amber" => "Some signs of poor recovery: hard days are eased.",
+        "red" => "Strong signs of poor recovery: today is easy or rest.",
+        _ => "No wellness data for today.",
+    };
+    let mut moved = String::new();
+    for c in today
+        .iter()
+        .flat_map(|d| d.components.iter())
+        .filter(|c| c.multiplier != 1.0)
+    {
+        let _ = write!(
+            moved,
+            "<li>{}: {} ×{:.3}</li>",
+            html::escape(&c.name.replace('_', " ")),
+            html::escape(c.label),
+            c.multiplier
+        );
+    }
+    let modifier = today.map_or_else(String::new, |d| {
+        format!(
+            r#"<p class="muted">Wellness modifier today ×{:.3}</p>"#,
+            d.modifier
+        )
+    });
+    format!(
+        r#"<div class="card" id="recovery"><h2>Recovery</h2><div class="stat"><span class="status status-{s}">{s}</span></div><p>{note}</p>{modifier}<ul class="compact">{moved}</ul></div>"#,
+        s = html::escape(status),
+    )
 }
 
 fn reauth_notice(summary: &Dashboard) -> String {
@@ -113,25 +189,52 @@ fn acwr_card(s: &Dashboard) -> String {
     )
 }
 
-fn plan_card(plan: &Recommendations) -> String {
+fn plan_card(plan: &Recommendations, units: Units) -> String {
     let mut rows = String::new();
     for day in &plan.days {
         let utl = &day.utl;
+        let distance = match (
+            day.distance_km["lo"].as_f64(),
+            day.distance_km["hi"].as_f64(),
+        ) {
+            (Some(lo), Some(hi)) => format!(
+                "{:.1}–{}",
+                units.distance_value(lo * 1000.0),
+                units.distance(Some(hi * 1000.0))
+            ),
+            _ => "–".to_owned(),
+        };
         let _ = write!(
             rows,
-            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}–{}</td><td class="hide-sm">{}</td></tr>"#,
+            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}–{}</td><td class="num">{}</td><td>{}</td><td class="hide-sm">{}</td></tr>"#,
             html::escape(&day.date),
             html::escape(day.intensity),
             html::escape(day.sport),
             html::num(utl["lo"].as_f64(), 0),
             html::num(utl["hi"].as_f64(), 0),
+            html::escape(&distance),
+            html::escape(&guidance(&day.guidance, units)),
             html::escape(&day.rationale),
         );
     }
     format!(
-        r#"<div class="card"><h2>Next 5 days</h2><p class="muted">Recovery status: {}</p><table><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">UTL</th><th class="hide-sm">Why</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
+        r#"<div class="card"><h2>Next 5 days</h2><p class="muted">Recovery status: {}</p><div class="scroll"><table><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">UTL</th><th class="num">Distance</th><th>How hard</th><th class="hide-sm">Why</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
         html::escape(plan.wellness_status)
     )
+}
+
+/// The intensity guidance of a planned day in the athlete's units (`{kind, lo, hi}`).
+fn guidance(g: &serde_json::Value, units: Units) -> String {
+    let (Some(lo), Some(hi)) = (g["lo"].as_f64(), g["hi"].as_f64()) else {
+        return "–".to_owned();
+    };
+    match g["kind"].as_str() {
+        Some("power_w") => format!("{lo:.0}–{hi:.0} W"),
+        // The faster speed is the quicker pace, so `hi` comes first.
+        Some("speed_mps") => format!("{}–{}", units.pace(hi), units.pace(lo)),
+        Some("heart_rate_bpm") => format!("{lo:.0}–{hi:.0} bpm"),
+        _ => "–".to_owned(),
+    }
 }
 
 /// `/activities`.
@@ -140,25 +243,38 @@ pub async fn activities(
     session: PageSession,
 ) -> Result<Response, ApiError> {
     let history = data::history(&state.store, session.user).await?;
+    let units = users::units(&state.store, session.user).await?;
     let (items, total) = activities::page(&history, LIST_LIMIT, 0);
-    let rows: String = items.iter().map(activity_row).collect();
+    let rows: String = items
+        .iter()
+        .map(|a| {
+            let load = history.loads.get(&ActivityId(a.id));
+            activity_row(a, load, units)
+        })
+        .collect();
     let body = format!(
-        r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><table><thead><tr><th>Date</th><th>Activity</th><th class="num">Time</th><th class="num">UTL</th><th>Method</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
+        r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><div class="scroll"><table><thead><tr><th>Date</th><th>Activity</th><th class="num hide-sm">Time</th><th class="num">Distance</th><th class="num">UTL</th><th class="hide-sm">Method</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
         shown = items.len(),
     );
     Ok(html::page("Activities", session.nav(), &body))
 }
 
-fn activity_row(a: &ActivityView) -> String {
+fn activity_row(a: &ActivityView, load: Option<&ActivityLoad>, units: Units) -> String {
     let name = a.name.as_deref().unwrap_or("(untitled)");
+    // The stored explanation with paces in the athlete's units.
+    let why = load.map_or_else(
+        || a.explanation.clone(),
+        |l| activities::explain_in(l, units),
+    );
     format!(
-        r#"<tr id="activity-{id}"><td>{date}</td><td>{name}<div class="muted">{sport}</div><details><summary>Why this load?</summary><p>{why}</p></details></td><td class="num">{time}</td><td class="num">{utl}</td><td>{method}</td></tr>"#,
+        r#"<tr id="activity-{id}"><td>{date}</td><td><a href="/activities/{id}">{name}</a><div class="muted">{sport}</div><details><summary>Why this load?</summary><p>{why}</p></details></td><td class="num hide-sm">{time}</td><td class="num">{distance}</td><td class="num">{utl}</td><td class="hide-sm">{method}</td></tr>"#,
         id = a.id,
         date = html::escape(&a.local_date),
         name = html::escape(name),
         sport = html::escape(&a.sport_type),
-        why = html::escape(&a.explanation),
+        why = html::escape(&why),
         time = html::duration(a.moving_s),
+        distance = html::escape(&units.distance(a.distance_m)),
         utl = html::num(a.utl, 1),
         method = html::escape(a.method.as_deref().unwrap_or("pending")),
     )

@@ -10,6 +10,7 @@
 mod access;
 mod admin;
 mod dashboard;
+mod pages;
 mod simulator;
 #[path = "../support/sse.rs"]
 mod sse;

@@ -109,6 +109,32 @@ conformance! {
 }
 
 conformance! {
+    async fn encoded_power_curves_are_listed_by_the_activities_local_dates(db) {
+        let ada = user(&db.store, "Ada").await;
+        let bob = user(&db.store, "Bob").await;
+        let mut next_day = ride(10);
+        next_day.start_at_ms += 86_400_000;
+        let first = activities::upsert(&db.store, ada, &ride(9), 1).await.unwrap().id;
+        let second = activities::upsert(&db.store, ada, &next_day, 1).await.unwrap().id;
+        let theirs = activities::upsert(&db.store, bob, &ride(11), 1).await.unwrap().id;
+        let curve = vec![CurvePoint { duration_s: 1, value: 500.0 }, CurvePoint { duration_s: 60, value: 300.0 }];
+        for (who, id) in [(ada, first), (ada, second), (bob, theirs)] {
+            power_curves::put(&db.store, who, id, CurveKind::Power, &curve, 2).await.unwrap();
+        }
+        let day = |d: &str| d.parse::<jiff::civil::Date>().unwrap();
+        let visited = async |kind, from, to| {
+            let rows = power_curves::encoded_by_local_date(&db.store, ada, kind, day(from), day(to)).await.unwrap();
+            rows.into_iter().map(|(id, date, bytes)| (id, date, power_curves::decode(&bytes).unwrap())).collect::<Vec<_>>()
+        };
+        let both = visited(CurveKind::Power, "2026-01-01", "2026-01-02").await;
+        assert_eq!(both, vec![(first, day("2026-01-01"), curve.clone()), (second, day("2026-01-02"), curve.clone())]);
+        let one = visited(CurveKind::Power, "2026-01-02", "2026-12-31").await;
+        assert_eq!(one.iter().map(|c| c.0).collect::<Vec<_>>(), vec![second], "dates outside the window are left out");
+        assert!(visited(CurveKind::Speed, "2026-01-01", "2026-01-02").await.is_empty());
+    }
+}
+
+conformance! {
     async fn events_are_read_in_order_after_a_cursor_and_roll_back_with_their_transaction(db) {
         let ada = user(&db.store, "Ada").await;
         let first = events::append(&db.store, ada, "activity_processed", &serde_json::json!({"id": 1}), 10).await.unwrap();

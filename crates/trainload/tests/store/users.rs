@@ -3,6 +3,7 @@
 use trainload::analysis::Sex;
 use trainload::store::users::{self, NewUser, Role, UserId};
 use trainload::store::{StoreError, activities, events, sessions, streams, wellness};
+use trainload::units::Units;
 
 use crate::helpers::{ride, sample_streams, user};
 
@@ -93,5 +94,19 @@ conformance! {
         users::set_role(&db.store, ada, Role::Athlete).await.unwrap();
         assert_eq!(users::get(&db.store, ada).await.unwrap().role, Role::Athlete);
         assert!(matches!(users::set_role(&db.store, UserId(999_999), Role::Admin).await, Err(StoreError::NotFound)));
+    }
+}
+
+conformance! {
+    async fn display_units_default_to_metric_and_can_be_changed(db) {
+        let ada = user(&db.store, "Ada").await;
+        let bob = user(&db.store, "Bob").await;
+        assert_eq!(users::units(&db.store, ada).await.unwrap(), Units::Metric);
+        users::set_units(&db.store, ada, Units::Imperial).await.unwrap();
+        assert_eq!(users::units(&db.store, ada).await.unwrap(), Units::Imperial);
+        assert_eq!(users::units(&db.store, bob).await.unwrap(), Units::Metric, "only Ada's changed");
+        let missing = users::UserId(9_999);
+        assert!(matches!(users::units(&db.store, missing).await, Err(StoreError::NotFound)));
+        assert!(matches!(users::set_units(&db.store, missing, Units::Metric).await, Err(StoreError::NotFound)));
     }
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::data::History;
 use crate::store::activities::Activity;
 use crate::store::loads::ActivityLoad;
+use crate::units::Units;
 
 /// One activity as the API and the activity list show it.
 #[derive(Debug, Clone, Serialize)]
@@ -85,8 +86,13 @@ pub fn page(history: &History, limit: usize, offset: usize) -> (Vec<ActivityView
 }
 
 /// "Power method from streams: base load 85.2 (IF 0.82, NP 230 W; FTP 280 W), wellness
-/// modifier ×0.97 → UTL 82.6."
+/// modifier ×0.97 → UTL 82.6." (paces per km).
 pub fn explain(load: &ActivityLoad) -> String {
+    explain_in(load, Units::Metric)
+}
+
+/// [`explain`] with paces in `units`.
+pub fn explain_in(load: &ActivityLoad, units: Units) -> String {
     let p = &load.provenance;
     let input = p["input"].as_str().unwrap_or("summary");
     let mut inputs = Vec::new();
@@ -97,7 +103,7 @@ pub fn explain(load: &ActivityLoad) -> String {
         inputs.push(format!("NP {v:.0} W"));
     }
     if let Some(v) = load.ngp_mps.filter(|v| *v > 0.0) {
-        inputs.push(format!("NGP {}", pace(v)));
+        inputs.push(format!("NGP {}", units.pace(v)));
     }
     if let Some(v) = load.hr_tss {
         inputs.push(format!("hrTSS {v:.1}"));
@@ -105,7 +111,7 @@ pub fn explain(load: &ActivityLoad) -> String {
     if let Some(v) = load.trimp {
         inputs.push(format!("TRIMP {v:.1}"));
     }
-    let thresholds = thresholds_used(&p["thresholds"], &load.method);
+    let thresholds = thresholds_used(&p["thresholds"], &load.method, units);
     if !thresholds.is_empty() {
         inputs.push(thresholds);
     }
@@ -128,7 +134,8 @@ pub fn explain(load: &ActivityLoad) -> String {
     )
 }
 
-fn method_name(method: &str) -> &'static str {
+/// The human name of a load method.
+pub fn method_name(method: &str) -> &'static str {
     match method {
         "power" => "Power (TSS)",
         "pace" => "Pace (rTSS)",
@@ -139,36 +146,59 @@ fn method_name(method: &str) -> &'static str {
     }
 }
 
-/// The thresholds the method relies on, e.g. `FTP 280 W (estimated)`.
-fn thresholds_used(thresholds: &Value, method: &str) -> String {
-    let wanted: &[(&str, &str)] = match method {
-        "power" => &[("ftp_w", "FTP")],
-        "pace" => &[("threshold_speed_mps", "threshold pace")],
-        "hr" | "hr_avg" => &[("lthr_bpm", "LTHR")],
+/// The thresholds the method relies on, e.g. `FTP 280 W (estimated)`, from the provenance's
+/// `thresholds` map (keyed by the science crate's field names).
+fn thresholds_used(thresholds: &Value, method: &str, units: Units) -> String {
+    let wanted: &[&str] = match method {
+        "power" => &["ftp"],
+        "pace" => &["threshold_speed"],
+        "hr" | "hr_avg" => &["lthr"],
         _ => &[],
     };
     wanted
         .iter()
-        .filter_map(|(field, label)| {
+        .filter_map(|field| {
             let entry = &thresholds[*field];
             let value = entry["value"].as_f64()?;
-            let shown = match *field {
-                "ftp_w" => format!("{value:.0} W"),
-                "threshold_speed_mps" => pace(value),
-                _ => format!("{value:.0} bpm"),
-            };
             let basis = entry["basis"].as_str().unwrap_or("");
-            Some(format!("{label} {shown} ({basis})"))
+            Some(format!(
+                "{} {} ({basis})",
+                threshold_label(field),
+                threshold_value(field, value, units)
+            ))
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// The label of a threshold field (`ftp` → `FTP`).
+pub fn threshold_label(field: &str) -> &'static str {
+    match field {
+        "ftp" => "FTP",
+        "cp" => "CP",
+        "w_prime" => "W′",
+        "threshold_speed" => "threshold pace",
+        "d_prime" => "D′",
+        "lthr" => "LTHR",
+        "max_hr" => "max HR",
+        "resting_hr" => "resting HR",
+        _ => "threshold",
+    }
+}
+
+/// A threshold field's value with its unit (paces in `units`).
+pub fn threshold_value(field: &str, value: f64, units: Units) -> String {
+    match field {
+        "ftp" | "cp" => format!("{value:.0} W"),
+        "w_prime" => format!("{:.1} kJ", value / 1000.0),
+        "threshold_speed" => units.pace(value),
+        // D′ is a short distance, shown like an elevation (m or ft).
+        "d_prime" => units.elevation(Some(value)),
+        _ => format!("{value:.0} bpm"),
+    }
+}
+
 /// A speed as `m:ss/km`.
 pub fn pace(speed_mps: f64) -> String {
-    if speed_mps <= 0.0 || !speed_mps.is_finite() {
-        return "–".to_owned();
-    }
-    let total_s = (1000.0 / speed_mps).round() as i64;
-    format!("{}:{:02}/km", total_s / 60, total_s % 60)
+    Units::Metric.pace(speed_mps)
 }

@@ -4,8 +4,10 @@
 
 pub mod activities;
 pub mod data;
+pub mod fitness;
 pub mod recommend;
 pub mod session;
+pub mod wellness;
 
 use axum::extract::State;
 use axum::routing::get;

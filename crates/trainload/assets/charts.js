@@ -1,0 +1,144 @@
+// TrainingLoad charts: draws every `[data-chart]` container from the JSON in its
+// `<script type="application/json">` child with the vendored uPlot (drag to zoom, double-click
+// to reset). Runs on DOMContentLoaded and again on `tl:refresh`, which live.js fires after it
+// swaps <main> (the old charts are gone with the old DOM). Without JavaScript, or if uPlot did
+// not load, the server-rendered fallback inside the container stays.
+//
+// Spec: { x: [..], x_kind: "date" | "seconds" | "log_seconds", height?: px, sync?: key,
+//         series: [{ label, color, values: [..], bars?: bool, axis?: "right", format?: "pace" }] }
+// Dates are "YYYY-MM-DD" strings; values may be null (a gap).
+(function () {
+  "use strict";
+
+  var drawn = [];
+
+  function clock(total) {
+    total = Math.round(total);
+    var h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    var mm = (h > 0 && m < 10 ? "0" : "") + m, ss = (s < 10 ? "0" : "") + s;
+    return h > 0 ? h + ":" + mm + ":" + ss : m + ":" + ss;
+  }
+
+  function shortDuration(seconds) {
+    if (seconds < 60) return Math.round(seconds) + "s";
+    if (seconds < 3600) return Math.round(seconds / 60) + "min";
+    return (Math.round(seconds / 360) / 10) + "h";
+  }
+
+  function formatter(format) {
+    if (format === "pace") return function (v) { return v == null ? "–" : clock(v); };
+    return function (v) { return v == null ? "–" : (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1)); };
+  }
+
+  // Round durations for the log axis (uPlot's own log ticks are powers of ten only).
+  var LOG_TICKS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600, 7200, 14400, 28800];
+
+  function xAxis(kind) {
+    if (kind === "date") return {};
+    if (kind === "log_seconds") {
+      return {
+        splits: function (u, i, min, max) {
+          return LOG_TICKS.filter(function (t) { return t >= min && t <= max; });
+        },
+        // uPlot blanks log ticks other than powers of ten unless told to keep them all.
+        filter: function (u, splits) { return splits; },
+        values: function (u, ticks) {
+          return ticks.map(function (t) { return t == null ? "" : shortDuration(t); });
+        },
+      };
+    }
+    return { values: function (u, ticks) { return ticks.map(function (t) { return clock(t); }); } };
+  }
+
+  function xSeries(kind) {
+    if (kind === "date") return {};
+    return {
+      label: kind === "log_seconds" ? "Duration" : "Time",
+      value: function (u, v) { return v == null ? "–" : clock(v); },
+    };
+  }
+
+  function build(root, spec) {
+    var kind = spec.x_kind || "date";
+    var xs = kind === "date"
+      ? spec.x.map(function (d) { return Date.parse(d + "T12:00:00Z") / 1000; })
+      : spec.x;
+    var scales = { x: { time: kind === "date" } };
+    if (kind === "log_seconds") { scales.x.distr = 3; scales.x.log = 10; }
+    var axes = [xAxis(kind)];
+    var leftFormat = null, rightFormat = null, right = false;
+    var series = [xSeries(kind)];
+    var data = [xs];
+    spec.series.forEach(function (s) {
+      var scale = s.axis === "right" ? "y2" : "y";
+      if (scale === "y2") { right = true; rightFormat = rightFormat || s.format; }
+      else { leftFormat = leftFormat || s.format; }
+      var one = {
+        label: s.label, stroke: s.color, width: s.bars ? 0 : 2, scale: scale,
+        value: (function (f) { return function (u, v) { return f(v); }; })(formatter(s.format)),
+        points: { show: false }, spanGaps: !s.bars,
+      };
+      if (s.bars) {
+        one.fill = s.color;
+        one.paths = uPlot.paths.bars({ size: [0.7, 24] });
+      }
+      series.push(one);
+      data.push(s.values);
+    });
+    if (leftFormat === "pace") scales.y = { dir: -1 };
+    var axisValues = function (f) {
+      return f === "pace" ? function (u, t) { return t.map(clock); } : undefined;
+    };
+    axes.push({ scale: "y", values: axisValues(leftFormat) });
+    if (right) {
+      axes.push({ scale: "y2", side: 1, grid: { show: false }, values: axisValues(rightFormat) });
+    }
+    var opts = {
+      width: Math.max(root.clientWidth - 4, 200),
+      height: spec.height || (window.innerWidth < 600 ? 200 : 280),
+      scales: scales, axes: axes, series: series,
+      cursor: { drag: { x: true, y: false } },
+      legend: { live: true },
+    };
+    if (spec.sync) opts.cursor.sync = { key: spec.sync };
+    return new uPlot(opts, data, root);
+  }
+
+  function drawAll() {
+    if (typeof uPlot === "undefined") return;
+    // Charts whose container left the page (live.js swapped <main>) release their listeners.
+    drawn = drawn.filter(function (c) {
+      if (document.body.contains(c.root)) return true;
+      c.plot.destroy();
+      return false;
+    });
+    var roots = document.querySelectorAll("[data-chart]:not([data-drawn])");
+    Array.prototype.forEach.call(roots, function (root) {
+      var source = root.querySelector('script[type="application/json"]');
+      if (!source) return;
+      var spec;
+      try { spec = JSON.parse(source.textContent); } catch (e) { return; }
+      if (!spec.x || spec.x.length === 0) return;
+      var fallback = root.querySelector(".chart-fallback");
+      if (fallback) fallback.style.display = "none";
+      var plot = build(root, spec);
+      root.setAttribute("data-drawn", "");
+      root.setAttribute("data-points", String(spec.x.length));
+      drawn.push({ root: root, plot: plot });
+    });
+  }
+
+  function resize() {
+    drawn.forEach(function (c) {
+      c.plot.setSize({ width: Math.max(c.root.clientWidth - 4, 200), height: c.plot.height });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+  document.addEventListener("tl:refresh", drawAll);
+  window.addEventListener("resize", resize);
+})();
