@@ -1,0 +1,115 @@
+//! The product in a real browser (issue #6 §6): starts `trainload demo` as a user would, drives
+//! Debian's headless Chromium through `chromedriver`, signs in, checks that the overview chart is
+//! drawn with data, opens an activity's load explanation, runs the quick sync from the admin page
+//! and sees the run appear. Screenshots land in `target/tmp/e2e/`.
+//!
+//! Needs `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the test says
+//! so and passes, except under CI (`CI` set), where a missing browser is a failure.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+mod demo_process;
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use demo_process::DemoProcess;
+use webdriver::{CHROMEDRIVER, Driver};
+
+/// Generous: the first page of a debug build under a loaded CI machine.
+const WAIT: Duration = Duration::from_secs(30);
+
+fn screenshots_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn browser_available() -> bool {
+    if Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{CHROMEDRIVER} is missing: .ci/run must install chromium and chromium-driver"
+    );
+    eprintln!("skipped: {CHROMEDRIVER} not installed (apt-get install chromium chromium-driver)");
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_athlete_signs_in_reads_the_dashboard_and_runs_a_quick_sync() {
+    if !browser_available() {
+        return;
+    }
+    let demo = DemoProcess::start().await;
+    let shots = screenshots_dir();
+    let driver = Driver::start().await;
+    let profile = demo.dir().join("chromium-profile");
+    let browser = driver.session(&profile).await;
+
+    // Sign in through the demo link of the first athlete (the cyclist, who is the admin).
+    browser.goto(&demo.sign_in_links[0]).await;
+    assert!(browser.url().await.ends_with("/dashboard"));
+    let chart = browser.wait_for("#pmc-chart[data-points]", WAIT).await;
+    let points: usize = browser
+        .attribute(&chart, "data-points")
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(points > 0, "the chart was drawn without data");
+    let canvases = browser.find_all("#pmc-chart canvas").await;
+    assert!(!canvases.is_empty(), "the chart library drew no canvas");
+    browser.screenshot(&shots.join("1-overview.png")).await;
+
+    // An activity's one-click explanation.
+    browser.goto(&format!("{}/activities", demo.base)).await;
+    let summary = browser
+        .wait_for(r#"tr[id^="activity-"] details summary"#, WAIT)
+        .await;
+    assert!(browser.text(&summary).await.contains("Why this load?"));
+    browser.click(&summary).await;
+    let opened = browser
+        .wait_for(r#"tr[id^="activity-"] details[open]"#, WAIT)
+        .await;
+    let explanation = browser.text(&opened).await;
+    assert!(
+        explanation.len() > "Why this load?".len() + 10,
+        "the explanation is empty: {explanation:?}"
+    );
+    browser
+        .screenshot(&shots.join("2-activity-explained.png"))
+        .await;
+
+    // The admin runs the quick sync now and sees the run listed.
+    browser.goto(&format!("{}/admin", demo.base)).await;
+    let before = browser
+        .find_all(r#"tr.run[data-job="quick_sync"]"#)
+        .await
+        .len();
+    let run_now = browser.wait_for("button#run-quick_sync", WAIT).await;
+    browser.click(&run_now).await;
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let runs = browser.find_all(r#"tr.run[data-job="quick_sync"]"#).await;
+        if runs.len() > before {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no new quick_sync run appeared on {}",
+            browser.url().await
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    browser.screenshot(&shots.join("3-admin-run.png")).await;
+
+    browser.quit().await;
+    demo.stop();
+}
