@@ -42,7 +42,8 @@ pub fn page(title: &str, nav: Nav, body: &str) -> Response {
         r#"<a href="/fitness">Fitness</a><a href="/wellness">Wellness</a>"#,
         r#"<a href="/settings">Settings</a>"#
     );
-    const SIGN_OUT: &str = r#"<a href="/logout">Sign out</a>"#;
+    // A form, not a link: signing out changes state, so a cross-site link must not do it.
+    const SIGN_OUT: &str = r#"<form class="sign-out" method="post" action="/logout"><button type="submit">Sign out</button></form>"#;
     let nav = match nav {
         Nav::Anonymous => String::new(),
         Nav::Athlete => format!("{ATHLETE}{SIGN_OUT}"),

@@ -58,7 +58,7 @@ pub fn router() -> Router<AppState> {
             get(account::confirm_delete).post(account::delete),
         )
         .route("/demo/login/{user_id}", get(demo_login))
-        .route("/logout", get(logout))
+        .route("/logout", post(logout))
         .merge(admin::router())
         .merge(assets::router())
 }

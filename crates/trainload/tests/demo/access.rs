@@ -61,6 +61,17 @@ async fn athletes_see_only_their_own_data_and_anonymous_requests_are_refused() {
     let (status, index) = anonymous.text("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(index.contains(&format!("/demo/login/{}", demo.athletes[1].user.0)));
+
+    // Signing out is a same-origin POST (a link elsewhere cannot sign anyone out); the session
+    // is gone afterwards.
+    let response = first.raw_get("/logout").await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let response = first.post_form("/logout", &[]).await;
+    assert!(response.status().is_redirection());
+    let (status, _) = first.json("/api/v1/me/dashboard").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = second.json("/api/v1/me/dashboard").await;
+    assert_eq!(status, StatusCode::OK, "the other athlete stays signed in");
     demo.stop().await;
 }
 
