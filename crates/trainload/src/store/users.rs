@@ -125,6 +125,7 @@ const LIST: &str = "SELECT id, name, sex, birth_year, time_zone, role, created_a
      FROM users ORDER BY id";
 const DELETE: &str = "DELETE FROM users WHERE id = $1";
 const SET_ROLE: &str = "UPDATE users SET role = $1 WHERE id = $2";
+const SET_TIME_ZONE: &str = "UPDATE users SET time_zone = $1 WHERE id = $2";
 
 /// Creates a user and returns its id. The first user of the database becomes an admin.
 ///
@@ -172,6 +173,18 @@ pub async fn list(store: &Store) -> Result<Vec<User>, StoreError> {
 /// [`StoreError::NotFound`] when there is no such user.
 pub async fn set_role(store: &Store, id: UserId, role: Role) -> Result<(), StoreError> {
     let result = with_pool!(store, pool => sqlx::query(SET_ROLE).bind(role.as_str()).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
+    if result == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Changes a user's IANA time zone.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is no such user.
+pub async fn set_time_zone(store: &Store, id: UserId, zone: &str) -> Result<(), StoreError> {
+    let result = with_pool!(store, pool => sqlx::query(SET_TIME_ZONE).bind(zone).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
     if result == 0 {
         return Err(StoreError::NotFound);
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::run::{Run, user_lock};
 use super::thresholds::{earliest, estimate_and_adopt, resting_hr};
 use super::{SyncContext, SyncError, SyncOptions, SyncReport};
-use crate::store::users::UserId;
+use crate::store::users::{self, UserId};
 use crate::store::{activities, events};
 
 /// The event kind that carries onboarding progress.
@@ -54,6 +54,7 @@ pub async fn onboard(
     };
     say.phase("listing", 0, 0).await?;
     super::activities::sync_window(&mut run).await?;
+    adopt_activity_zone(&mut run).await?;
     let due = activities::streams_due(&ctx.store, user, run.now_ms(), i64::MAX).await?;
     let total = u32::try_from(due.len()).unwrap_or(u32::MAX);
     say.phase("streams", 0, total).await?;
@@ -67,6 +68,34 @@ pub async fn onboard(
     super::loads::compute_affected(&mut run).await?;
     say.phase("done", total, total).await?;
     run.finish()
+}
+
+/// A user still in UTC (Strava sign-in creates them so: Strava's athlete carries no time zone)
+/// takes the zone of their newest activity, so "today", the windows and the plan follow the
+/// athlete's days rather than Greenwich's.
+async fn adopt_activity_zone(run: &mut Run<'_>) -> Result<(), SyncError> {
+    if run.user.time_zone != "UTC" {
+        return Ok(());
+    }
+    let today = run.today();
+    let first_day = super::convert::add_days(today, -i64::from(run.options.activity_days));
+    let acts =
+        activities::list_by_local_date(&run.ctx.store, run.user.id, first_day, today).await?;
+    let newest_zone = acts
+        .iter()
+        .filter(|a| {
+            a.summary
+                .time_zone
+                .as_deref()
+                .is_some_and(|z| z != "UTC" && jiff::tz::TimeZone::get(z).is_ok())
+        })
+        .max_by_key(|a| a.summary.start_at_ms)
+        .and_then(|a| a.summary.time_zone.clone());
+    if let Some(zone) = newest_zone {
+        users::set_time_zone(&run.ctx.store, run.user.id, &zone).await?;
+        run.user.time_zone = zone;
+    }
+    Ok(())
 }
 
 /// Estimates as of first activity + 27 days, every 28 days, and today, adopting in date order.

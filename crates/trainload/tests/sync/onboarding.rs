@@ -9,7 +9,7 @@ use science::SportClass;
 use sim::SimConfig;
 use trainload::store::thresholds::ThresholdValues;
 use trainload::store::users::UserId;
-use trainload::store::{Store, activities, loads, thresholds};
+use trainload::store::{Store, activities, loads, thresholds, users};
 use trainload::sync::{self, OnboardingProgress};
 
 use crate::support::{World, first_with_profile, unlimited, world};
@@ -132,5 +132,23 @@ conformance!(
         let streams = world.strava_calls(0, "strava.streams");
         assert_eq!(streams, u64::from(new_activities), "one streams call per new activity");
         crate::support::assert_complete(&db.store, user).await;
+    }
+);
+
+conformance!(
+    async fn a_user_still_in_utc_takes_the_time_zone_of_their_activities(db) {
+        let world = world(&db.store, unlimited(SimConfig::new(5, 3)), Duration::from_secs(30)).await;
+        let index = (0..3)
+            .find(|&i| world.sim.timezone(i) != Some("UTC"))
+            .expect("a simulated athlete outside UTC");
+        let user = world.athlete(index, false).await;
+        users::set_time_zone(&db.store, user, "UTC").await.unwrap();
+        sync::onboard(&world.ctx, user, 30, &|_| {}).await.unwrap();
+        let zone = users::get(&db.store, user).await.unwrap().time_zone;
+        assert_eq!(Some(zone.as_str()), world.sim.timezone(index));
+        // A zone the athlete chose is never replaced.
+        users::set_time_zone(&db.store, user, "Pacific/Auckland").await.unwrap();
+        sync::onboard(&world.ctx, user, 30, &|_| {}).await.unwrap();
+        assert_eq!(users::get(&db.store, user).await.unwrap().time_zone, "Pacific/Auckland");
     }
 );
