@@ -6,6 +6,7 @@ mod extract;
 mod health;
 mod jobs;
 mod metrics;
+pub mod openapi;
 mod request_id;
 mod run;
 mod runs;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(metrics::router())
         .merge(athlete::router().merge(crate::web::router()))
+        .merge(openapi::router())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -67,6 +69,16 @@ pub fn router(state: AppState) -> Router {
         ]))
         .layer(axum::middleware::from_fn(request_id::request_id))
         .with_state(state)
+}
+
+/// The admin API's routes with their OpenAPI description (the document's second half).
+fn admin_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    jobs::routes()
+        .merge(runs::routes())
+        .merge(run::routes())
+        .merge(sync_test::routes())
+        .merge(health::routes())
+        .merge(metrics::routes())
 }
 
 /// The request span: method, matched route and request id.

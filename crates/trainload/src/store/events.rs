@@ -32,6 +32,8 @@ const INSERT: &str = "INSERT INTO events (user_id, kind, payload, created_at_ms)
      VALUES ($1, $2, $3, $4) RETURNING id";
 const AFTER: &str = "SELECT id, user_id, kind, payload, created_at_ms FROM events \
      WHERE id > $1 ORDER BY id LIMIT $2";
+const LATEST_OF_KIND: &str = "SELECT id, user_id, kind, payload, created_at_ms FROM events \
+     WHERE user_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1";
 const DELETE_BEFORE: &str = "DELETE FROM events WHERE created_at_ms < $1";
 
 /// Appends an event in its own statement.
@@ -104,6 +106,32 @@ pub async fn read_after(
             })
         })
         .collect()
+}
+
+/// The newest event of `kind` for `user`, if any is retained.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for unreadable JSON.
+pub async fn latest_of_kind(
+    store: &Store,
+    user: UserId,
+    kind: &str,
+) -> Result<Option<Event>, StoreError> {
+    let row: Option<(i64, i64, String, String, i64)> = with_pool!(store, pool => sqlx::query_as(LATEST_OF_KIND)
+            .bind(user.0)
+            .bind(kind)
+            .fetch_optional(pool)
+            .await)?;
+    row.map(|(id, user, kind, payload, created_at_ms)| {
+        Ok(Event {
+            id: EventId(id),
+            user: UserId(user),
+            kind,
+            payload: json("events.payload", &payload)?,
+            created_at_ms,
+        })
+    })
+    .transpose()
 }
 
 /// Deletes events older than `before_ms` (retention); returns how many.

@@ -15,7 +15,7 @@ use crate::http::{ApiError, AppState};
 /// Days on the overview chart.
 const CHART_DAYS: u32 = 90;
 /// Activities on the list page.
-const LIST_LIMIT: usize = 100;
+const LIST_LIMIT: i64 = 100;
 
 /// `/dashboard`.
 pub async fn dashboard(
@@ -23,7 +23,7 @@ pub async fn dashboard(
     session: PageSession,
 ) -> Result<Response, ApiError> {
     let history = data::history(&state.store, session.user).await?;
-    let summary = data::dashboard(&state.store, &history).await?;
+    let summary = data::dashboard(&state.store, &state.scheduler, &history).await?;
     let points = data::pmc(&history, CHART_DAYS)?;
     let plan = recommend::recommendations(&state.store, &history).await?;
     let mut body = format!("<h1>{}</h1>", html::escape(&summary.name));
@@ -139,8 +139,8 @@ pub async fn activities(
     State(state): State<AppState>,
     session: PageSession,
 ) -> Result<Response, ApiError> {
-    let history = data::history(&state.store, session.user).await?;
-    let (items, total) = activities::page(&history, LIST_LIMIT, 0);
+    let page = activities::page(&state.store, session.user, LIST_LIMIT, 0).await?;
+    let (items, total) = (page.items, page.total);
     let rows: String = items.iter().map(activity_row).collect();
     let body = format!(
         r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><table><thead><tr><th>Date</th><th>Activity</th><th class="num">Time</th><th class="num">UTL</th><th>Method</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
