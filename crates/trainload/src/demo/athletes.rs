@@ -57,8 +57,8 @@ pub(super) fn choose(info: &SimInfo, wanted: usize) -> Vec<SimAthleteInfo> {
 const DEMO_LIMIT: u32 = 1_000_000;
 
 /// Provider clients over the simulator's base URLs and credentials, on the wall clock (the
-/// simulator's clock runs in real time).
-pub(super) fn sync_context(store: &Store, info: &SimInfo) -> anyhow::Result<SyncContext> {
+/// simulator's clock runs in real time). Shared by the demo and the API tests.
+pub fn sync_context(store: &Store, info: &SimInfo) -> anyhow::Result<SyncContext> {
     let limits = BudgetLimits {
         strava_overall_15m: DEMO_LIMIT,
         strava_overall_day: DEMO_LIMIT,

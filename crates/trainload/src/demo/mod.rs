@@ -19,7 +19,7 @@ use crate::startup::{Application, Settings};
 use crate::store::users::UserId;
 use crate::sync::{OnboardingProgress, SyncContext};
 
-pub use athletes::add_sim_athlete;
+pub use athletes::{add_sim_athlete, sync_context};
 pub use feed::{record_activity, spawn_feed};
 
 /// Whether this process runs the demo: only then does `/demo/login/{user_id}` sign anyone in

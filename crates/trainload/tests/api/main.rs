@@ -7,6 +7,7 @@
     reason = "test code: a panic is a failed test"
 )]
 
+mod athlete_data;
 mod helpers;
 
 mod auth;
@@ -14,6 +15,9 @@ mod cli;
 mod health;
 mod jobs;
 mod lifecycle;
+mod me;
+mod me_synced;
+mod openapi;
 mod run;
 mod runs;
 mod sync;
