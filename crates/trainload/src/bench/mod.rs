@@ -4,7 +4,9 @@
 //! real scheduler, and prints one JSON line of results.
 
 pub mod api;
+pub mod athlete_api;
 pub mod db;
+pub mod history;
 pub mod http_get;
 pub mod onboard;
 pub mod proc_stats;

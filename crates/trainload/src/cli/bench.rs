@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::bench::{api, onboard, quick_sync, scheduler};
+use crate::bench::{api, athlete_api, onboard, quick_sync, scheduler};
 
 /// Arguments of `trainload bench`.
 #[derive(Debug, clap::Args)]
@@ -24,6 +24,8 @@ pub enum Scenario {
     Scheduler(scheduler::SchedulerArgs),
     /// API latency idle versus during a large `quick_sync` run.
     ApiLatency(api::ApiArgs),
+    /// Latency of every `/api/v1/me` endpoint for one athlete with years of history.
+    AthleteApi(athlete_api::AthleteApiArgs),
     /// One worker process of `bench scheduler --processes N` (internal).
     #[command(hide = true)]
     SchedulerWorker(scheduler::WorkerProcessArgs),
@@ -39,6 +41,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         Scenario::QuickSync(a) => quick_sync::run(a).await?,
         Scenario::Scheduler(a) => scheduler::run(a).await?,
         Scenario::ApiLatency(a) => api::run(a).await?,
+        Scenario::AthleteApi(a) => athlete_api::run(a).await?,
         Scenario::SchedulerWorker(a) => {
             scheduler::worker_process(a).await?;
             return Ok(ExitCode::SUCCESS);

@@ -154,22 +154,21 @@ pub async fn add_ride(store: &Store, user: UserId, external_id: u64, date: Date,
     id.0
 }
 
-/// Stores a power curve for activity `id`: `(duration_s, watts)` pairs.
-pub async fn add_power_curve(store: &Store, user: UserId, id: i64, points: &[(u32, f64)]) {
+/// Stores a curve for activity `id`: `(duration_s, value)` pairs (W or m/s).
+pub async fn add_curve(
+    store: &Store,
+    user: UserId,
+    id: i64,
+    kind: CurveKind,
+    points: &[(u32, f64)],
+) {
     let points: Vec<CurvePoint> = points
         .iter()
         .map(|&(duration_s, value)| CurvePoint { duration_s, value })
         .collect();
-    power_curves::put(
-        store,
-        user,
-        ActivityId(id),
-        CurveKind::Power,
-        &points,
-        now_ms(),
-    )
-    .await
-    .unwrap();
+    power_curves::put(store, user, ActivityId(id), kind, &points, now_ms())
+        .await
+        .unwrap();
 }
 
 /// Records a threshold set effective from `from`.

@@ -7,12 +7,13 @@ use serde_json::Value;
 use trainload::store::events;
 use trainload::store::integrations::{self, NewIntegration};
 use trainload::store::now_ms;
+use trainload::store::power_curves::CurveKind;
 use trainload::store::thresholds::{ThresholdSource, ThresholdValues};
 use trainload::store::wellness::WellnessRecord;
 use trainload::sync::ONBOARDING_EVENT;
 
 use crate::athlete_data::{
-    Athlete, add_power_curve, add_ride, add_thresholds, add_wellness, app, day, today,
+    Athlete, add_curve, add_ride, add_thresholds, add_wellness, app, day, today,
 };
 use crate::helpers::{assert_error, engines};
 
@@ -111,7 +112,14 @@ async fn a_second_athlete_gets_404_for_the_first_ones_ids_and_sees_only_their_ow
         let first = Athlete::new(&app).await;
         let second = Athlete::new(&app).await;
         let ride = add_ride(&app.store, first.id, 1, day(-3), 80.0).await;
-        add_power_curve(&app.store, first.id, ride, &[(5, 900.0), (60, 500.0)]).await;
+        add_curve(
+            &app.store,
+            first.id,
+            ride,
+            CurveKind::Power,
+            &[(5, 900.0), (60, 500.0)],
+        )
+        .await;
         let values = ThresholdValues {
             ftp_w: Some(250.0),
             ..ThresholdValues::default()
@@ -425,17 +433,19 @@ async fn power_curve_merges_the_windows_activities_and_names_the_best_efforts() 
         let recent = add_ride(&app.store, me.id, 1, day(-5), 80.0).await;
         let older = add_ride(&app.store, me.id, 2, day(-40), 80.0).await;
         let last_year = add_ride(&app.store, me.id, 3, day(-200), 80.0).await;
-        add_power_curve(
+        add_curve(
             &app.store,
             me.id,
             recent,
+            CurveKind::Power,
             &[(5, 900.0), (60, 420.0), (300, 300.0), (1200, 250.0)],
         )
         .await;
-        add_power_curve(
+        add_curve(
             &app.store,
             me.id,
             older,
+            CurveKind::Power,
             &[
                 (5, 800.0),
                 (60, 450.0),
@@ -445,10 +455,11 @@ async fn power_curve_merges_the_windows_activities_and_names_the_best_efforts() 
             ],
         )
         .await;
-        add_power_curve(
+        add_curve(
             &app.store,
             me.id,
             last_year,
+            CurveKind::Power,
             &[
                 (5, 1000.0),
                 (60, 500.0),
@@ -508,6 +519,35 @@ async fn power_curve_merges_the_windows_activities_and_names_the_best_efforts() 
             assert_eq!(best_5s["value"], 1000.0, "{query}: {curve}");
             assert_eq!(best_5s["activity_id"], last_year, "{query}");
         }
+        // A run's speed curve gives the best times it covers.
+        let run = add_ride(&app.store, me.id, 4, day(-2), 40.0).await;
+        let speed = [(60, 5.0), (100, 4.8), (300, 4.5), (1200, 4.0)];
+        add_curve(&app.store, me.id, run, CurveKind::Speed, &speed).await;
+        let curve = me.ok(&app, "/api/v1/me/power-curve").await;
+        assert_eq!(curve["speed"]["activities"], 1);
+        let times: Vec<(f64, f64)> = curve["best_times"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["distance_m"].as_f64().unwrap(),
+                    t["time_s"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let expected = [
+            (400.0, 400.0 / 4.8),
+            (1000.0, 1000.0 / 4.5),
+            (1609.344, 1609.344 / 4.0),
+        ];
+        assert_eq!(times.len(), expected.len(), "{curve}");
+        for ((d, t), (ed, et)) in times.iter().zip(expected) {
+            assert_eq!(*d, ed);
+            assert!((t - et).abs() < 1e-9, "{d} m in {t} s, not {et}");
+        }
+        assert_eq!(curve["best_times"][0]["activity_id"], run);
+        assert_eq!(curve["best_times"][0]["pace"], "3:28/km");
         let only_old = me
             .ok(
                 &app,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use jiff::civil::Date;
-use science::mmp::{DatedCurve, MmpCurve, WindowCurve, merge_window};
+use science::mmp::{DatedCurve, MmpCurve, MmpPoint, WindowCurve, merge_window};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -17,7 +17,7 @@ use super::range::DateRange;
 use crate::http::ApiError;
 use crate::store::Store;
 use crate::store::activities::{self, ActivityId};
-use crate::store::power_curves::{self, CurveKind};
+use crate::store::power_curves::{self, CurveKind, CurvePoint};
 use crate::store::thresholds::{self, ThresholdSet};
 use crate::store::users::UserId;
 
@@ -160,6 +160,10 @@ pub struct PowerCurve {
 
 /// The power and speed curves of `user`'s activities dated within `range`.
 ///
+/// Each stored curve is first cut down to the chart durations (its value at a duration it does
+/// not list being its value at the next longer one, as in the window merge), so a window of
+/// years merges a few dozen points per activity instead of thousands.
+///
 /// # Errors
 /// 500 for a store failure.
 pub async fn power_curve(
@@ -178,13 +182,18 @@ pub async fn power_curve(
     if let (Some(from_ms), Some(to_ms)) = span {
         for (slot, kind) in curves.iter_mut().zip([CurveKind::Power, CurveKind::Speed]) {
             let stored = power_curves::list_between(store, user, kind, from_ms, to_ms + 1).await?;
-            let envelopes: Vec<(i64, Date, MmpCurve)> = stored
+            let dated: Vec<(i64, Date, &[CurvePoint])> = stored
                 .iter()
-                .filter_map(|(id, points)| {
-                    Some((id.0, *dates.get(id)?, crate::sync::envelope(points)))
-                })
+                .filter_map(|(id, points)| Some((id.0, *dates.get(id)?, points.as_slice())))
                 .collect();
-            let dated: Vec<DatedCurve<'_>> = envelopes
+            if kind == CurveKind::Speed {
+                best_times = estimated_best_times(&dated);
+            }
+            let reduced: Vec<(i64, Date, MmpCurve)> = dated
+                .iter()
+                .map(|(id, date, points)| (*id, *date, at_durations(points, &CHART_DURATIONS_S)))
+                .collect();
+            let envelopes: Vec<DatedCurve<'_>> = reduced
                 .iter()
                 .map(|(id, date, curve)| DatedCurve {
                     activity_id: *id,
@@ -192,12 +201,9 @@ pub async fn power_curve(
                     curve,
                 })
                 .collect();
-            let window = merge_window(&dated, local(range.from), local(range.to));
-            if kind == CurveKind::Speed {
-                best_times = estimated_best_times(&window);
-            }
+            let window = merge_window(&envelopes, local(range.from), local(range.to));
             *slot = CurveView {
-                activities: dated.len(),
+                activities: envelopes.len(),
                 points: sample(&window, &CHART_DURATIONS_S),
                 best_efforts: sample(&window, &EFFORT_DURATIONS_S),
             };
@@ -213,6 +219,27 @@ pub async fn power_curve(
     })
 }
 
+/// A stored curve's values at `durations` (ascending): at each, the value of the first point at
+/// least that long; none beyond the curve's longest.
+fn at_durations(points: &[CurvePoint], durations: &[u32]) -> MmpCurve {
+    MmpCurve {
+        points: durations
+            .iter()
+            .filter_map(|&d| {
+                let p = points.get(points.partition_point(|p| p.duration_s < d))?;
+                Some(MmpPoint {
+                    duration_s: d,
+                    value: p.value,
+                    piece: 0,
+                    start: 0,
+                    start_offset_s: 0,
+                    window_s: p.duration_s,
+                })
+            })
+            .collect(),
+    }
+}
+
 fn sample(window: &WindowCurve, durations: &[u32]) -> Vec<CurvePointView> {
     durations
         .iter()
@@ -226,25 +253,32 @@ fn sample(window: &WindowCurve, durations: &[u32]) -> Vec<CurvePointView> {
         .collect()
 }
 
-/// For each standard distance, the first curve point whose speed held for its duration covers
-/// it; the time is the distance at that speed. The curve stores no distances, so this is an
-/// estimate from the mean speed of an effort at least that long.
-fn estimated_best_times(window: &WindowCurve) -> Vec<BestTime> {
+/// For each standard distance, the fastest estimate over the window's speed curves: in each
+/// curve, the first duration whose best speed, held that long, covers the distance (distance
+/// covered grows with duration, so a binary search finds it); the time is the distance at that
+/// speed. Curves store no distances, so this estimates from the mean speed of a real effort at
+/// least that long.
+fn estimated_best_times(curves: &[(i64, Date, &[CurvePoint])]) -> Vec<BestTime> {
     let distances = science::Config::default().curves.best_time_distances_m;
     distances
         .iter()
         .filter_map(|&distance_m| {
-            let p = window
-                .points
+            curves
                 .iter()
-                .find(|p| p.value > 0.0 && p.value * f64::from(p.duration_s) >= distance_m)?;
-            Some(BestTime {
-                distance_m,
-                time_s: distance_m / p.value,
-                pace: pace(p.value),
-                activity_id: p.activity_id,
-                date: p.date.to_string(),
-            })
+                .filter_map(|(id, date, points)| {
+                    let k =
+                        points.partition_point(|p| p.value * f64::from(p.duration_s) < distance_m);
+                    let p = points.get(k).filter(|p| p.value > 0.0)?;
+                    Some((distance_m / p.value, p.value, *id, *date))
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(time_s, speed, activity_id, date)| BestTime {
+                    distance_m,
+                    time_s,
+                    pace: pace(speed),
+                    activity_id,
+                    date: date.to_string(),
+                })
         })
         .collect()
 }
