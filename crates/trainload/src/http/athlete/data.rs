@@ -26,6 +26,9 @@ use crate::store::{Store, StoreError, integrations};
 /// How far back the load history is read: CTL forgets with a 42-day constant, so three years
 /// is indistinguishable from all of it.
 const HISTORY_DAYS: i64 = 3 * 365;
+/// Days of history read before the first day of a PMC range: a year weighs the CTL's start
+/// (zero) by e^(−365/42) < 0.02 %.
+const WARM_UP_DAYS: i64 = 365;
 
 /// One athlete's stored history as of their local today.
 #[derive(Debug)]
@@ -51,7 +54,7 @@ pub async fn history(store: &Store, user: UserId) -> Result<History, ApiError> {
 }
 
 /// Reads `user`'s history, reaching back far enough that the PMC is settled on `first_day`
-/// (three years before it, or before today when that is earlier).
+/// (at least a year before it).
 ///
 /// # Errors
 /// 404 for an unknown user; 500 for a store or calculation failure.
@@ -66,8 +69,10 @@ pub async fn history_covering(
         Err(other) => return Err(other.into()),
     };
     let today = local_today(&user.time_zone);
-    let reach_from = first_day.map_or(today, |d| d.min(today));
-    let from = add_days(reach_from, -HISTORY_DAYS);
+    let from = add_days(today, -HISTORY_DAYS);
+    // Reach further back only when the first day asked for would lack its warm-up, so ranges
+    // within the last two years agree exactly with the dashboard's series.
+    let from = first_day.map_or(from, |d| from.min(add_days(d, -WARM_UP_DAYS)));
     let acts = activities::list_by_local_date(store, user.id, from, today).await?;
     let dated = loads::list_by_local_date(store, user.id, from, today).await?;
     let science_loads: Vec<_> = dated.iter().map(science_load).collect();
