@@ -61,6 +61,7 @@ async fn measure(args: &AthleteApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
     let seeding = Instant::now();
     let seeded = history::seed(&store, user, today, args.years * 365).await?;
     let seed_s = seeding.elapsed().as_secs_f64();
+    db.analyze().await?;
     let set_cookie = crate::http::athlete::session::open(&store, user)
         .await
         .map_err(|e| anyhow::anyhow!("opening a session: {e:?}"))?;
