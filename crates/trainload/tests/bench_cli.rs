@@ -64,3 +64,21 @@ fn the_pages_benchmark_times_every_dashboard_page_with_seeded_history() {
         );
     }
 }
+
+#[test]
+fn the_athlete_api_benchmark_times_every_endpoint_over_the_same_seeded_history() {
+    let result = bench(&["athlete-api", "--years", "1", "--samples", "1"]);
+    assert_eq!(result["activities"], 365, "{result}");
+    assert_eq!(result["wellness_days"], 365, "{result}");
+    for endpoint in [
+        "dashboard",
+        "activities_last_page",
+        "power_curve_all",
+        "wellness_365d",
+    ] {
+        assert!(
+            result["endpoints"][endpoint]["p50_ms"].as_f64().unwrap() > 0.0,
+            "{endpoint}: {result}"
+        );
+    }
+}

@@ -18,24 +18,28 @@ pub async fn get(
     path: &str,
     bearer: Option<&str>,
 ) -> anyhow::Result<(u16, Duration)> {
-    let auth = bearer.map_or_else(String::new, |t| format!("Authorization: Bearer {t}\r\n"));
-    get_with_headers(addr, path, &auth).await
+    let auth = bearer.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+    get_with_headers(addr, path, &headers).await
 }
 
-/// GETs `path` with `headers` (complete lines, each ending in CRLF); returns the status code
-/// and the elapsed time (connect, request and the whole response).
+/// GETs `path` with extra `(name, value)` headers (e.g. a session cookie); as [`get`].
 ///
 /// # Errors
 /// The connection fails or the answer is not HTTP.
 pub async fn get_with_headers(
     addr: SocketAddr,
     path: &str,
-    headers: &str,
+    headers: &[(&str, &str)],
 ) -> anyhow::Result<(u16, Duration)> {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr).await.context("connecting")?;
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n");
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await?;

@@ -5,7 +5,9 @@
 //! clients and the real scheduler. Each prints one JSON line of results.
 
 pub mod api;
+pub mod athlete_api;
 pub mod db;
+pub mod history;
 pub mod http_get;
 pub mod onboard;
 pub mod pages;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::bench::{api, onboard, pages, quick_sync, scheduler};
+use crate::bench::{api, athlete_api, onboard, pages, quick_sync, scheduler};
 
 /// Arguments of `trainload bench`.
 #[derive(Debug, clap::Args)]
@@ -26,6 +26,8 @@ pub enum Scenario {
     ApiLatency(api::ApiArgs),
     /// Server time of the dashboard pages for one athlete with years of data.
     Pages(pages::PagesArgs),
+    /// Latency of every `/api/v1/me` endpoint for one athlete with years of history.
+    AthleteApi(athlete_api::AthleteApiArgs),
     /// One worker process of `bench scheduler --processes N` (internal).
     #[command(hide = true)]
     SchedulerWorker(scheduler::WorkerProcessArgs),
@@ -42,6 +44,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         Scenario::Scheduler(a) => scheduler::run(a).await?,
         Scenario::ApiLatency(a) => api::run(a).await?,
         Scenario::Pages(a) => pages::run(a).await?,
+        Scenario::AthleteApi(a) => athlete_api::run(a).await?,
         Scenario::SchedulerWorker(a) => {
             scheduler::worker_process(a).await?;
             return Ok(ExitCode::SUCCESS);

@@ -8,18 +8,33 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use jiff::tz::TimeZone;
 use queue::with_db;
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use crate::jobs::view::rfc3339;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health))
+    routes().into()
 }
+
+/// The routes with their OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health))
+}
+
+/// The database ping and this process's tick loop: `{status, database, scheduler, build}`.
+#[utoipa::path(
+    get, path = "/health", tag = "operations",
+    responses(
+        (status = 200, description = "Healthy", body = Object),
+        (status = 503, description = "The database ping failed or the tick loop is stale", body = Object),
+    )
+)]
 
 async fn health(State(state): State<AppState>) -> Response {
     let db = state.scheduler.db();

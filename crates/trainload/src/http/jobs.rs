@@ -4,32 +4,61 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{Admin, JsonBody, Path};
+use super::openapi::ApiErrorBody;
 use super::{ApiError, ApiResult, AppState};
 use crate::jobs::view::{self, JobView, JobsOverview};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/scheduler/jobs", get(list))
-        .route("/scheduler/jobs/{id}/pause", post(pause))
-        .route("/scheduler/jobs/{id}/resume", post(resume))
+    routes().into()
+}
+
+/// The routes with their OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(pause))
+        .routes(routes!(resume))
 }
 
 /// The body of a pause.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct PauseBody {
+    /// Why the job is paused (required, non-empty).
     reason: Option<String>,
 }
 
+/// Every job with its trigger, next fires, pause state and newest run.
+#[utoipa::path(
+    get, path = "/scheduler/jobs", tag = "scheduler", security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The jobs", body = JobsOverview),
+        (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
+    )
+)]
 async fn list(_: Admin, State(state): State<AppState>) -> ApiResult<Json<JobsOverview>> {
     let running = state.status.is_running(state.scheduler.now_ms());
     Ok(Json(view::jobs_overview(&state.scheduler, running).await?))
 }
 
+/// Pauses a job: no scheduled run is created until it is resumed.
+#[utoipa::path(
+    post, path = "/scheduler/jobs/{id}/pause", tag = "scheduler", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Job id")),
+    request_body = PauseBody,
+    responses(
+        (status = 200, description = "The paused job", body = JobView),
+        (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
+        (status = 404, description = "`job_not_found`", body = ApiErrorBody),
+        (status = 422, description = "`reason_required`", body = ApiErrorBody),
+    )
+)]
 async fn pause(
     admin: Admin,
     State(state): State<AppState>,
@@ -54,6 +83,16 @@ async fn pause(
     Ok(Json(view::job(&state.scheduler, &job_id).await?))
 }
 
+/// Resumes a paused job from its next occurrence.
+#[utoipa::path(
+    post, path = "/scheduler/jobs/{id}/resume", tag = "scheduler", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Job id")),
+    responses(
+        (status = 200, description = "The resumed job", body = JobView),
+        (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
+        (status = 404, description = "`job_not_found`", body = ApiErrorBody),
+    )
+)]
 async fn resume(
     _: Admin,
     State(state): State<AppState>,

@@ -9,8 +9,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
 use queue::{Db, QueueError, with_db};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiResult, AppState};
 
@@ -26,8 +27,19 @@ const BUDGET: &str = "SELECT provider, bucket, window_start_ms, used, lim FROM a
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/metrics", get(metrics))
+    routes().into()
 }
+
+/// The routes with their OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(metrics))
+}
+
+/// Prometheus text exposition of the scheduler's runs, tasks, fires and rate budgets.
+#[utoipa::path(
+    get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain")),
+)]
 
 async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
     let text = render(state.scheduler.db(), state.scheduler.now_ms()).await?;

@@ -8,6 +8,7 @@ pub(crate) mod extract;
 mod health;
 mod jobs;
 mod metrics;
+pub mod openapi;
 mod request_id;
 mod run;
 mod runs;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(metrics::router())
         .merge(athlete::router().merge(crate::web::router()))
+        .merge(openapi::router())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -72,6 +74,16 @@ pub fn router(state: AppState) -> Router {
         ]))
         .layer(axum::middleware::from_fn(request_id::request_id))
         .with_state(state)
+}
+
+/// The admin API's routes with their OpenAPI description (the document's second half).
+fn admin_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    jobs::routes()
+        .merge(runs::routes())
+        .merge(run::routes())
+        .merge(sync_test::routes())
+        .merge(health::routes())
+        .merge(metrics::routes())
 }
 
 /// The request span: method, matched route and request id.

@@ -8,13 +8,17 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use queue::{ManualRun, ManualRunRequest, RunRow};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{Admin, IdempotencyKey, JsonBody, Path, Query};
+use super::openapi::ApiErrorBody;
 use super::{ApiError, ApiResult, AppState};
+use crate::jobs::view::RunDetailView;
 use crate::jobs::{view, wait};
 
 /// Default and largest `?timeout=` of a waiting request, seconds.
@@ -23,23 +27,51 @@ const WAIT_MAX_S: u64 = 300;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/scheduler/run/{job_id}", post(start))
+    routes().into()
+}
+
+/// The routes with their OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(start))
 }
 
 /// `?wait=true&timeout=S`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct WaitQuery {
+    /// Block until the run is final (or the timeout passes).
     #[serde(default)]
     wait: bool,
+    /// Longest wait, seconds (default 60, at most 300).
     timeout: Option<u64>,
 }
 
 /// The optional body: `{"overlap": "allow", "users": [ids]}`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 struct RunBody {
+    /// `allow` runs even while another run of the job is live.
     overlap: Option<String>,
+    /// Only these users.
     users: Option<Vec<i64>>,
 }
+
+/// Starts a manual run of a job now, without moving its schedule (SCHEDULER.md §7.1).
+#[utoipa::path(
+    post, path = "/scheduler/run/{job_id}", tag = "scheduler", security(("admin_token" = [])),
+    params(
+        ("job_id" = String, Path, description = "Job id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first request's answer"),
+        WaitQuery,
+    ),
+    request_body(content = Option<RunBody>, description = "Optional"),
+    responses(
+        (status = 200, description = "With `wait=true`: the final run", body = RunDetailView),
+        (status = 202, description = "`{run_id, job_id, state, status_url}`; `Location` names the run", body = Object),
+        (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
+        (status = 404, description = "`job_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`run_overlap`: a run is live; this one was recorded as skipped", body = ApiErrorBody),
+    )
+)]
 
 async fn start(
     admin: Admin,

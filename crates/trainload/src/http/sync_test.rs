@@ -5,11 +5,13 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
 use queue::{TaskError, TaskReport};
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{Admin, Path};
+use super::openapi::ApiErrorBody;
 use super::{ApiError, ApiResult, AppState};
 use crate::jobs::inline::{self, InlineOutcome};
 use crate::store::StoreError;
@@ -20,8 +22,29 @@ const QUICK_SYNC: &str = "quick_sync";
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/sync/test/{user_id}", post(sync_test))
+    routes().into()
 }
+
+/// The routes with their OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sync_test))
+}
+
+/// Runs the user's `quick_sync` task inline (SCHEDULER.md §7.2) and answers the sync report:
+/// `{message, run_id, new_activities, updated_activities, wellness_days, wellness_synced,
+/// has_strava, has_intervals, thresholds_changed, duration_ms, errors}`.
+#[utoipa::path(
+    post, path = "/sync/test/{user_id}", tag = "scheduler", security(("admin_token" = [])),
+    params(("user_id" = i64, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The sync report", body = Object),
+        (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
+        (status = 404, description = "`user_not_found` or `job_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`task_live`: the user's sync is already queued or running", body = ApiErrorBody),
+        (status = 429, description = "`budget_exhausted`; `Retry-After` says when", body = ApiErrorBody),
+        (status = 504, description = "`sync_timeout`: the run continues under normal retry", body = ApiErrorBody),
+    )
+)]
 
 async fn sync_test(
     admin: Admin,

@@ -10,12 +10,13 @@ use jiff::tz::TimeZone;
 use queue::{JobStatus, QueueError, RunDetail, RunRow, Scheduler, TaskRow, Trigger};
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 /// How many future fires `upcoming` lists.
 const UPCOMING: usize = 5;
 
 /// `GET /scheduler/jobs` and `trainload jobs list --json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JobsOverview {
     /// Number of jobs.
     pub total_jobs: usize,
@@ -28,7 +29,7 @@ pub struct JobsOverview {
 }
 
 /// One job.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JobView {
     /// Stable id.
     pub id: String,
@@ -61,7 +62,7 @@ pub struct JobView {
 }
 
 /// The newest run of a job.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LastRun {
     /// Run id.
     pub id: i64,
@@ -80,7 +81,7 @@ pub struct LastRun {
 }
 
 /// One run, without its tasks.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RunView {
     /// Run id.
     pub id: i64,
@@ -125,7 +126,7 @@ pub struct RunView {
 }
 
 /// `GET /scheduler/runs/{id}`: the run, its task counts by state, and its tasks.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RunDetailView {
     /// The run's fields.
     #[serde(flatten)]
@@ -137,7 +138,7 @@ pub struct RunDetailView {
 }
 
 /// One task.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TaskView {
     /// Task id.
     pub task_id: i64,

@@ -35,6 +35,8 @@ const AFTER: &str = "SELECT id, user_id, kind, payload, created_at_ms FROM event
 const AFTER_FOR_USER: &str = "SELECT id, user_id, kind, payload, created_at_ms FROM events \
      WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3";
 const LATEST_ID: &str = "SELECT COALESCE(MAX(id), 0) FROM events";
+const LATEST_OF_KIND: &str = "SELECT id, user_id, kind, payload, created_at_ms FROM events \
+     WHERE user_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1";
 const DELETE_BEFORE: &str = "DELETE FROM events WHERE created_at_ms < $1";
 
 /// Appends an event in its own statement.
@@ -142,6 +144,23 @@ fn event((id, user, kind, payload, created_at_ms): EventRow) -> Result<Event, St
         payload: json("events.payload", &payload)?,
         created_at_ms,
     })
+}
+
+/// The newest event of `kind` for `user`, if any is retained.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for unreadable JSON.
+pub async fn latest_of_kind(
+    store: &Store,
+    user: UserId,
+    kind: &str,
+) -> Result<Option<Event>, StoreError> {
+    let row: Option<EventRow> = with_pool!(store, pool => sqlx::query_as(LATEST_OF_KIND)
+        .bind(user.0)
+        .bind(kind)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(event).transpose()
 }
 
 /// Deletes events older than `before_ms` (retention); returns how many.

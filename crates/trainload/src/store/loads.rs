@@ -139,6 +139,14 @@ const LIST: &str = concat!(
      AND a.deleted_at_ms IS NULL ORDER BY a.start_at_ms, a.id"
 );
 
+/// The loads of the activities [`super::activities::page`] returns for the same arguments.
+const PAGE: &str = concat!(
+    select_loads!(),
+    "FROM activity_loads l WHERE l.activity_id IN (SELECT id FROM activities \
+     WHERE user_id = $1 AND deleted_at_ms IS NULL ORDER BY start_at_ms DESC, id DESC \
+     LIMIT $2 OFFSET $3)"
+);
+
 /// Stores (or replaces) the load of a live activity.
 ///
 /// # Errors
@@ -178,6 +186,26 @@ pub async fn get(store: &Store, activity: ActivityId) -> Result<Option<ActivityL
         .fetch_optional(pool)
         .await)?;
     row.map(ActivityLoad::try_from).transpose()
+}
+
+/// The loads of one page of a user's live activities (the page of
+/// [`super::activities::page`] with the same `limit` and `offset`), in no particular order.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for unreadable rows.
+pub async fn page(
+    store: &Store,
+    user: UserId,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ActivityLoad>, StoreError> {
+    let rows: Vec<LoadRow> = with_pool!(store, pool => sqlx::query_as(PAGE)
+        .bind(user.0)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(ActivityLoad::try_from).collect()
 }
 
 /// The loads of a user's live activities with local dates in `from..=to`, by start.

@@ -177,7 +177,12 @@ fn utl_of(
 }
 
 fn components(result: &UtlResult) -> Value {
-    let m = &result.modifier;
+    modifier_json(&result.modifier)
+}
+
+/// A wellness modifier as stored in a load's `modifier_components` (and shown by the wellness
+/// series): each component with its inputs and outcome, the raw product, clamp and status.
+pub(crate) fn modifier_json(m: &science::wellness::Modifier) -> Value {
     let parts: Vec<Value> = m
         .components
         .iter()

@@ -29,6 +29,7 @@ pub use recalc::{
 pub use run::user_sync;
 
 pub(crate) use convert::{add_days, local, science_wellness};
+pub(crate) use loads::modifier_json;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -11,10 +11,9 @@ use serde_json::json;
 
 use super::{chart, html};
 use crate::http::athlete::data;
-use crate::http::athlete::fitness::{self, BestEffort, CurveBest, CurveWindow, PowerCurve};
+use crate::http::athlete::fitness::{self, BestTime, CurveWindow, PowerCurve, ThresholdEntry};
 use crate::http::athlete::session::PageSession;
 use crate::http::{ApiError, AppState};
-use crate::store::thresholds::ThresholdSet;
 use crate::store::users;
 use crate::units::Units;
 
@@ -22,9 +21,6 @@ use crate::units::Units;
 const HISTORY_ROWS: usize = 60;
 /// Durations in the power table.
 const TABLE_DURATIONS_S: [u32; 8] = [5, 15, 30, 60, 300, 600, 1200, 3600];
-/// On the chart, a duration is kept when it is this much longer than the last one kept, so the
-/// log axis gets evenly spread points instead of thousands at the long end.
-const CHART_STEP_RATIO: f64 = 1.04;
 
 /// The `window` query parameter.
 #[derive(Debug, Deserialize)]
@@ -44,16 +40,14 @@ pub async fn fitness(
             ApiError::bad_request("invalid_window", "window must be 90d, 365d or all")
         })?,
     };
-    let user = users::get(&state.store, session.user).await?;
     let units = users::units(&state.store, session.user).await?;
-    let today = data::local_today(&user.time_zone);
+    let today = data::today_of(&state.store, session.user).await?;
     let history = fitness::thresholds_history(&state.store, session.user).await?;
-    let curve =
-        fitness::power_curve(&state.store, session.user, window.first_day(today), today).await?;
+    let curve = fitness::power_curve(&state.store, session.user, window.range(today)).await?;
     let mut body = String::from("<h1>Fitness</h1>");
     body.push_str(&window_links(window));
     body.push_str(&curve_card(&curve));
-    body.push_str(&efforts_card(&curve.best_efforts, units));
+    body.push_str(&efforts_card(&curve.best_times, units));
     body.push_str(&thresholds_card(&history, units));
     Ok(html::page("Fitness", session.nav(), &body))
 }
@@ -79,33 +73,22 @@ fn window_links(current: CurveWindow) -> String {
 }
 
 fn curve_card(curve: &PowerCurve) -> String {
-    if curve.power.is_empty() {
+    // The curve comes at the chart durations (a log-like ladder), evenly spread on a log axis.
+    let points = &curve.power.points;
+    if points.is_empty() {
         return r#"<div class="card" id="power-curve"><h2>Power-duration curve</h2><p class="muted">No rides with a power meter in this window.</p></div>"#.to_owned();
     }
-    let mut last = 0.0_f64;
-    let kept: Vec<&CurveBest> = curve
-        .power
-        .iter()
-        .filter(|p| {
-            let d = f64::from(p.duration_s);
-            let keep = d >= last * CHART_STEP_RATIO;
-            if keep {
-                last = d;
-            }
-            keep
-        })
-        .collect();
     let spec = json!({
-        "x": kept.iter().map(|p| p.duration_s).collect::<Vec<_>>(),
+        "x": points.iter().map(|p| p.duration_s).collect::<Vec<_>>(),
         "x_kind": "log_seconds",
         "series": [{
             "label": "Best power (W)", "color": "#f59e0b",
-            "values": kept.iter().map(|p| chart::round1(p.value)).collect::<Vec<_>>(),
+            "values": points.iter().map(|p| chart::round1(p.value)).collect::<Vec<_>>(),
         }],
     });
     let mut rows = String::new();
     for d in TABLE_DURATIONS_S {
-        let Some(p) = curve.power.iter().find(|p| p.duration_s >= d) else {
+        let Some(p) = points.iter().find(|p| p.duration_s >= d) else {
             continue;
         };
         let _ = write!(
@@ -131,7 +114,7 @@ fn duration_label(seconds: u32) -> String {
     }
 }
 
-fn efforts_card(efforts: &[BestEffort], units: Units) -> String {
+fn efforts_card(efforts: &[BestTime], units: Units) -> String {
     if efforts.is_empty() {
         return r#"<div class="card" id="best-efforts"><h2>Best efforts</h2><p class="muted">No runs with speed data in this window.</p></div>"#.to_owned();
     }
@@ -173,22 +156,21 @@ fn clock(seconds: f64) -> String {
     }
 }
 
-fn thresholds_card(history: &[ThresholdSet], units: Units) -> String {
+fn thresholds_card(history: &[ThresholdEntry], units: Units) -> String {
     if history.is_empty() {
         return r#"<div class="card" id="thresholds"><h2>Thresholds</h2><p class="muted">No thresholds yet: they are estimated from your activities as they arrive.</p></div>"#.to_owned();
     }
     // A set may carry only some fields; the chart carries each field forward.
     let (mut ftp, mut lthr, mut rest) = (None, None, None);
     let mut points = Vec::new();
-    for set in history {
-        let v = &set.set.values;
+    for v in history {
         ftp = v.ftp_w.or(ftp);
         lthr = v.lthr_bpm.or(lthr);
         rest = v.resting_hr_bpm.or(rest);
-        points.push((set.set.effective_from.to_string(), ftp, lthr, rest));
+        points.push((v.effective_from.as_str(), ftp, lthr, rest));
     }
     let spec = json!({
-        "x": points.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+        "x": points.iter().map(|p| p.0).collect::<Vec<_>>(),
         "x_kind": "date",
         "series": [
             {"label": "FTP (W)", "color": "#f59e0b", "values": points.iter().map(|p| p.1).collect::<Vec<_>>()},
@@ -200,14 +182,13 @@ fn thresholds_card(history: &[ThresholdSet], units: Units) -> String {
         value.map_or_else(|| "–".to_owned(), show)
     };
     let mut rows = String::new();
-    for set in history.iter().rev().take(HISTORY_ROWS) {
-        let v = &set.set.values;
+    for v in history.iter().rev().take(HISTORY_ROWS) {
         let _ = write!(
             rows,
             r#"<tr><td>{}</td><td>{}<div class="muted">{}</div></td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
-            html::escape(&set.set.effective_from.to_string()),
-            html::escape(set.set.source.as_str()),
-            html::escape(&set.set.method),
+            html::escape(&v.effective_from),
+            html::escape(v.source),
+            html::escape(&v.method),
             cell(v.ftp_w, &|w| format!("{w:.0} W")),
             cell(v.cp_w, &|w| format!("{w:.0} W")),
             html::escape(&cell(v.threshold_speed_mps, &|s| units.pace(s))),

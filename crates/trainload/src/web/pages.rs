@@ -8,11 +8,11 @@ use axum::response::Response;
 use super::{chart, html};
 use crate::http::athlete::activities::{self, ActivityView};
 use crate::http::athlete::data::{self, AcwrView, Dashboard};
+use crate::http::athlete::range::DateRange;
 use crate::http::athlete::recommend::{self, Recommendations};
 use crate::http::athlete::session::PageSession;
 use crate::http::athlete::wellness::{self, WellnessDay};
 use crate::http::{ApiError, AppState};
-use crate::store::activities::ActivityId;
 use crate::store::loads::ActivityLoad;
 use crate::store::users;
 use crate::units::Units;
@@ -22,7 +22,7 @@ const CHART_DAYS: u32 = 90;
 /// The legend of the server-drawn chart.
 const PMC_LEGEND: &str = r#"<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div>"#;
 /// Activities on the list page.
-const LIST_LIMIT: usize = 100;
+const LIST_LIMIT: i64 = 100;
 
 /// `/dashboard`.
 pub async fn dashboard(
@@ -30,12 +30,16 @@ pub async fn dashboard(
     session: PageSession,
 ) -> Result<Response, ApiError> {
     let history = data::history(&state.store, session.user).await?;
-    let summary = data::dashboard(&state.store, &history).await?;
+    let summary = data::dashboard(&state.store, &state.scheduler, &history).await?;
     let points = data::pmc(&history, CHART_DAYS)?;
     let plan = recommend::recommendations(&state.store, &history).await?;
     let units = users::units(&state.store, session.user).await?;
-    let today =
-        wellness::wellness_series(&state.store, session.user, history.today, history.today).await?;
+    let today = wellness::wellness_series(
+        &state.store,
+        session.user,
+        DateRange::last_days(history.today, 1),
+    )
+    .await?;
     let mut body = format!("<h1>{}</h1>", html::escape(&summary.name));
     body.push_str(&reauth_notice(&summary));
     body.push_str(&stats(&summary));
@@ -91,15 +95,14 @@ fn recovery_card(plan: &Recommendations, today: Option<&WellnessDay>) -> String 
     };
     let mut moved = String::new();
     for c in today
-        .iter()
-        .flat_map(|d| d.components.iter())
-        .filter(|c| c.multiplier != 1.0)
+        .map(|d| super::wellness::moved_components(&d.modifier_components))
+        .unwrap_or_default()
     {
         let _ = write!(
             moved,
             "<li>{}: {} ×{:.3}</li>",
-            html::escape(&c.name.replace('_', " ")),
-            html::escape(c.label),
+            html::escape(&c.name),
+            html::escape(&c.band),
             c.multiplier
         );
     }
@@ -242,19 +245,15 @@ pub async fn activities(
     State(state): State<AppState>,
     session: PageSession,
 ) -> Result<Response, ApiError> {
-    let history = data::history(&state.store, session.user).await?;
     let units = users::units(&state.store, session.user).await?;
-    let (items, total) = activities::page(&history, LIST_LIMIT, 0);
-    let rows: String = items
+    let (rows, total) = activities::page_rows(&state.store, session.user, LIST_LIMIT, 0).await?;
+    let shown = rows.len();
+    let rows: String = rows
         .iter()
-        .map(|a| {
-            let load = history.loads.get(&ActivityId(a.id));
-            activity_row(a, load, units)
-        })
+        .map(|(a, load)| activity_row(&ActivityView::new(a, load.as_ref()), load.as_ref(), units))
         .collect();
     let body = format!(
         r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><div class="scroll"><table><thead><tr><th>Date</th><th>Activity</th><th class="num hide-sm">Time</th><th class="num">Distance</th><th class="num">UTL</th><th class="hide-sm">Method</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
-        shown = items.len(),
     );
     Ok(html::page("Activities", session.nav(), &body))
 }

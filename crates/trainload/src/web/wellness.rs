@@ -1,20 +1,20 @@
 //! `/wellness?days=30|90|365`: resting HR, HRV and sleep trends, and the history of the
-//! wellness modifier an activity on each day gets (SCIENCE.md §6), as charts and a table of
-//! the latest days.
+//! wellness modifier an activity on each day gets (SCIENCE.md §6), as charts over every day of
+//! the window (a day without a record is a gap) and a table of the latest recorded days.
 
 use std::fmt::Write;
 
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{chart, html};
 use crate::http::athlete::data::{self, add_days};
+use crate::http::athlete::range::DateRange;
 use crate::http::athlete::session::PageSession;
 use crate::http::athlete::wellness::{self, WellnessDay};
 use crate::http::{ApiError, AppState};
-use crate::store::users;
 
 /// The windows offered, days.
 const WINDOWS: [i64; 3] = [30, 90, 365];
@@ -40,11 +40,9 @@ pub async fn wellness(
             "days must be 30, 90 or 365",
         ));
     }
-    let user = users::get(&state.store, session.user).await?;
-    let today = data::local_today(&user.time_zone);
-    let series =
-        wellness::wellness_series(&state.store, session.user, add_days(today, 1 - days), today)
-            .await?;
+    let today = data::today_of(&state.store, session.user).await?;
+    let range = DateRange::last_days(today, u32::try_from(days).unwrap_or(90));
+    let stored = wellness::wellness_series(&state.store, session.user, range).await?;
     let mut body = String::from("<h1>Wellness</h1>");
     let links: Vec<String> = WINDOWS
         .iter()
@@ -57,36 +55,49 @@ pub async fn wellness(
         })
         .collect();
     let _ = write!(body, r#"<p class="tabs">Window: {}</p>"#, links.join(" · "));
-    if series
-        .iter()
-        .all(|d| d.status == "unknown" && d.resting_hr_bpm.is_none())
-    {
+    if stored.is_empty() {
         body.push_str(r#"<div class="card"><p class="muted">No wellness data in this window. Connect Intervals.icu to bring in resting HR, HRV and sleep.</p></div>"#);
     }
-    body.push_str(&charts_card(&series));
-    body.push_str(&table_card(&series));
+    body.push_str(&charts_card(range, &stored));
+    body.push_str(&table_card(&stored));
     Ok(html::page("Wellness", session.nav(), &body))
 }
 
-fn charts_card(series: &[WellnessDay]) -> String {
-    let x: Vec<&str> = series.iter().map(|d| d.date.as_str()).collect();
+/// The charts over every day of `range` (a day without a stored record is a gap).
+fn charts_card(range: DateRange, stored: &[WellnessDay]) -> String {
+    let mut dates = Vec::new();
+    let mut day = range.from;
+    while day <= range.to {
+        dates.push(day.to_string());
+        day = add_days(day, 1);
+    }
+    let by_date: std::collections::HashMap<&str, &WellnessDay> =
+        stored.iter().map(|d| (d.date.as_str(), d)).collect();
+    let series: Vec<Option<&WellnessDay>> = dates
+        .iter()
+        .map(|d| by_date.get(d.as_str()).copied())
+        .collect();
+    let x: Vec<&str> = dates.iter().map(String::as_str).collect();
+    let values = |f: &dyn Fn(&WellnessDay) -> Option<f64>| -> Vec<Option<f64>> {
+        series.iter().map(|d| d.and_then(f)).collect()
+    };
     let heart = json!({
         "x": x, "x_kind": "date", "sync": "wellness",
         "series": [
-            {"label": "Resting HR (bpm)", "color": "#dc2626", "values": series.iter().map(|d| d.resting_hr_bpm).collect::<Vec<_>>()},
-            {"label": "HRV rMSSD (ms)", "color": "#2563eb", "axis": "right", "values": series.iter().map(|d| d.hrv_rmssd_ms.map(chart::round1)).collect::<Vec<_>>()},
+            {"label": "Resting HR (bpm)", "color": "#dc2626", "values": values(&|d| d.resting_hr_bpm.map(|v| v as f64))},
+            {"label": "HRV rMSSD (ms)", "color": "#2563eb", "axis": "right", "values": values(&|d| d.hrv_rmssd_ms.map(chart::round1))},
         ],
     });
     let sleep = json!({
         "x": x, "x_kind": "date", "sync": "wellness", "height": 180,
         "series": [
-            {"label": "Sleep (h)", "color": "#a5b4fc", "bars": true, "values": series.iter().map(|d| d.sleep_h.map(chart::round1)).collect::<Vec<_>>()},
+            {"label": "Sleep (h)", "color": "#a5b4fc", "bars": true, "values": values(&|d| d.sleep_s.map(|s| chart::round1(s as f64 / 3600.0)))},
         ],
     });
     let modifier = json!({
         "x": x, "x_kind": "date", "sync": "wellness", "height": 180,
         "series": [
-            {"label": "Wellness modifier", "color": "#16a34a", "values": series.iter().map(|d| (d.modifier * 1000.0).round() / 1000.0).collect::<Vec<_>>()},
+            {"label": "Wellness modifier", "color": "#16a34a", "values": values(&|d| Some((d.modifier * 1000.0).round() / 1000.0))},
         ],
     });
     format!(
@@ -100,11 +111,9 @@ fn charts_card(series: &[WellnessDay]) -> String {
 fn table_card(series: &[WellnessDay]) -> String {
     let mut rows = String::new();
     for d in series.iter().rev().take(TABLE_DAYS) {
-        let moved: Vec<String> = d
-            .components
+        let moved: Vec<String> = moved_components(&d.modifier_components)
             .iter()
-            .filter(|c| c.multiplier != 1.0)
-            .map(|c| format!("{} ×{:.3}", c.name.replace('_', " "), c.multiplier))
+            .map(|c| format!("{} ×{:.3}", c.name, c.multiplier))
             .collect();
         let _ = write!(
             rows,
@@ -112,7 +121,7 @@ fn table_card(series: &[WellnessDay]) -> String {
             html::escape(&d.date),
             html::num(d.resting_hr_bpm.map(|v| v as f64), 0),
             html::num(d.hrv_rmssd_ms, 0),
-            html::num(d.sleep_h, 1),
+            html::num(d.sleep_s.map(|s| s as f64 / 3600.0), 1),
             html::num(d.readiness, 0),
             d.modifier,
             html::escape(&moved.join(", ")),
@@ -122,4 +131,37 @@ fn table_card(series: &[WellnessDay]) -> String {
     format!(
         r#"<div class="card" id="wellness-days"><h2>Latest days</h2><div class="scroll"><table><thead><tr><th>Date</th><th class="num">Rest HR</th><th class="num">HRV</th><th class="num">Sleep h</th><th class="num hide-sm">Readiness</th><th class="num">Modifier</th><th>Status</th><th class="hide-sm">Moved by</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#
     )
+}
+
+/// A component that moved a day's modifier away from 1.
+pub(super) struct MovedComponent {
+    /// `resting HR`, `sleep duration`, … (spaces for underscores).
+    pub name: String,
+    /// The band it fell into.
+    pub band: String,
+    /// Its multiplier.
+    pub multiplier: f64,
+}
+
+/// The components of a stored modifier (`WellnessDay::modifier_components`, the form loads
+/// store) whose multiplier is not 1.
+pub(super) fn moved_components(modifier: &Value) -> Vec<MovedComponent> {
+    modifier["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            let outcome = &c["outcome"];
+            let multiplier = outcome["multiplier"].as_f64()?;
+            (multiplier != 1.0).then(|| MovedComponent {
+                name: c["component"].as_str().unwrap_or("").replace('_', " "),
+                band: outcome["band"]
+                    .as_str()
+                    .or_else(|| outcome["missing"].as_str())
+                    .unwrap_or("")
+                    .to_owned(),
+                multiplier,
+            })
+        })
+        .collect()
 }

@@ -479,11 +479,15 @@ pub async fn signed_in(
         role,
     };
     let id = trainload::store::users::add(store, &user, 0).await.unwrap();
-    let set_cookie = trainload::http::athlete::session::open(store, id, false)
+    (id.0, session_cookie(store, id).await)
+}
+
+/// Opens a session for `user`: the `Cookie` header value a browser would send.
+pub async fn session_cookie(store: &Store, user: trainload::store::users::UserId) -> String {
+    let set_cookie = trainload::http::athlete::session::open(store, user, false)
         .await
         .unwrap();
-    let pair = set_cookie.split(';').next().unwrap().to_owned();
-    (id.0, pair)
+    set_cookie.split(';').next().unwrap().to_owned()
 }
 
 /// A client that does not follow redirects (to see a form's 303 and where it points).

@@ -7,6 +7,7 @@
     reason = "test code: a panic is a failed test"
 )]
 
+mod athlete_data;
 mod browser;
 mod helpers;
 #[path = "../support/sse.rs"]
@@ -20,6 +21,9 @@ mod events;
 mod health;
 mod jobs;
 mod lifecycle;
+mod me;
+mod me_synced;
+mod openapi;
 mod run;
 mod runs;
 mod sign_in;

@@ -173,3 +173,28 @@ conformance! {
         assert!(next > third, "{next:?} after {third:?}");
     }
 }
+
+conformance! {
+    async fn the_latest_event_of_a_kind_is_the_users_own_newest_and_indexed(db) {
+        let ada = user(&db.store, "Ada").await;
+        let bo = user(&db.store, "Bo").await;
+        let json = serde_json::json!({"n": 1});
+        assert!(events::latest_of_kind(&db.store, ada, "onboarding").await.unwrap().is_none());
+        events::append(&db.store, ada, "onboarding", &json, 10).await.unwrap();
+        let newest = events::append(&db.store, ada, "onboarding", &json, 11).await.unwrap();
+        events::append(&db.store, ada, "activity_processed", &json, 12).await.unwrap();
+        events::append(&db.store, bo, "onboarding", &json, 13).await.unwrap();
+        let latest = events::latest_of_kind(&db.store, ada, "onboarding").await.unwrap().unwrap();
+        assert_eq!((latest.id, latest.user, latest.payload), (newest, ada, json));
+        // The SQLite rebuild of the events table (live updates) must not have lost the index.
+        let sql = match db.engine() {
+            trainload::store::Engine::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'events_by_user_kind'"
+            }
+            trainload::store::Engine::Postgres => {
+                "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'events_by_user_kind'"
+            }
+        };
+        assert_eq!(db.count(sql).await, 1);
+    }
+}

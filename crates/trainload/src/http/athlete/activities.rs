@@ -1,16 +1,21 @@
 //! Activities with their loads and a plain-language explanation built from the stored
 //! provenance (method, inputs, thresholds used, wellness modifier).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
-use super::data::History;
-use crate::store::activities::Activity;
-use crate::store::loads::ActivityLoad;
+use crate::http::ApiError;
+use crate::store::Store;
+use crate::store::activities::{self, Activity, ActivityId};
+use crate::store::loads::{self, ActivityLoad};
+use crate::store::users::UserId;
 use crate::units::Units;
 
 /// One activity as the API and the activity list show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ActivityView {
     /// Id.
     pub id: i64,
@@ -71,18 +76,67 @@ impl ActivityView {
     }
 }
 
-/// Newest first, `limit` from `offset`, and the total count.
-pub fn page(history: &History, limit: usize, offset: usize) -> (Vec<ActivityView>, usize) {
-    let total = history.activities.len();
-    let views = history
-        .activities
-        .iter()
-        .rev()
-        .skip(offset)
-        .take(limit)
-        .map(|a| ActivityView::new(a, history.loads.get(&a.id)))
+/// `GET /api/v1/me/activities`: one page, newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActivityPage {
+    /// The activities of the page.
+    pub items: Vec<ActivityView>,
+    /// Live activities in all.
+    pub total: i64,
+    /// Page size asked for.
+    pub limit: i64,
+    /// Activities skipped.
+    pub offset: i64,
+}
+
+/// `user`'s live activities with their loads, newest first, `limit` from `offset`, and the
+/// total count. Paged in SQL, so the cost does not grow with years of history.
+///
+/// # Errors
+/// 500 for a store failure.
+pub async fn page_rows(
+    store: &Store,
+    user: UserId,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(Activity, Option<ActivityLoad>)>, i64), ApiError> {
+    let (acts, total) = activities::page(store, user, limit, offset).await?;
+    let mut loads: HashMap<ActivityId, ActivityLoad> = loads::page(store, user, limit, offset)
+        .await?
+        .into_iter()
+        .map(|l| (l.activity, l))
         .collect();
-    (views, total)
+    let rows = acts
+        .into_iter()
+        .map(|a| {
+            let load = loads.remove(&a.id);
+            (a, load)
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+/// One page of `user`'s activities as the API shows it (see [`page_rows`]).
+///
+/// # Errors
+/// 500 for a store failure.
+pub async fn page(
+    store: &Store,
+    user: UserId,
+    limit: i64,
+    offset: i64,
+) -> Result<ActivityPage, ApiError> {
+    let (rows, total) = page_rows(store, user, limit, offset).await?;
+    let items = rows
+        .iter()
+        .map(|(a, load)| ActivityView::new(a, load.as_ref()))
+        .collect();
+    Ok(ActivityPage {
+        items,
+        total,
+        limit,
+        offset,
+    })
 }
 
 /// "Power method from streams: base load 85.2 (IF 0.82, NP 230 W; FTP 280 W), wellness

@@ -9,7 +9,14 @@ use science::SportGroup;
 use science::acwr::{AcwrPoint, CombinedRisk};
 use science::load::{DailyLoads, Series};
 use serde::Serialize;
+use utoipa::ToSchema;
 
+use queue::Scheduler;
+
+pub use super::fitness::{PowerCurve, ThresholdEntry, power_curve, thresholds_history};
+use super::range::DateRange;
+pub use super::status::{NextSync, SyncStatus, next_sync, sync_status};
+pub use super::wellness::{WellnessDay, wellness_series};
 use crate::http::ApiError;
 use crate::store::activities::{self, Activity, ActivityId};
 use crate::store::loads::{self, ActivityLoad, DatedLoad};
@@ -19,6 +26,9 @@ use crate::store::{Store, StoreError, integrations};
 /// How far back the load history is read: CTL forgets with a 42-day constant, so three years
 /// is indistinguishable from all of it.
 const HISTORY_DAYS: i64 = 3 * 365;
+/// Days of history read before the first day of a PMC range: a year weighs the CTL's start
+/// (zero) by e^(−365/42) < 0.02 %.
+const WARM_UP_DAYS: i64 = 365;
 
 /// One athlete's stored history as of their local today.
 #[derive(Debug)]
@@ -40,6 +50,19 @@ pub struct History {
 /// # Errors
 /// 404 for an unknown user; 500 for a store or calculation failure.
 pub async fn history(store: &Store, user: UserId) -> Result<History, ApiError> {
+    history_covering(store, user, None).await
+}
+
+/// Reads `user`'s history, reaching back far enough that the PMC is settled on `first_day`
+/// (at least a year before it).
+///
+/// # Errors
+/// 404 for an unknown user; 500 for a store or calculation failure.
+pub async fn history_covering(
+    store: &Store,
+    user: UserId,
+    first_day: Option<Date>,
+) -> Result<History, ApiError> {
     let user = match users::get(store, user).await {
         Ok(user) => user,
         Err(StoreError::NotFound) => return Err(not_found("user")),
@@ -47,6 +70,9 @@ pub async fn history(store: &Store, user: UserId) -> Result<History, ApiError> {
     };
     let today = local_today(&user.time_zone);
     let from = add_days(today, -HISTORY_DAYS);
+    // Reach further back only when the first day asked for would lack its warm-up, so ranges
+    // within the last two years agree exactly with the dashboard's series.
+    let from = first_day.map_or(from, |d| from.min(add_days(d, -WARM_UP_DAYS)));
     let acts = activities::list_by_local_date(store, user.id, from, today).await?;
     let dated = loads::list_by_local_date(store, user.id, from, today).await?;
     let science_loads: Vec<_> = dated.iter().map(science_load).collect();
@@ -62,6 +88,18 @@ pub async fn history(store: &Store, user: UserId) -> Result<History, ApiError> {
         loads,
         daily,
     })
+}
+
+/// `user`'s local date now.
+///
+/// # Errors
+/// 404 for an unknown user; 500 for a store failure.
+pub async fn today_of(store: &Store, user: UserId) -> Result<Date, ApiError> {
+    match users::get(store, user).await {
+        Ok(user) => Ok(local_today(&user.time_zone)),
+        Err(StoreError::NotFound) => Err(not_found("user")),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// 404 in the house format for an unknown `what`.
@@ -100,7 +138,7 @@ fn science_load(d: &DatedLoad) -> science::load::DatedLoad {
 }
 
 /// One ACWR series on the dashboard.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AcwrView {
     /// EWMA acute ÷ chronic, or `None` with too little data.
     pub ratio: Option<f64>,
@@ -127,7 +165,7 @@ impl AcwrView {
 }
 
 /// One provider connection's state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IntegrationView {
     /// `strava` or `intervals`.
     pub provider: &'static str,
@@ -138,7 +176,7 @@ pub struct IntegrationView {
 }
 
 /// `GET /api/v1/me/dashboard`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Dashboard {
     /// Display name.
     pub name: String,
@@ -158,6 +196,11 @@ pub struct Dashboard {
     pub week_load_utl: f64,
     /// Latest successful sync of any provider, epoch ms.
     pub last_sync_at_ms: Option<i64>,
+    /// Next scheduled sync (`quick_sync` or `daily_sync`, whichever fires first), epoch ms;
+    /// null without an active connection or with both jobs paused.
+    pub next_sync_at_ms: Option<i64>,
+    /// The same instant, RFC 3339 in UTC.
+    pub next_sync_at: Option<String>,
     /// The provider connections.
     pub integrations: Vec<IntegrationView>,
 }
@@ -166,7 +209,11 @@ pub struct Dashboard {
 ///
 /// # Errors
 /// 500 for a store or calculation failure.
-pub async fn dashboard(store: &Store, history: &History) -> Result<Dashboard, ApiError> {
+pub async fn dashboard(
+    store: &Store,
+    scheduler: &Scheduler,
+    history: &History,
+) -> Result<Dashboard, ApiError> {
     let cfg = &science::Config::default().load;
     let pmc = science::load::pmc_series(&history.daily, Series::Overall, cfg)
         .map_err(ApiError::internal)?;
@@ -190,6 +237,7 @@ pub async fn dashboard(store: &Store, history: &History) -> Result<Dashboard, Ap
             last_sync_at_ms: i.last_sync_at_ms,
         })
         .collect();
+    let next_sync = next_sync(scheduler, &connections).await?;
     Ok(Dashboard {
         name: history.user.name.clone(),
         date: history.today.to_string(),
@@ -202,12 +250,14 @@ pub async fn dashboard(store: &Store, history: &History) -> Result<Dashboard, Ap
             .daily
             .sum_days(local(history.today), 7, Series::Overall),
         last_sync_at_ms: integrations.iter().filter_map(|i| i.last_sync_at_ms).max(),
+        next_sync_at_ms: next_sync.as_ref().map(|n| n.at_ms),
+        next_sync_at: next_sync.map(|n| n.at),
         integrations,
     })
 }
 
 /// One day of the performance-management chart.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PmcPoint {
     /// `YYYY-MM-DD`.
     pub date: String,
@@ -221,11 +271,34 @@ pub struct PmcPoint {
     pub tsb: f64,
 }
 
+/// `GET /api/v1/me/pmc`: the chart's days.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PmcSeries {
+    /// First day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last day, `YYYY-MM-DD` (never after the athlete's today).
+    pub to: String,
+    /// Number of days.
+    pub days: usize,
+    /// One point per day, oldest first.
+    pub points: Vec<PmcPoint>,
+}
+
 /// The last `days` days up to today, oldest first; days before the first activity are zeros.
 ///
 /// # Errors
 /// 500 for a calculation failure.
 pub fn pmc(history: &History, days: u32) -> Result<Vec<PmcPoint>, ApiError> {
+    pmc_between(history, DateRange::last_days(history.today, days))
+}
+
+/// The days of `range`, oldest first; days before the first activity are zeros and days after
+/// the athlete's today are left out (there is no load there yet). Read the history with
+/// [`history_covering`] from `range.from` so the values are settled.
+///
+/// # Errors
+/// 500 for a calculation failure.
+pub fn pmc_between(history: &History, range: DateRange) -> Result<Vec<PmcPoint>, ApiError> {
     let cfg = &science::Config::default().load;
     let series = science::load::pmc_series(&history.daily, Series::Overall, cfg)
         .map_err(ApiError::internal)?;
@@ -233,11 +306,12 @@ pub fn pmc(history: &History, days: u32) -> Result<Vec<PmcPoint>, ApiError> {
         .iter()
         .map(|d| (d.date.days_since_epoch(), d))
         .collect();
-    let today = local(history.today);
-    let first = today.add_days(1 - i32::try_from(days).unwrap_or(i32::MAX));
-    Ok((0..days)
+    let last = range.to.min(history.today);
+    let first = local(range.from);
+    let days = local(last).days_since(first) + 1;
+    Ok((0..days.max(0))
         .map(|k| {
-            let date = first.add_days(i32::try_from(k).unwrap_or(0));
+            let date = first.add_days(k);
             let day = by_date.get(&date.days_since_epoch());
             PmcPoint {
                 date: date.to_string(),

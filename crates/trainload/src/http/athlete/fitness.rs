@@ -1,11 +1,15 @@
-//! The athlete's fitness profile, shared by the `/fitness` page and the API: the threshold
-//! history, and the power-duration curve with best efforts over a window of days, folded from
-//! the per-activity envelopes in `power_curves` (SCIENCE.md §8) without touching any stream.
+//! The athlete's fitness markers, shared by the `/fitness` page and the API: every
+//! effective-dated threshold entry, and the power and best-speed curves of a date window with
+//! the best efforts on them, folded from the per-activity envelopes in `power_curves`
+//! (SCIENCE.md §8) without touching any stream.
 
 use jiff::civil::Date;
 use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
-use super::data::add_days;
+use super::activities::pace;
+use super::range::DateRange;
 use crate::http::ApiError;
 use crate::store::Store;
 use crate::store::activities::ActivityId;
@@ -53,150 +57,217 @@ impl CurveWindow {
         }
     }
 
-    /// The first day of the window ending `today`.
-    pub fn first_day(self, today: Date) -> Date {
+    /// The days of the window ending `today`.
+    pub fn range(self, today: Date) -> DateRange {
         match self {
-            Self::Days90 => add_days(today, -89),
-            Self::Year => add_days(today, -364),
-            Self::All => EARLIEST,
+            Self::Days90 => DateRange::last_days(today, 90),
+            Self::Year => DateRange::last_days(today, 365),
+            Self::All => DateRange {
+                from: EARLIEST,
+                to: today,
+            },
         }
     }
 }
 
-/// The best value held for one duration, and where it came from.
-#[derive(Debug, Clone, Serialize)]
-pub struct CurveBest {
-    /// Duration, s.
-    pub duration_s: u32,
-    /// Mean power (W) or speed (m/s) held for at least that long.
-    pub value: f64,
-    /// The activity.
-    pub activity_id: i64,
-    /// Its local date.
-    pub date: String,
+/// Durations the curves are sampled at for a chart, s (a log-like ladder from 1 s to 6 h).
+const CHART_DURATIONS_S: [u32; 30] = [
+    1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 2400,
+    3600, 4500, 5400, 7200, 9000, 10_800, 14_400, 21_600,
+];
+/// Durations of the best efforts, s: 5 s, 1, 5, 20 and 60 min.
+const EFFORT_DURATIONS_S: [u32; 5] = [5, 60, 300, 1200, 3600];
+
+/// One threshold entry, effective from a date until the next one.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ThresholdEntry {
+    /// Id of the set (loads name it as the set they used).
+    pub id: i64,
+    /// First day the entry applies to, `YYYY-MM-DD`.
+    pub effective_from: String,
+    /// `manual`, `estimated` or `wellness`.
+    pub source: &'static str,
+    /// How it was found (`manual`, `cp_3param`, `mmp_95pct_20min`, …).
+    pub method: String,
+    /// Functional threshold power, W.
+    pub ftp_w: Option<f64>,
+    /// Critical power, W.
+    pub cp_w: Option<f64>,
+    /// W′, J.
+    pub w_prime_j: Option<f64>,
+    /// Threshold (critical) speed, m/s.
+    pub threshold_speed_mps: Option<f64>,
+    /// The threshold speed as a pace, `m:ss/km`.
+    pub threshold_pace: Option<String>,
+    /// D′, m.
+    pub d_prime_m: Option<f64>,
+    /// Lactate threshold heart rate, bpm.
+    pub lthr_bpm: Option<f64>,
+    /// Maximum heart rate, bpm.
+    pub max_hr_bpm: Option<f64>,
+    /// Resting heart rate, bpm.
+    pub resting_hr_bpm: Option<f64>,
+    /// The efforts or readings that support it, as stored.
+    pub evidence: Value,
+    /// Data considered up to this day, `YYYY-MM-DD`.
+    pub as_of: Option<String>,
+    /// Recorded, epoch ms.
+    pub created_at_ms: i64,
 }
 
-/// The best time over a standard distance (running group).
-#[derive(Debug, Clone, Serialize)]
-pub struct BestEffort {
-    /// Distance, m.
-    pub distance_m: f64,
-    /// Time, s (to within a second: derived from the best-speed curve).
-    pub time_s: f64,
-    /// The activity.
-    pub activity_id: i64,
-    /// Its local date.
-    pub date: String,
+impl ThresholdEntry {
+    fn of(stored: &ThresholdSet) -> Self {
+        let set = &stored.set;
+        let v = &set.values;
+        Self {
+            id: stored.id.0,
+            effective_from: set.effective_from.to_string(),
+            source: set.source.as_str(),
+            method: set.method.clone(),
+            ftp_w: v.ftp_w,
+            cp_w: v.cp_w,
+            w_prime_j: v.w_prime_j,
+            threshold_speed_mps: v.threshold_speed_mps,
+            threshold_pace: v.threshold_speed_mps.map(pace),
+            d_prime_m: v.d_prime_m,
+            lthr_bpm: v.lthr_bpm,
+            max_hr_bpm: v.max_hr_bpm,
+            resting_hr_bpm: v.resting_hr_bpm,
+            evidence: set.evidence.clone(),
+            as_of: set.as_of.map(|d| d.to_string()),
+            created_at_ms: stored.created_at_ms,
+        }
+    }
 }
 
-/// The power-duration curve and best efforts of a window.
-#[derive(Debug, Clone, Serialize)]
-pub struct PowerCurve {
-    /// The first day included (`None` for `all`).
-    pub from: Option<String>,
-    /// The last day included.
-    pub to: String,
-    /// Mean-maximal power by duration, non-increasing.
-    pub power: Vec<CurveBest>,
-    /// Best average running speed by duration, non-increasing.
-    pub speed: Vec<CurveBest>,
-    /// Best times over the standard distances reached in the window.
-    pub best_efforts: Vec<BestEffort>,
-}
-
-/// The athlete's threshold sets by effective date (each with its source and method).
+/// Every threshold entry of `user`, oldest effective date first.
 ///
 /// # Errors
 /// 500 for a store failure.
 pub async fn thresholds_history(
     store: &Store,
     user: UserId,
-) -> Result<Vec<ThresholdSet>, ApiError> {
-    Ok(thresholds::history(store, user).await?)
+) -> Result<Vec<ThresholdEntry>, ApiError> {
+    let sets = thresholds::history(store, user).await?;
+    Ok(sets.iter().map(ThresholdEntry::of).collect())
 }
 
-/// The power and speed curves and best efforts of the activities dated `from..=to`.
+/// One point of a window curve and the activity that holds it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CurvePointView {
+    /// Duration, s.
+    pub duration_s: u32,
+    /// Best mean over it: W (power) or m/s (speed).
+    pub value: f64,
+    /// The activity holding it.
+    pub activity_id: i64,
+    /// That activity's local date, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// The fastest time over a distance within one run, estimated from its speed curve: the
+/// distance at the best speed of the shortest duration that covers it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BestTime {
+    /// Distance, m.
+    pub distance_m: f64,
+    /// Time, s.
+    pub time_s: f64,
+    /// The pace, `m:ss/km`.
+    pub pace: String,
+    /// The activity holding it.
+    pub activity_id: i64,
+    /// That activity's local date, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// The curves of one kind over the window.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct CurveView {
+    /// Activities in the window with a stored curve.
+    pub activities: usize,
+    /// The curve at the chart durations it reaches.
+    pub points: Vec<CurvePointView>,
+    /// Best efforts at 5 s, 1, 5, 20 and 60 min (those reached).
+    pub best_efforts: Vec<CurvePointView>,
+}
+
+/// `GET /api/v1/me/power-curve`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PowerCurve {
+    /// First day of the window, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last day of the window, `YYYY-MM-DD`.
+    pub to: String,
+    /// Mean-maximal power, W.
+    pub power: CurveView,
+    /// Best average speed, m/s.
+    pub speed: CurveView,
+    /// Best times over the standard running distances (400 m … marathon) that were reached.
+    pub best_times: Vec<BestTime>,
+}
+
+/// The power and speed curves of `user`'s activities dated within `range`.
 ///
 /// The window curve follows SCIENCE.md §8 (pointwise maximum of the activities' envelopes, an
 /// activity's value at a duration it does not list being its value at the next longer one it
-/// lists; ties to the newer date, then the larger id), reported on the standard duration grid
-/// G. Each stored curve is folded in as it is decoded, so five years of rides cost one pass
-/// and only their compact encoded form is held at once. A best effort is the fastest time over
-/// the distance within one run.
+/// lists; ties to the newer date, then the larger id), as `science::mmp::merge_window` gives
+/// it, but only at the chart durations. Each stored curve is folded in as it is decoded, so
+/// five years of rides cost one pass and only their compact encoded form is held at once. A
+/// best time is the fastest over the distance within one run.
 ///
 /// # Errors
 /// 500 for a store failure.
 pub async fn power_curve(
     store: &Store,
     user: UserId,
-    from: Date,
-    to: Date,
+    range: DateRange,
 ) -> Result<PowerCurve, ApiError> {
-    let cfg = science::Config::default().curves;
-    let grid = science::mmp::duration_grid(LONGEST_CURVE_S, &cfg);
+    let distances = science::Config::default().curves.best_time_distances_m;
     // Power and speed are read and folded side by side (decoding is the bulk of the work).
-    let ((power, _), (speed, best_efforts)) = tokio::try_join!(
-        fold_window(
-            store,
-            user,
-            CurveKind::Power,
-            from,
-            to,
-            grid.clone(),
-            Vec::new()
-        ),
-        fold_window(
-            store,
-            user,
-            CurveKind::Speed,
-            from,
-            to,
-            grid,
-            cfg.best_time_distances_m
-        ),
+    let (power, speed) = tokio::try_join!(
+        fold_window(store, user, CurveKind::Power, range, Vec::new()),
+        fold_window(store, user, CurveKind::Speed, range, distances),
     )?;
     Ok(PowerCurve {
-        from: (from > EARLIEST).then(|| from.to_string()),
-        to: to.to_string(),
-        power,
-        speed,
-        best_efforts,
+        from: range.from.to_string(),
+        to: range.to.to_string(),
+        power: power.view(),
+        best_times: speed.best_times(),
+        speed: speed.view(),
     })
 }
 
-/// Reads the stored curves of `kind` and folds them on a blocking thread: the window curve on
-/// `grid` and the best times over `distances`.
+/// Reads the stored curves of `kind` and folds them on a blocking thread: the window curve at
+/// the chart durations and the best times over `distances`.
 async fn fold_window(
     store: &Store,
     user: UserId,
     kind: CurveKind,
-    from: Date,
-    to: Date,
-    grid: Vec<u32>,
+    range: DateRange,
     distances: Vec<f64>,
-) -> Result<(Vec<CurveBest>, Vec<BestEffort>), ApiError> {
-    let rows = power_curves::encoded_by_local_date(store, user, kind, from, to).await?;
+) -> Result<WindowFold, ApiError> {
+    let rows = power_curves::encoded_by_local_date(store, user, kind, range.from, range.to).await?;
     tokio::task::spawn_blocking(move || {
-        let mut fold = WindowFold::new(&grid, &distances);
+        let mut fold = WindowFold::new(distances);
         let mut points = Vec::new();
         for (id, date, bytes) in rows {
             power_curves::decode_into(&bytes, &mut points)?;
             fold.add(id, date, &points);
         }
-        Ok((fold.bests(), fold.best_efforts()))
+        Ok(fold)
     })
     .await
     .map_err(ApiError::internal)?
 }
 
-/// The longest duration reported, s (a day: longer pieces are not training).
-const LONGEST_CURVE_S: usize = 86_400;
-
-/// The window curve and best efforts being folded together, one activity at a time.
-struct WindowFold<'a> {
-    grid: &'a [u32],
+/// The window curve (at [`CHART_DURATIONS_S`]) and best times being folded together, one
+/// activity at a time.
+struct WindowFold {
+    /// Activities folded in.
+    activities: usize,
     best: Vec<Option<Held>>,
-    distances: &'a [f64],
+    distances: Vec<f64>,
     efforts: Vec<Option<Held>>,
 }
 
@@ -209,21 +280,22 @@ struct Held {
     date: Date,
 }
 
-impl<'a> WindowFold<'a> {
-    fn new(grid: &'a [u32], distances: &'a [f64]) -> Self {
+impl WindowFold {
+    fn new(distances: Vec<f64>) -> Self {
         Self {
-            grid,
-            best: vec![None; grid.len()],
-            distances,
+            activities: 0,
+            best: vec![None; CHART_DURATIONS_S.len()],
             efforts: vec![None; distances.len()],
+            distances,
         }
     }
 
     /// Folds in one activity's envelope (durations increasing). Activities come by date then
     /// id, so on a tie the later one is the newer date or the larger id and wins.
     fn add(&mut self, activity: ActivityId, date: Date, points: &[CurvePoint]) {
+        self.activities += 1;
         let mut k = 0;
-        for (slot, &d) in self.best.iter_mut().zip(self.grid) {
+        for (slot, &d) in self.best.iter_mut().zip(&CHART_DURATIONS_S) {
             while k < points.len() && points[k].duration_s < d {
                 k += 1;
             }
@@ -239,7 +311,7 @@ impl<'a> WindowFold<'a> {
         for (slot, time_s) in self
             .efforts
             .iter_mut()
-            .zip(effort_times(points, self.distances))
+            .zip(effort_times(points, &self.distances))
         {
             let Some(time_s) = time_s else { continue };
             if slot.is_none_or(|e| time_s <= e.value) {
@@ -252,29 +324,42 @@ impl<'a> WindowFold<'a> {
         }
     }
 
-    fn bests(&self) -> Vec<CurveBest> {
-        self.grid
+    /// The window curve at the chart durations reached, and the best efforts on it.
+    fn view(&self) -> CurveView {
+        let points: Vec<CurvePointView> = CHART_DURATIONS_S
             .iter()
             .zip(&self.best)
             .filter_map(|(&duration_s, held)| {
-                held.map(|h| CurveBest {
+                held.map(|h| CurvePointView {
                     duration_s,
                     value: h.value,
                     activity_id: h.activity.0,
                     date: h.date.to_string(),
                 })
             })
-            .collect()
+            .collect();
+        let best_efforts = points
+            .iter()
+            .filter(|p| EFFORT_DURATIONS_S.contains(&p.duration_s))
+            .cloned()
+            .collect();
+        CurveView {
+            activities: self.activities,
+            points,
+            best_efforts,
+        }
     }
 
-    fn best_efforts(&self) -> Vec<BestEffort> {
+    /// The best times over the distances reached (a speed fold).
+    fn best_times(&self) -> Vec<BestTime> {
         self.distances
             .iter()
             .zip(&self.efforts)
             .filter_map(|(&distance_m, held)| {
-                held.map(|h| BestEffort {
+                held.map(|h| BestTime {
                     distance_m,
                     time_s: h.value,
+                    pace: pace(distance_m / h.value),
                     activity_id: h.activity.0,
                     date: h.date.to_string(),
                 })
@@ -326,9 +411,8 @@ mod tests {
 
     #[test]
     fn the_fold_keeps_the_best_per_duration_and_the_fastest_effort() {
-        let grid = [1, 2, 3, 60];
         let day = |d| Date::constant(2026, 1, d);
-        let mut fold = WindowFold::new(&grid, &[10.0]);
+        let mut fold = WindowFold::new(vec![10.0]);
         // The first lists 1 s and 3 s only: its 2 s value is its 3 s value (held longer).
         fold.add(ActivityId(1), day(1), &curve(&[(1, 500.0), (3, 400.0)]));
         fold.add(
@@ -337,9 +421,12 @@ mod tests {
             &curve(&[(1, 450.0), (2, 420.0), (60, 300.0)]),
         );
         fold.add(ActivityId(3), day(3), &curve(&[(1, 500.0)]));
-        let bests: Vec<(u32, f64, i64)> = fold
-            .bests()
+        let view = fold.view();
+        assert_eq!(view.activities, 3);
+        let bests: Vec<(u32, f64, i64)> = view
+            .points
             .iter()
+            .filter(|b| [1, 2, 3, 60].contains(&b.duration_s))
             .map(|b| (b.duration_s, b.value, b.activity_id))
             .collect();
         assert_eq!(
@@ -347,11 +434,85 @@ mod tests {
             [(1, 500.0, 3), (2, 420.0, 2), (3, 400.0, 1), (60, 300.0, 2)],
             "ties go to the newer activity"
         );
-        let mut runs = WindowFold::new(&grid, &[10.0]);
+        let efforts: Vec<u32> = view.best_efforts.iter().map(|p| p.duration_s).collect();
+        assert_eq!(
+            efforts,
+            [5, 60],
+            "the efforts reached, from the chart points"
+        );
+        let mut runs = WindowFold::new(vec![10.0]);
         runs.add(ActivityId(4), day(1), &curve(&[(1, 4.0), (3, 4.0)]));
         runs.add(ActivityId(5), day(2), &curve(&[(1, 5.0), (2, 5.0)]));
-        let efforts = runs.best_efforts();
-        assert_eq!((efforts[0].activity_id, efforts[0].time_s), (5, 2.0));
+        let times = runs.best_times();
+        assert_eq!((times[0].activity_id, times[0].time_s), (5, 2.0));
+        assert_eq!(times[0].pace, "3:20/km");
+    }
+
+    #[test]
+    fn the_fold_equals_the_science_window_merge_at_the_chart_durations() {
+        use science::mmp::{DatedCurve, MmpCurve, MmpPoint, merge_window};
+        // Curves of different lengths and grids, with ties across activities and dates.
+        let raw: Vec<(i64, Date, Vec<CurvePoint>)> = (0..12_i64)
+            .map(|k| {
+                let longest = 30 + 997 * (k as u32 % 7) * (k as u32 % 5);
+                let step = 1 + (k as u32 % 4);
+                let points = (1..=longest)
+                    .step_by(step as usize)
+                    .map(|d| CurvePoint {
+                        duration_s: d,
+                        value: (400.0 + 25.0 * (k % 3) as f64) * 30.0 / (30.0 + f64::from(d)),
+                    })
+                    .collect();
+                (k + 1, Date::constant(2026, 1, 1 + (k / 2) as i8), points)
+            })
+            .collect();
+        let mut fold = WindowFold::new(Vec::new());
+        for (id, date, points) in &raw {
+            fold.add(ActivityId(*id), *date, points);
+        }
+        let curves: Vec<MmpCurve> = raw
+            .iter()
+            .map(|(_, _, points)| MmpCurve {
+                points: points
+                    .iter()
+                    .map(|p| MmpPoint {
+                        duration_s: p.duration_s,
+                        value: p.value,
+                        piece: 0,
+                        start: 0,
+                        start_offset_s: 0,
+                        window_s: p.duration_s,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let dated: Vec<DatedCurve<'_>> = raw
+            .iter()
+            .zip(&curves)
+            .map(|((id, date, _), curve)| DatedCurve {
+                activity_id: *id,
+                date: crate::sync::local(*date),
+                curve,
+            })
+            .collect();
+        let window = merge_window(
+            &dated,
+            crate::sync::local(Date::constant(2026, 1, 1)),
+            crate::sync::local(Date::constant(2026, 1, 31)),
+        );
+        let expected: Vec<(u32, f64, i64, String)> = CHART_DURATIONS_S
+            .iter()
+            .filter_map(|&d| window.point(d))
+            .map(|p| (p.duration_s, p.value, p.activity_id, p.date.to_string()))
+            .collect();
+        let folded: Vec<(u32, f64, i64, String)> = fold
+            .view()
+            .points
+            .into_iter()
+            .map(|p| (p.duration_s, p.value, p.activity_id, p.date))
+            .collect();
+        assert!(expected.len() > 20, "{expected:?}");
+        assert_eq!(folded, expected);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use science::recommend::{
 use science::wellness::WellnessStatus;
 use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::data::{History, add_days, local};
 use crate::http::ApiError;
@@ -18,7 +19,7 @@ use crate::store::{Store, thresholds, wellness};
 const WELLNESS_DAYS: i64 = 60;
 
 /// One planned day as shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DayView {
     /// `YYYY-MM-DD`.
     pub date: String,
@@ -39,7 +40,7 @@ pub struct DayView {
 }
 
 /// `GET /api/v1/me/recommendations`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Recommendations {
     /// The first planned day.
     pub as_of: String,

@@ -1,29 +1,20 @@
-//! The athlete's wellness series, shared by the `/wellness` page and the API: each day's
-//! readings (resting HR, HRV, sleep, readiness) and the wellness modifier SCIENCE.md §6 gives
-//! an activity on that day, with its components.
+//! The wellness series, shared by the API, the `/wellness` page and the dashboard's recovery
+//! card: each stored day's readings with the wellness modifier (SCIENCE.md §6) that day's
+//! activities get, and its components.
 
-use jiff::civil::Date;
-use science::wellness::{ComponentOutcome, WellnessHistory};
+use science::wellness::WellnessHistory;
 use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::data::{add_days, local};
+use super::range::DateRange;
 use crate::http::ApiError;
 use crate::store::users::UserId;
 use crate::store::{Store, wellness};
 
-/// One component of a day's modifier.
-#[derive(Debug, Clone, Serialize)]
-pub struct ComponentView {
-    /// `hrv`, `resting_hr`, `sleep_duration`, `sleep_quality`, `readiness` or `subjective`.
-    pub name: &'static str,
-    /// Its multiplier (1.0 when missing).
-    pub multiplier: f64,
-    /// The band it fell into, or why it is missing.
-    pub label: &'static str,
-}
-
 /// One day of wellness.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WellnessDay {
     /// `YYYY-MM-DD`.
     pub date: String,
@@ -31,66 +22,64 @@ pub struct WellnessDay {
     pub resting_hr_bpm: Option<i64>,
     /// HRV rMSSD, ms.
     pub hrv_rmssd_ms: Option<f64>,
-    /// Time asleep, hours.
-    pub sleep_h: Option<f64>,
+    /// HRV SDNN, ms.
+    pub hrv_sdnn_ms: Option<f64>,
+    /// Time asleep, s.
+    pub sleep_s: Option<i64>,
     /// Device sleep score.
     pub sleep_score: Option<f64>,
-    /// Device readiness.
+    /// Subjective sleep quality, 1 (good) – 4.
+    pub sleep_quality: Option<u8>,
+    /// Device readiness score.
     pub readiness: Option<f64>,
-    /// The modifier an activity on this day gets (clamped).
+    /// Soreness, 1 (none) – 4.
+    pub soreness: Option<u8>,
+    /// Fatigue, 1 (none) – 4.
+    pub fatigue: Option<u8>,
+    /// The modifier an activity on this day gets (0.80 – 1.10; 1.0 without data).
     pub modifier: f64,
-    /// `green`, `amber`, `red` or `unknown`.
+    /// `green`, `amber`, `red` or `unknown` (no component had data).
     pub status: &'static str,
-    /// The six components in multiplication order.
-    pub components: Vec<ComponentView>,
+    /// The components with their inputs and bands, the raw product and the clamp, in the form
+    /// activity loads store them.
+    pub modifier_components: Value,
 }
 
-/// Every day `from..=to`, oldest first (days without a record still carry their modifier,
-/// which the trailing baselines may move).
+/// `user`'s stored wellness days within `range`, oldest first.
 ///
 /// # Errors
 /// 500 for a store failure.
 pub async fn wellness_series(
     store: &Store,
     user: UserId,
-    from: Date,
-    to: Date,
+    range: DateRange,
 ) -> Result<Vec<WellnessDay>, ApiError> {
     let cfg = science::Config::default().wellness;
-    let lookback = i64::from(cfg.longest_lookback_days());
-    let records = wellness::range(store, user, add_days(from, -lookback), to).await?;
-    let science_records: Vec<_> = records.iter().map(crate::sync::science_wellness).collect();
-    let history = WellnessHistory::new(&science_records, &cfg);
-    let by_day: std::collections::BTreeMap<Date, &wellness::WellnessRecord> =
-        records.iter().map(|r| (r.day, r)).collect();
-    let mut days = Vec::new();
-    let mut day = from;
-    while day <= to {
-        let modifier = history.modifier(local(day), &cfg);
-        let record = by_day.get(&day);
-        days.push(WellnessDay {
-            date: day.to_string(),
-            resting_hr_bpm: record.and_then(|r| r.resting_hr_bpm),
-            hrv_rmssd_ms: record.and_then(|r| r.hrv_rmssd_ms),
-            sleep_h: record.and_then(|r| r.sleep_s).map(|s| s as f64 / 3600.0),
-            sleep_score: record.and_then(|r| r.sleep_score),
-            readiness: record.and_then(|r| r.readiness),
-            modifier: modifier.value,
-            status: modifier.status.as_str(),
-            components: modifier
-                .components
-                .iter()
-                .map(|c| ComponentView {
-                    name: c.kind.as_str(),
-                    multiplier: c.multiplier(),
-                    label: match c.outcome {
-                        ComponentOutcome::Band { label, .. } => label,
-                        ComponentOutcome::Missing { reason } => reason,
-                    },
-                })
-                .collect(),
-        });
-        day = add_days(day, 1);
-    }
-    Ok(days)
+    // The baselines look back before the range's first day.
+    let first = add_days(range.from, -i64::from(cfg.longest_lookback_days()));
+    let rows = wellness::range(store, user, first, range.to).await?;
+    let records: Vec<_> = rows.iter().map(crate::sync::science_wellness).collect();
+    let history = WellnessHistory::new(&records, &cfg);
+    Ok(rows
+        .iter()
+        .filter(|r| r.day >= range.from)
+        .map(|r| {
+            let modifier = history.modifier(local(r.day), &cfg);
+            WellnessDay {
+                date: r.day.to_string(),
+                resting_hr_bpm: r.resting_hr_bpm,
+                hrv_rmssd_ms: r.hrv_rmssd_ms,
+                hrv_sdnn_ms: r.hrv_sdnn_ms,
+                sleep_s: r.sleep_s,
+                sleep_score: r.sleep_score,
+                sleep_quality: r.sleep_quality,
+                readiness: r.readiness,
+                soreness: r.soreness,
+                fatigue: r.fatigue,
+                modifier: modifier.value,
+                status: modifier.status.as_str(),
+                modifier_components: crate::sync::modifier_json(&modifier),
+            }
+        })
+        .collect())
 }

@@ -228,6 +228,13 @@ const LIST_BY_DATE: &str = concat!(
     "WHERE user_id = $1 AND local_date >= $2 AND local_date <= $3 AND deleted_at_ms IS NULL \
      ORDER BY start_at_ms, id"
 );
+const PAGE: &str = concat!(
+    select_activities!(),
+    "WHERE user_id = $1 AND deleted_at_ms IS NULL ORDER BY start_at_ms DESC, id DESC \
+     LIMIT $2 OFFSET $3"
+);
+const COUNT_LIVE: &str =
+    "SELECT COUNT(*) FROM activities WHERE user_id = $1 AND deleted_at_ms IS NULL";
 const LIVE_BETWEEN: &str = "SELECT id, external_id FROM activities WHERE user_id = $1 \
      AND provider = $2 AND start_at_ms > $3 AND start_at_ms < $4 AND deleted_at_ms IS NULL \
      ORDER BY start_at_ms";
@@ -285,6 +292,34 @@ pub async fn list_by_local_date(
         .fetch_all(pool)
         .await)?;
     rows.into_iter().map(Activity::try_from).collect()
+}
+
+/// One page of a user's live activities, newest first (by start, then id), and how many live
+/// activities they have in all. The paging happens in SQL, so years of history cost one page.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn page(
+    store: &Store,
+    user: UserId,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Activity>, i64), StoreError> {
+    let rows: Vec<ActivityRow> = with_pool!(store, pool => sqlx::query_as(PAGE)
+        .bind(user.0)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await)?;
+    let total: i64 = with_pool!(store, pool => sqlx::query_scalar(COUNT_LIVE)
+        .bind(user.0)
+        .fetch_one(pool)
+        .await)?;
+    let items = rows
+        .into_iter()
+        .map(Activity::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok((items, total))
 }
 
 /// Live activities of one provider starting strictly between `after_ms` and `before_ms`: the

@@ -1,0 +1,150 @@
+//! Handlers of the athlete's markers: thresholds history, wellness series, power curve and best
+//! efforts, and sync/onboarding status.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::data;
+use super::fitness::{CurveWindow, PowerCurve, ThresholdEntry};
+use super::range::DateRange;
+use super::session::AthleteSession;
+use super::status::SyncStatus;
+use super::wellness::WellnessDay;
+use crate::http::extract::Query;
+use crate::http::openapi::ApiErrorBody;
+use crate::http::{ApiError, ApiResult, AppState};
+
+/// Days of the default wellness range.
+const WELLNESS_DEFAULT_DAYS: u32 = 90;
+
+/// Every effective-dated threshold entry (FTP, CP and W′, threshold speed and D′, LTHR, max and
+/// resting HR) with its source (`manual`, `estimated`, `wellness`) and method, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/me/thresholds", tag = "athlete", security(("session" = [])),
+    responses(
+        (status = 200, description = "The history", body = Vec<ThresholdEntry>),
+        (status = 401, description = "No live session", body = ApiErrorBody),
+    )
+)]
+pub(super) async fn thresholds(
+    State(state): State<AppState>,
+    session: AthleteSession,
+) -> ApiResult<Json<Vec<ThresholdEntry>>> {
+    Ok(Json(
+        data::thresholds_history(&state.store, session.user).await?,
+    ))
+}
+
+/// `?from=&to=`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct RangeQuery {
+    /// First day, `YYYY-MM-DD` (default: 90 days before `to`).
+    from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (default today).
+    to: Option<String>,
+}
+
+/// Each stored wellness day in `from`..=`to` (at most 10 years): resting HR, HRV, sleep,
+/// readiness and soreness/fatigue, with the wellness modifier that day and its components.
+#[utoipa::path(
+    get, path = "/api/v1/me/wellness", tag = "athlete", security(("session" = [])),
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "The days, oldest first", body = Vec<WellnessDay>),
+        (status = 400, description = "`invalid_date` or `invalid_range`", body = ApiErrorBody),
+        (status = 401, description = "No live session", body = ApiErrorBody),
+    )
+)]
+pub(super) async fn wellness(
+    State(state): State<AppState>,
+    session: AthleteSession,
+    Query(query): Query<RangeQuery>,
+) -> ApiResult<Json<Vec<WellnessDay>>> {
+    let today = data::today_of(&state.store, session.user).await?;
+    let range = DateRange::parse(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        DateRange::last_days(today, WELLNESS_DEFAULT_DAYS),
+    )?;
+    Ok(Json(
+        data::wellness_series(&state.store, session.user, range).await?,
+    ))
+}
+
+/// `?window=` or `?from=&to=`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct CurveQuery {
+    /// `90d` (default), `365d` or `all`; not together with `from`/`to`.
+    window: Option<String>,
+    /// First day, `YYYY-MM-DD`.
+    from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (default today).
+    to: Option<String>,
+}
+
+/// The mean-maximal power and best-speed curves of the activities in a window, with the best
+/// efforts (5 s … 60 min) and estimated best times over the standard running distances.
+#[utoipa::path(
+    get, path = "/api/v1/me/power-curve", tag = "athlete", security(("session" = [])),
+    params(CurveQuery),
+    responses(
+        (status = 200, description = "The curves", body = PowerCurve),
+        (status = 400, description = "`invalid_window`, `invalid_date` or `invalid_range`", body = ApiErrorBody),
+        (status = 401, description = "No live session", body = ApiErrorBody),
+    )
+)]
+pub(super) async fn power_curve(
+    State(state): State<AppState>,
+    session: AthleteSession,
+    Query(query): Query<CurveQuery>,
+) -> ApiResult<Json<PowerCurve>> {
+    let today = data::today_of(&state.store, session.user).await?;
+    let explicit = query.from.is_some() || query.to.is_some();
+    let range = match (query.window.as_deref(), explicit) {
+        (Some(_), true) => {
+            return Err(ApiError::bad_request(
+                "invalid_window",
+                "give either window or from/to, not both",
+            ));
+        }
+        (_, true) => DateRange::parse(
+            query.from.as_deref(),
+            query.to.as_deref(),
+            CurveWindow::Days90.range(today),
+        )?,
+        (None, false) => CurveWindow::Days90.range(today),
+        (Some(text), false) => CurveWindow::parse(text)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_window",
+                    format!("window must be 90d, 365d or all, not {text:?}"),
+                )
+            })?
+            .range(today),
+    };
+    Ok(Json(
+        data::power_curve(&state.store, session.user, range).await?,
+    ))
+}
+
+/// Each provider connection's status and last sync, the onboarding backfill's progress while it
+/// runs, and the next scheduled sync.
+#[utoipa::path(
+    get, path = "/api/v1/me/sync", tag = "athlete", security(("session" = [])),
+    responses(
+        (status = 200, description = "The status", body = SyncStatus),
+        (status = 401, description = "No live session", body = ApiErrorBody),
+    )
+)]
+pub(super) async fn sync(
+    State(state): State<AppState>,
+    session: AthleteSession,
+) -> ApiResult<Json<SyncStatus>> {
+    Ok(Json(
+        data::sync_status(&state.store, &state.scheduler, session.user).await?,
+    ))
+}
