@@ -11,7 +11,7 @@
 mod activities;
 mod announce;
 mod convert;
-mod features;
+pub(crate) mod features;
 mod loads;
 mod onboarding;
 mod recalc;

@@ -450,7 +450,7 @@ mod tests {
 
     #[test]
     fn the_fold_equals_the_science_window_merge_at_the_chart_durations() {
-        use science::mmp::{DatedCurve, MmpCurve, MmpPoint, merge_window};
+        use science::mmp::{DatedCurve, MmpCurve, merge_window};
         // Curves of different lengths and grids, with ties across activities and dates.
         let raw: Vec<(i64, Date, Vec<CurvePoint>)> = (0..12_i64)
             .map(|k| {
@@ -472,19 +472,7 @@ mod tests {
         }
         let curves: Vec<MmpCurve> = raw
             .iter()
-            .map(|(_, _, points)| MmpCurve {
-                points: points
-                    .iter()
-                    .map(|p| MmpPoint {
-                        duration_s: p.duration_s,
-                        value: p.value,
-                        piece: 0,
-                        start: 0,
-                        start_offset_s: 0,
-                        window_s: p.duration_s,
-                    })
-                    .collect(),
-            })
+            .map(|(_, _, points)| crate::sync::features::envelope(points))
             .collect();
         let dated: Vec<DatedCurve<'_>> = raw
             .iter()
