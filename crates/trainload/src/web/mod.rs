@@ -29,7 +29,7 @@ use crate::http::{ApiError, AppState};
 use crate::store::users::{self, UserId};
 use crate::store::{StoreError, sessions};
 
-pub use html::{Nav, escape};
+pub use html::{Nav, escape, status_page};
 
 /// The page routes.
 pub fn router() -> Router<AppState> {

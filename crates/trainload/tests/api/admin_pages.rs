@@ -337,8 +337,15 @@ async fn athletes_get_403_and_anonymous_browsers_are_sent_to_sign_in() {
             .await
             .unwrap();
         assert_eq!(response.status(), 403, "{method} {path}");
-        let body: serde_json::Value = response.json().await.unwrap();
-        assert_eq!(body["code"], "forbidden");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("This page is for admins."),
+            "{method} {path}: {page}"
+        );
+        assert!(
+            !page.contains(r#"href="/admin""#),
+            "no Admin link for an athlete"
+        );
         let response = browser(&app, method.clone(), path, "tl_session=forged")
             .send()
             .await

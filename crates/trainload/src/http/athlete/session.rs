@@ -19,8 +19,8 @@ pub const SESSION_COOKIE: &str = "tl_session";
 /// How long a session lasts, seconds (30 days).
 const SESSION_LIFETIME_S: i64 = 30 * 24 * 3600;
 
-/// A signed-in admin (pages): a redirect to `/` without a live session, 403 for an athlete who
-/// is not an admin.
+/// A signed-in admin (pages): a redirect to `/` without a live session, a 403 page for an
+/// athlete who is not an admin.
 #[derive(Debug, Clone, Copy)]
 pub struct AdminPage {
     /// The admin.
@@ -94,12 +94,12 @@ impl FromRequestParts<AppState> for AdminPage {
         if session.admin {
             Ok(Self { user: session.user })
         } else {
-            Err(ApiError::new(
+            Err(crate::web::status_page(
                 StatusCode::FORBIDDEN,
-                "forbidden",
-                "this page is for admins",
-            )
-            .into_response())
+                "Admins only",
+                session.nav(),
+                "<p>This page is for admins.</p>",
+            ))
         }
     }
 }
