@@ -4,7 +4,6 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -12,8 +11,9 @@ use super::db::BenchDb;
 use super::http_get::{get, quantile_ms};
 use super::round2;
 use super::scheduler::{start_run, wait_for_run};
+use super::serving::{self, Serving};
 use super::world::World;
-use crate::startup::{Application, Settings};
+use crate::startup::Application;
 
 /// Arguments of `bench api-latency`.
 #[derive(Debug, Clone, clap::Args)]
@@ -54,12 +54,8 @@ pub async fn run(args: &ApiArgs) -> anyhow::Result<Value> {
 
 async fn measure(args: &ApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
     let world = World::start(args.athletes, 30).await?;
-    let mut settings = Settings::new(db.store_args());
-    settings.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
-    settings.workers = args.workers;
-    settings.scheduler_enabled = false;
+    let mut settings = serving::settings(db, args.workers);
     settings.admin_token = Some(SecretString::from(TOKEN));
-    settings.shutdown_grace = Duration::from_secs(2);
     settings.clock = world.clock.clone();
     let app = Application::build(settings, |store| {
         Ok(crate::jobs::all(&world.context(store)?)?)
@@ -67,20 +63,15 @@ async fn measure(args: &ApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
     .await?;
     world.connect_all(app.store()).await?;
     let scheduler = app.scheduler().clone();
-    let port = app.port().context("the API has no port")?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let serving = Serving::start(app)?;
+    let addr = serving.addr;
     let idle = sample(addr, args.samples, None).await?;
     let started = Instant::now();
     let run_id = start_run(&scheduler, "quick_sync").await?;
     let busy = sample(addr, args.samples, Some((&scheduler, run_id))).await?;
     let row = wait_for_run(&scheduler, run_id, Duration::from_secs(3600)).await?;
     let run_wall_s = started.elapsed().as_secs_f64();
-    let _ = stop.send(());
-    server.await.context("the application task failed")??;
+    serving.stop().await?;
     let mut endpoints = serde_json::Map::new();
     for (i, (label, _, _)) in ENDPOINTS.iter().enumerate() {
         endpoints.insert((*label).to_owned(), compare(&idle[i], &busy[i]));

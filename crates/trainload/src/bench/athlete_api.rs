@@ -1,10 +1,8 @@
 //! `bench athlete-api`: one athlete with years of synthetic history ([`super::history`]), the
 //! real HTTP application, and p50/p99 of every `/api/v1/me` endpoint (and `/openapi.json`).
 
-use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use anyhow::Context;
 use axum::http::header::COOKIE;
 use serde_json::{Value, json};
 
@@ -12,7 +10,8 @@ use super::db::BenchDb;
 use super::history;
 use super::http_get::{get_with_headers, quantile_ms};
 use super::round2;
-use crate::startup::{Application, Settings};
+use super::serving::{self, Serving};
+use crate::startup::Application;
 use crate::sync::add_days;
 
 /// Arguments of `bench athlete-api`.
@@ -41,12 +40,7 @@ pub async fn run(args: &AthleteApiArgs) -> anyhow::Result<Value> {
 }
 
 async fn measure(args: &AthleteApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
-    let mut settings = Settings::new(db.store_args());
-    settings.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
-    settings.workers = 0;
-    settings.scheduler_enabled = false;
-    settings.shutdown_grace = Duration::from_secs(2);
-    let app = Application::build(settings, |_| Ok(Vec::new())).await?;
+    let app = Application::build(serving::settings(db, 0), |_| Ok(Vec::new())).await?;
     let store = app.store().clone();
     let today = crate::http::athlete::data::local_today("UTC");
     let seeding = Instant::now();
@@ -54,16 +48,9 @@ async fn measure(args: &AthleteApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
     let seeded = history::seed(&store, args.years * 365, 0).await?;
     let seed_s = seeding.elapsed().as_secs_f64();
     db.analyze().await?;
-    let set_cookie = crate::http::athlete::session::open(&store, seeded.user, false)
-        .await
-        .map_err(|e| anyhow::anyhow!("opening a session: {e:?}"))?;
-    let cookie = set_cookie.split(';').next().unwrap_or_default().to_owned();
-    let port = app.port().context("the API has no port")?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let cookie = serving::session_cookie(&store, seeded.user).await?;
+    let serving = Serving::start(app)?;
+    let addr = serving.addr;
     let first_day = add_days(today, -args.years * 365);
     let year_ago = add_days(today, -365);
     let endpoints = [
@@ -120,8 +107,7 @@ async fn measure(args: &AthleteApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
         let p99 = quantile_ms(&mut samples, 0.99);
         timings.insert((*label).to_owned(), json!({"p50_ms": p50, "p99_ms": p99}));
     }
-    let _ = stop.send(());
-    server.await.context("the application task failed")??;
+    serving.stop().await?;
     Ok(json!({
         "scenario": "athlete-api", "engine": db.engine(), "years": args.years,
         "samples": args.samples, "activities": seeded.activities, "curves": seeded.curves,

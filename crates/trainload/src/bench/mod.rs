@@ -14,6 +14,7 @@ pub mod pages;
 pub mod proc_stats;
 pub mod quick_sync;
 pub mod scheduler;
+pub mod serving;
 pub mod world;
 
 use std::future::Future;

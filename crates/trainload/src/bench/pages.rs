@@ -2,17 +2,14 @@
 //! #6 §3: under 100 ms each). Seeds the store directly ([`super::history`]), starts the real
 //! application and times GETs of each page over loopback with the athlete's session cookie.
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
-use anyhow::Context;
 use axum::http::header::COOKIE;
 use serde_json::{Value, json};
 
 use super::db::BenchDb;
 use super::history;
 use super::http_get::{get_with_headers, quantile_ms};
-use crate::startup::{Application, Settings};
+use super::serving::{self, Serving};
+use crate::startup::Application;
 
 /// Arguments of `bench pages`.
 #[derive(Debug, Clone, clap::Args)]
@@ -49,22 +46,10 @@ async fn measure(args: &PagesArgs, db: &BenchDb) -> anyhow::Result<Value> {
     store.close().await;
     db.analyze().await?;
     let seed_s = seed_started.elapsed().as_secs_f64();
-    let mut settings = Settings::new(db.store_args());
-    settings.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
-    settings.workers = 0;
-    settings.scheduler_enabled = false;
-    settings.shutdown_grace = Duration::from_secs(2);
-    let app = Application::build(settings, |_| Ok(Vec::new())).await?;
-    let cookie = crate::http::athlete::session::open(app.store(), seeded.user, false)
-        .await
-        .map_err(|e| anyhow::anyhow!("opening a session: {e:?}"))?;
-    let cookie = cookie.split(';').next().unwrap_or_default().to_owned();
-    let port = app.port().context("the application has no port")?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let app = Application::build(serving::settings(db, 0), |_| Ok(Vec::new())).await?;
+    let cookie = serving::session_cookie(app.store(), seeded.user).await?;
+    let serving = Serving::start(app)?;
+    let addr = serving.addr;
     let pages = [
         ("dashboard", "/dashboard".to_owned()),
         ("activities", "/activities".to_owned()),
@@ -93,8 +78,7 @@ async fn measure(args: &PagesArgs, db: &BenchDb) -> anyhow::Result<Value> {
             json!({"path": path, "p50_ms": p50, "p99_ms": p99, "max_ms": max}),
         );
     }
-    let _ = stop.send(());
-    server.await.context("the application task failed")??;
+    serving.stop().await?;
     Ok(json!({
         "scenario": "pages", "engine": db.engine(), "years": args.years,
         "activities": seeded.activities, "wellness_days": seeded.wellness_days,
