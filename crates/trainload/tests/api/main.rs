@@ -22,6 +22,7 @@ mod health;
 mod jobs;
 mod lifecycle;
 mod me;
+mod me_endpoints;
 mod me_synced;
 mod openapi;
 mod run;
