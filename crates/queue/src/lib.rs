@@ -17,7 +17,7 @@ pub use job::{
     BoxFuture, FanOutRequest, Job, Overlap, PlannedTask, Policy, TaskContext, TaskError, TaskReport,
 };
 pub use scheduler::{
-    ClaimedTask, JobStatus, ManualRun, ManualRunRequest, RunDetail, RunRow, Scheduler,
-    SchedulerConfig, TaskRow, TickReport,
+    ClaimedTask, Enqueued, EventTask, JobStatus, ManualRun, ManualRunRequest, RunDetail, RunRow,
+    Scheduler, SchedulerConfig, TaskRow, TickReport,
 };
 pub use trigger::{DstNote, Fire, Trigger, TriggerError, fires, next_fire};

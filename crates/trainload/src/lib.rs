@@ -13,6 +13,7 @@ pub mod live;
 pub mod shutdown;
 pub mod startup;
 pub mod store;
+pub mod subscription;
 pub mod sync;
 pub mod telemetry;
 pub mod units;
@@ -36,6 +37,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Jobs(args) => block_on(cli::jobs::run_jobs(&args)),
         cli::Command::Runs(args) => block_on(cli::jobs::run_runs(&args)),
         cli::Command::Sync(args) => block_on(cli::sync::run(*args)),
+        cli::Command::Webhooks(args) => block_on(cli::webhooks::run(*args)),
         cli::Command::Demo(args) => block_on(cli::demo::run(args)),
         cli::Command::Bench(args) => block_on(cli::bench::run(args)),
     }

@@ -1,6 +1,7 @@
 //! The durable scheduler: job registration, the tick that creates runs exactly once, task
 //! claiming with leases and fencing, retries, and the operations an admin drives.
 
+mod enqueue;
 mod finish;
 mod ledger;
 mod operations;
@@ -18,6 +19,7 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::job::Job;
 
+pub use enqueue::{Enqueued, EventTask};
 pub use operations::{JobStatus, ManualRun, ManualRunRequest, RunDetail, RunRow, TaskRow};
 pub use tick::TickReport;
 pub use worker::ClaimedTask;

@@ -74,6 +74,12 @@ pub fn next_fire(
             at,
             anchor_date,
         } => calendar::next_calendar_interval(*every_days, *at, *anchor_date, zone, after),
+        // The end of time: the tick's `next_fire_at_ms <= now` never selects it.
+        Trigger::OnDemand => Ok(Fire {
+            at: Timestamp::MAX,
+            nominal: None,
+            note: None,
+        }),
     }
 }
 

@@ -34,6 +34,9 @@ pub enum Trigger {
         /// A nominal date.
         anchor_date: Date,
     },
+    /// Never fires by itself: its runs are started by hand or its tasks enqueued one at a time
+    /// ([`crate::Scheduler::enqueue`]), e.g. for events that arrive from outside.
+    OnDemand,
 }
 
 /// Why a trigger specification is not accepted.
@@ -139,6 +142,7 @@ impl Trigger {
                 json!({"kind": "interval", "every": every.to_string(), "anchor": anchor.to_string()})
             }
             Self::Calendar { expression, .. } => json!({"kind": "calendar", "cron": expression}),
+            Self::OnDemand => json!({"kind": "on_demand"}),
             Self::CalendarInterval {
                 every_days,
                 at,
@@ -159,6 +163,7 @@ impl Trigger {
             Self::Interval { .. } => "interval",
             Self::Calendar { .. } => "calendar",
             Self::CalendarInterval { .. } => "calendar_interval",
+            Self::OnDemand => "on_demand",
         }
     }
 }
@@ -183,6 +188,7 @@ impl FromStr for Trigger {
                 Self::interval(every, anchor)
             }
             "calendar" => Self::calendar(field("cron")?),
+            "on_demand" => Ok(Self::OnDemand),
             "calendar_interval" => {
                 let every_days = value
                     .get("every_days")

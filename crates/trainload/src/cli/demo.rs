@@ -57,6 +57,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         FEED_PERIOD,
         stopped,
     );
+    started.subscribe_to_webhooks();
     let Demo { app, sim, .. } = started;
     let result = app.run_until_stopped(crate::shutdown::signal()).await;
     let _ = stop_feed.send(true);

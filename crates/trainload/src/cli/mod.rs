@@ -9,6 +9,7 @@ pub mod serve;
 pub mod sim;
 pub mod sync;
 pub mod users;
+pub mod webhooks;
 pub mod worker;
 
 use anyhow::Context;
@@ -47,6 +48,8 @@ pub enum Command {
     Runs(jobs::RunsArgs),
     /// Sync one user's activities, wellness, thresholds and loads; prints the report as JSON.
     Sync(Box<sync::SyncArgs>),
+    /// Manage the Strava push subscription (webhooks): ensure, show, delete.
+    Webhooks(Box<webhooks::WebhooksArgs>),
     /// Simulator, onboarded demo athletes and the dashboard on 127.0.0.1:8000; no accounts needed.
     Demo(demo::DemoArgs),
     /// End-to-end benchmarks against an in-process simulator (one JSON line per scenario).

@@ -123,6 +123,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 pub(crate) async fn start(settings: Settings, providers: ProviderArgs) -> anyhow::Result<ExitCode> {
     // The scheduler's clock (the system clock, or a test's file clock) drives the sync too.
     let clock: Arc<dyn Clock> = settings.clock.clone();
+    let public_url = settings.web.public_url.clone();
     let mut built_ctx = None;
     let app = Application::build(settings, |store| {
         let ctx = providers
@@ -134,7 +135,12 @@ pub(crate) async fn start(settings: Settings, providers: ProviderArgs) -> anyhow
     })
     .await?;
     let app = match built_ctx {
-        Some(ctx) => app.with_providers(ctx),
+        Some(ctx) => {
+            if let (Some(url), Some(strava)) = (public_url, ctx.strava.clone()) {
+                crate::subscription::spawn_ensure(ctx.store.clone(), strava, url);
+            }
+            app.with_providers(ctx)
+        }
         None => app,
     };
     if let Some(port) = app.port() {

@@ -90,6 +90,17 @@ impl Demo {
         format!("http://127.0.0.1:{}", self.app.port().unwrap_or(0))
     }
 
+    /// Subscribes the server to the simulator's webhook events as soon as it answers, so a new
+    /// simulated activity arrives within seconds instead of at the next quick sync.
+    pub fn subscribe_to_webhooks(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let strava = self.ctx.strava.clone()?;
+        Some(crate::subscription::spawn_ensure(
+            self.ctx.store.clone(),
+            strava,
+            self.base_url(),
+        ))
+    }
+
     /// The password-free sign-in path of `user`.
     pub fn login_path(user: UserId) -> String {
         format!("/demo/login/{}", user.0)
@@ -121,6 +132,8 @@ pub async fn start(
     settings.workers = options.workers;
     settings.shutdown_grace = Duration::from_secs(5);
     settings.web.demo = true;
+    // Simulated streams are ready at once: no need to wait for a burst of events to gather.
+    settings.webhook_delays_ms = (2_000, 1_000);
     let mut built_ctx = None;
     let app = Application::build(settings, |store| {
         let ctx = athletes::sim_sync_context(store, &info)?;

@@ -14,6 +14,7 @@ mod run;
 mod runs;
 mod state;
 mod sync_test;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::router())
         .merge(athlete::router().merge(crate::web::router()))
         .merge(openapi::router())
+        .merge(webhooks::router())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

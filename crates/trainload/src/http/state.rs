@@ -37,6 +37,8 @@ pub struct AppState {
     pub providers: Option<SyncContext>,
     /// New events for the `/events` streams of this process.
     pub live: LiveHub,
+    /// Strava's webhook callback; `None` answers 404 there.
+    pub webhooks: Option<Arc<crate::http::webhooks::WebhookReceiver>>,
 }
 
 /// How the site is reached and signed into (issue #6 §1).

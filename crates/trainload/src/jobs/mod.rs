@@ -7,6 +7,7 @@ mod monthly_utl;
 pub mod onboarding;
 mod quick_sync;
 mod resting_hr_update;
+pub mod strava_events;
 pub mod sync_job;
 pub mod view;
 pub mod wait;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 
 use crate::sync::SyncContext;
 
-/// The five jobs of SCHEDULER.md §2, one file each, over the sync context.
+/// The five scheduled jobs and the on-demand webhook job, one file each, over the sync context.
 ///
 /// # Errors
 /// A job definition whose trigger does not parse (a programming error caught by the tests).
@@ -27,6 +28,7 @@ pub fn all(ctx: &SyncContext) -> Result<Vec<Arc<dyn queue::Job>>, queue::Trigger
         weekly_thresholds::spec()?,
         monthly_utl::spec()?,
         resting_hr_update::spec()?,
+        strava_events::spec()?,
     ];
     Ok(specs
         .into_iter()

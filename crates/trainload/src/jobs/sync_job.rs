@@ -13,6 +13,10 @@ use crate::store::fan_out;
 use crate::store::users::UserId;
 use crate::sync::{self, SyncContext, SyncError, SyncOptions, SyncReport};
 
+/// An event still unprocessed this long after arrival lost its task (or arrived while the task
+/// finished): the on-demand job's manual runs and the planner pick it up.
+pub const STRANDED_AFTER_MS: i64 = 2 * 60_000;
+
 /// Which users a job's runs fan out to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Eligible {
@@ -22,6 +26,8 @@ pub enum Eligible {
     ActivitiesWithin(i64),
     /// Users with wellness in the last N days.
     WellnessWithin(i64),
+    /// Users with webhook events received over two minutes ago and still unprocessed.
+    StrandedEvents,
 }
 
 /// What one user's task does.
@@ -39,6 +45,8 @@ pub enum Work {
         /// Days back from today.
         days: i64,
     },
+    /// Handle the user's pending webhook events.
+    Events,
 }
 
 /// A job as SCHEDULER.md §2 defines it.
@@ -97,6 +105,10 @@ impl SyncJob {
             Eligible::WellnessWithin(days) => {
                 fan_out::with_wellness_since(store, &self.days_ago(days).to_string()).await
             }
+            Eligible::StrandedEvents => {
+                let before = self.ctx.clock.now_ms() - STRANDED_AFTER_MS;
+                crate::store::webhooks::stranded_users(store, before).await
+            }
         }
     }
 
@@ -134,6 +146,10 @@ impl SyncJob {
                 report.examples = recalc.examples.iter().map(|e| json!(e)).collect();
                 report.detail = json!(recalc);
                 Ok(report)
+            }
+            Work::Events => {
+                let result = sync::handle_events(&self.ctx, user).await;
+                events_report(&self.ctx, result)
             }
         }
     }
@@ -250,6 +266,26 @@ fn worst_issue(ctx: &SyncContext, report: &SyncReport) -> Option<TaskError> {
         });
     }
     None
+}
+
+/// A webhook task's report; events kept for later make the task wait for that time without
+/// using an attempt.
+fn events_report(
+    ctx: &SyncContext,
+    result: Result<sync::EventsReport, SyncError>,
+) -> Result<TaskReport, TaskError> {
+    let report = result.map_err(task_error)?;
+    let retry_at = report.retry_at_ms;
+    let mut task = sync_report(ctx, Ok(report.sync))?;
+    if let Some(retry_at_ms) = retry_at {
+        return Err(TaskError::RateLimited {
+            retry_at_ms,
+            message: "waiting for Strava to show a new activity".to_owned(),
+        });
+    }
+    task.counters
+        .insert("events".into(), i64::from(report.events_processed));
+    Ok(task)
 }
 
 fn task_error(error: SyncError) -> TaskError {

@@ -209,7 +209,10 @@ pub fn job_view(status: &JobStatus, last_run: Option<&RunRow>) -> JobView {
             |t| describe_trigger(t, &status.zone),
         ),
         spec: serde_json::from_str(&status.spec).unwrap_or(Value::Null),
-        next_run_time: rfc3339(status.next_fire_at_ms, &zone),
+        // An on-demand job's cursor sits at the end of time: it has no next run.
+        next_run_time: (!matches!(trigger, Some(Trigger::OnDemand)))
+            .then(|| rfc3339(status.next_fire_at_ms, &zone))
+            .flatten(),
         next_run_note: status.next_fire_note.clone(),
         upcoming: trigger
             .map(|t| upcoming(&t, &zone, status.next_fire_at_ms))
@@ -348,6 +351,7 @@ pub fn describe_trigger(trigger: &Trigger, zone: &str) -> String {
             "every {every_days} days at {} from {anchor_date} ({zone})",
             at.strftime("%H:%M")
         ),
+        Trigger::OnDemand => "on demand (events and Run now)".to_owned(),
     }
 }
 

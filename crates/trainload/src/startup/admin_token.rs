@@ -49,12 +49,7 @@ impl AdminToken {
     /// True when `presented` is the token. The digests are compared byte for byte without
     /// an early exit, so the time taken says nothing about how much matched.
     pub fn verify(&self, presented: &str) -> bool {
-        let other = digest(presented);
-        self.digest
-            .iter()
-            .zip(other.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+        crate::store::secrets::constant_time_eq(&self.digest, &digest(presented))
     }
 
     /// The token from `configured` when set, else from (or into) `<data_dir>/admin-token`.

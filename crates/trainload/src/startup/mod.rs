@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use crate::config::StoreArgs;
+use crate::http::webhooks::WebhookReceiver;
 use crate::http::{AppState, WebSettings};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
@@ -56,6 +57,8 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     /// Public URL, Strava redirect URL and demo mode of the web pages.
     pub web: WebSettings,
+    /// How long a task queued by a webhook `create` / `update` waits for more events, ms.
+    pub webhook_delays_ms: (i64, i64),
 }
 
 impl Settings {
@@ -74,6 +77,7 @@ impl Settings {
             lease_ms: 60_000,
             clock: Arc::new(SystemClock),
             web: WebSettings::default(),
+            webhook_delays_ms: (120_000, 30_000),
         }
     }
 }
@@ -143,6 +147,16 @@ impl Application {
         let newest_event = crate::store::events::latest_id(&store)
             .await
             .context("reading the newest event")?;
+        let webhooks = match listener {
+            Some(_) => Some(Arc::new(WebhookReceiver {
+                secrets: crate::store::webhooks::secrets(&store, scheduler.now_ms())
+                    .await
+                    .context("reading the webhook secrets")?,
+                create_delay_ms: settings.webhook_delays_ms.0,
+                update_delay_ms: settings.webhook_delays_ms.1,
+            })),
+            None => None,
+        };
         let state = AppState {
             scheduler,
             store,
@@ -154,6 +168,7 @@ impl Application {
             web: Arc::new(settings.web.clone()),
             providers: None,
             live: crate::live::LiveHub::new(newest_event),
+            webhooks,
         };
         Ok(Self {
             listener,

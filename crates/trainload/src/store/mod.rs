@@ -54,6 +54,7 @@ pub mod sessions;
 pub mod streams;
 pub mod thresholds;
 pub mod users;
+pub mod webhooks;
 pub mod wellness;
 
 mod connect;
@@ -61,7 +62,7 @@ mod hash;
 
 use std::sync::Arc;
 
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{PgPool, SqlitePool};
 
 pub use error::StoreError;
 pub use secrets::{SecretKey, SecretKeyError};
@@ -164,14 +165,9 @@ pub struct WriteTx {
     inner: TxInner,
 }
 
-/// The engine's typed transaction.
-#[derive(Debug)]
-pub(crate) enum TxInner {
-    /// SQLite, begun with `BEGIN IMMEDIATE`.
-    Sqlite(Transaction<'static, Sqlite>),
-    /// PostgreSQL, begun with `BEGIN`.
-    Postgres(Transaction<'static, Postgres>),
-}
+/// The engine's typed transaction: the scheduler's own type, so that a domain write and the
+/// task it queues can share one transaction (see [`WriteTx::queue_tx`]).
+pub(crate) use queue::Tx as TxInner;
 
 impl WriteTx {
     /// Commits the transaction.
@@ -199,6 +195,11 @@ impl WriteTx {
     }
 
     pub(crate) fn inner_mut(&mut self) -> &mut TxInner {
+        &mut self.inner
+    }
+
+    /// The same transaction as the scheduler sees it, e.g. for [`queue::Scheduler::enqueue`].
+    pub fn queue_tx(&mut self) -> &mut queue::Tx {
         &mut self.inner
     }
 }

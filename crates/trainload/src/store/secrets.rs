@@ -154,6 +154,11 @@ fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Byte equality whose time depends only on the lengths, for comparing presented secrets.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Which row and column a secret belongs to: the associated data of its ciphertext.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Binding {

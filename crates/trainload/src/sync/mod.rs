@@ -11,6 +11,7 @@
 mod activities;
 mod announce;
 mod convert;
+mod events;
 pub(crate) mod features;
 mod loads;
 mod onboarding;
@@ -22,6 +23,7 @@ mod tokens;
 mod wellness;
 
 pub use announce::{ACTIVITY_EVENT, THRESHOLDS_EVENT, WELLNESS_EVENT};
+pub use events::{EventsReport, handle_events};
 pub use onboarding::{ONBOARDING_EVENT, OnboardingProgress, onboard};
 pub use recalc::{
     DriftExample, UtlRecalc, recalculate_thresholds, recalculate_utl, recompute_from,

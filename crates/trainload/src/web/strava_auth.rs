@@ -170,12 +170,7 @@ fn same_state(bound: Option<&str>, returned: Option<&str>) -> bool {
         return false;
     };
     !bound.is_empty()
-        && bound.len() == returned.len()
-        && bound
-            .bytes()
-            .zip(returned.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0
+        && crate::store::secrets::constant_time_eq(bound.as_bytes(), returned.as_bytes())
 }
 
 /// The code exchange, retried once after a short pause when Strava refuses a fresh code.

@@ -29,3 +29,4 @@ mod run;
 mod runs;
 mod sign_in;
 mod sync;
+mod webhooks;

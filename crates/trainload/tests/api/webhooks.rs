@@ -1,0 +1,372 @@
+//! Strava webhooks end to end: the simulator's push subscription against the app's callback,
+//! the validation handshake, events stored once and coalesced into one task per athlete, and
+//! tasks that read the truth (forged events change nothing).
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use sim::{Sim, SimClock, SimConfig, SimHandle};
+use tokio::net::TcpListener;
+use trainload::store::users::UserId;
+use trainload::store::{activities, integrations, now_ms, webhooks};
+use trainload::subscription::{self, Ensured};
+use trainload::sync::SyncContext;
+
+use crate::helpers::{AppOptions, Engine, TestApp, engines, spawn_app_with};
+
+/// An app over a simulator, one connected and onboarded athlete, and the app subscribed.
+struct World {
+    app: TestApp,
+    sim: SimHandle,
+    ctx: SyncContext,
+    user: UserId,
+    strava_id: i64,
+    subscription_id: i64,
+}
+
+async fn world(engine: Engine) -> World {
+    let mut config = SimConfig::new(7, 2);
+    config.history_days = 20;
+    config.rate_limits = None;
+    config.intervals_max_rps = None;
+    config.clock = SimClock::real(1.0);
+    let sim = Sim::start(config, TcpListener::bind("127.0.0.1:0").await.unwrap()).unwrap();
+    let info = sim.info();
+    let app = spawn_app_with(
+        AppOptions {
+            engine,
+            sim: Some(info.clone()),
+            ..AppOptions::default()
+        },
+        vec![],
+    )
+    .await;
+    let ctx = trainload::demo::sim_sync_context(&app.store, &info).unwrap();
+    let athlete = &info.athletes[0];
+    let user = trainload::demo::add_sim_athlete(&app.store, &sim, athlete, now_ms())
+        .await
+        .unwrap();
+    trainload::sync::onboard(&ctx, user, 10, &|_| {})
+        .await
+        .unwrap();
+    let strava = ctx.strava.clone().unwrap();
+    let ensured = subscription::ensure(&app.store, &strava, &app.address, false, now_ms)
+        .await
+        .unwrap();
+    let Ensured::Created { id } = ensured else {
+        panic!("{ensured:?}")
+    };
+    World {
+        app,
+        sim,
+        ctx,
+        user,
+        strava_id: athlete.strava_athlete_id,
+        subscription_id: id,
+    }
+}
+
+impl World {
+    async fn callback(&self) -> String {
+        subscription::callback_url(&self.app.store, &self.app.address, now_ms())
+            .await
+            .unwrap()
+    }
+
+    async fn post_event(&self, event: &Value) -> reqwest::StatusCode {
+        let url = self.callback().await;
+        self.app
+            .client
+            .post(url)
+            .json(event)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    fn event(&self, object_id: i64, aspect: &str, time: i64, updates: Value) -> Value {
+        json!({
+            "aspect_type": aspect, "event_time": time, "object_id": object_id,
+            "object_type": "activity", "owner_id": self.strava_id,
+            "subscription_id": self.subscription_id, "updates": updates,
+        })
+    }
+
+    async fn pending(&self) -> usize {
+        webhooks::pending(&self.app.store, self.user, 0, 1000)
+            .await
+            .unwrap()
+            .len()
+    }
+
+    async fn live_tasks(&self) -> i64 {
+        let db = self.app.store.queue_db();
+        queue::with_db!(&db, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM task WHERE job_id = 'strava_events' AND state IN ('ready', 'leased')")
+            .fetch_one(pool).await.unwrap())
+    }
+
+    async fn sim_calls(&self, endpoint: &str) -> u64 {
+        self.sim.stats()["endpoints"][endpoint]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    async fn newest_stored(&self) -> i64 {
+        let (page, _) = activities::page(&self.app.store, self.user, 1, 0)
+            .await
+            .unwrap();
+        page[0].summary.external_id.parse().unwrap()
+    }
+}
+
+/// Polls `condition` every 50 ms for up to 10 s.
+async fn until(what: &str, mut condition: impl AsyncFnMut() -> bool) {
+    for _ in 0..200 {
+        if condition().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_handshake_echoes_the_challenge_only_for_our_token_and_path() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let callback = w.callback().await;
+        let secrets = webhooks::secrets(&w.app.store, now_ms()).await.unwrap();
+        let token = secrecy::ExposeSecret::expose_secret(&secrets.verify_token).to_owned();
+        let get = |url: String, token: String| {
+            let client = w.app.client.clone();
+            async move {
+                client
+                    .get(url)
+                    .query(&[
+                        ("hub.mode", "subscribe"),
+                        ("hub.verify_token", token.as_str()),
+                        ("hub.challenge", "15f7d1a91c1f40f8a748fd134752feb3"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let good = get(callback.clone(), token.clone()).await;
+        assert_eq!(good.status(), 200);
+        let body: Value = good.json().await.unwrap();
+        assert_eq!(
+            body,
+            json!({"hub.challenge": "15f7d1a91c1f40f8a748fd134752feb3"})
+        );
+        let wrong = get(callback.clone(), format!("{token}x")).await;
+        assert_eq!(wrong.status(), 403);
+        let guessed_path = w
+            .app
+            .url("/webhooks/strava/0123456789abcdef0123456789abcdef");
+        assert_eq!(get(guessed_path, token).await.status(), 404);
+        w.sim.shutdown();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ensure_creates_one_subscription_and_adopts_it_afterwards() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let strava = w.ctx.strava.clone().unwrap();
+        let (a, b) = tokio::join!(
+            subscription::ensure(&w.app.store, &strava, &w.app.address, false, now_ms),
+            subscription::ensure(&w.app.store, &strava, &w.app.address, false, now_ms),
+        );
+        for outcome in [a.unwrap(), b.unwrap()] {
+            assert!(
+                matches!(outcome, Ensured::Existing { id } if id == w.subscription_id)
+                    || matches!(outcome, Ensured::ByAnother { .. }),
+                "{outcome:?}"
+            );
+        }
+        let shown = subscription::show(&w.app.store, &strava, &w.app.address, now_ms())
+            .await
+            .unwrap();
+        assert_eq!(shown.at_strava.len(), 1, "{shown:?}");
+        assert_eq!(
+            shown.stored.unwrap().subscription_id,
+            Some(w.subscription_id)
+        );
+        let other =
+            subscription::ensure(&w.app.store, &strava, "http://127.0.0.1:9", false, now_ms).await;
+        assert!(
+            matches!(
+                other,
+                Err(subscription::SubscriptionError::OtherCallback(_))
+            ),
+            "{other:?}"
+        );
+        w.sim.shutdown();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_activity_arrives_through_its_event_and_duplicates_change_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let before = w.newest_stored().await;
+        let client = reqwest::Client::new();
+        let created: Value = client
+            .post(format!("http://{}/_sim/activities", w.sim.addr()))
+            .json(&json!({"athlete": 0, "sport_type": "Ride", "minutes": 40}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = created["id"].as_i64().unwrap();
+        until("the event", async || w.pending().await == 1).await;
+        assert_eq!(w.live_tasks().await, 1);
+        // The same event again, twice (Strava retries and duplicates), and a burst of updates.
+        let time = jiff::Timestamp::now().as_second();
+        let again = w.event(id, "create", time + 100, json!({}));
+        assert_eq!(w.post_event(&again).await, 200);
+        assert_eq!(w.post_event(&again).await, 200);
+        for (n, title) in ["A", "B", "C"].iter().enumerate() {
+            let update = w.event(id, "update", time + 101 + n as i64, json!({"title": title}));
+            assert_eq!(w.post_event(&update).await, 200);
+        }
+        assert_eq!(
+            w.pending().await,
+            5,
+            "the simulator's create, ours once, three updates"
+        );
+        assert_eq!(w.live_tasks().await, 1, "one task absorbs the burst");
+        let details_before = w.sim_calls("strava.activity").await;
+        w.app.drain().await;
+        assert_eq!(w.pending().await, 0);
+        assert_eq!(
+            w.newest_stored().await,
+            id,
+            "stored without any sync (was {before})"
+        );
+        assert_eq!(
+            w.sim_calls("strava.activity").await - details_before,
+            1,
+            "one read per object"
+        );
+        let stored = activities::find(&w.app.store, w.user, "strava", &id.to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        let load = trainload::store::loads::get(&w.app.store, stored.id)
+            .await
+            .unwrap();
+        assert!(load.is_some(), "the load is computed");
+        w.sim.shutdown();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_and_foreign_events_are_answered_but_change_nothing() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let victim = w.newest_stored().await;
+        let time = jiff::Timestamp::now().as_second();
+        // A delete of an activity that still exists at Strava: read, found, kept.
+        assert_eq!(
+            w.post_event(&w.event(victim, "delete", time, json!({})))
+                .await,
+            200
+        );
+        // Another subscription, an unknown athlete: answered 200, counted, nothing queued.
+        let mut forged = w.event(victim, "delete", time + 1, json!({}));
+        forged["subscription_id"] = json!(w.subscription_id + 1);
+        assert_eq!(w.post_event(&forged).await, 200);
+        let mut stranger = w.event(victim, "delete", time + 2, json!({}));
+        stranger["owner_id"] = json!(42);
+        assert_eq!(w.post_event(&stranger).await, 200);
+        // Not an event at all, and far too large to be one.
+        let url = w.callback().await;
+        let bad = w
+            .app
+            .client
+            .post(&url)
+            .body("{\"aspect_type\":")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 400);
+        let huge = w
+            .app
+            .client
+            .post(&url)
+            .body(vec![b' '; 20 * 1024])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(huge.status(), 413);
+        assert_eq!(w.pending().await, 1);
+        w.app.drain().await;
+        let kept = activities::find(&w.app.store, w.user, "strava", &victim.to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            kept.deleted_at_ms.is_none(),
+            "a forged delete deletes nothing"
+        );
+        let counts = webhooks::hourly_counts(&w.app.store, 0).await.unwrap();
+        let ignored: i64 = counts.ignored.iter().map(|(_, n)| n).sum();
+        assert_eq!(ignored, 2, "{counts:?}");
+        w.sim.shutdown();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deauthorization_is_believed_only_when_strava_refuses_the_token() {
+    for engine in engines() {
+        let w = world(engine).await;
+        // An hour ago, so that it is not mistaken for the simulator's real event below.
+        let time = jiff::Timestamp::now().as_second() - 3600;
+        let forged = json!({
+            "aspect_type": "update", "event_time": time, "object_id": w.strava_id,
+            "object_type": "athlete", "owner_id": w.strava_id,
+            "subscription_id": w.subscription_id, "updates": {"authorized": "false"},
+        });
+        assert_eq!(w.post_event(&forged).await, 200);
+        w.app.drain().await;
+        let strava = |list: Vec<integrations::Integration>| {
+            list.into_iter().find(|i| i.provider == "strava").unwrap()
+        };
+        let still = strava(
+            integrations::list_for_user(&w.app.store, w.user)
+                .await
+                .unwrap(),
+        );
+        assert_eq!(
+            still.status,
+            integrations::Status::Active,
+            "a forged event revokes nothing"
+        );
+
+        // The athlete really revokes access at Strava: the simulator sends the event itself.
+        let client = reqwest::Client::new();
+        client
+            .post(format!("http://{}/_sim/revoke", w.sim.addr()))
+            .json(&json!({"athlete": 0}))
+            .send()
+            .await
+            .unwrap();
+        until("the deauthorization event", async || w.pending().await == 1).await;
+        w.app.drain().await;
+        let gone = strava(
+            integrations::list_for_user(&w.app.store, w.user)
+                .await
+                .unwrap(),
+        );
+        assert_eq!(gone.status, integrations::Status::Revoked);
+        let (_, total) = activities::page(&w.app.store, w.user, 1, 0).await.unwrap();
+        assert_eq!(total, 0, "the athlete's Strava data is deleted");
+        w.sim.shutdown();
+    }
+}
