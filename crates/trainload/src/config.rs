@@ -173,6 +173,10 @@ pub struct ProviderArgs {
     /// Share of each Strava limit kept for interactive and webhook calls, %.
     #[arg(long, env = "TRAINLOAD_STRAVA_RATE_RESERVE_PCT", default_value_t = 10)]
     pub strava_rate_reserve_pct: u32,
+    /// How Strava is read: `planned` (webhooks, plus listings the read planner places within
+    /// the budget) or `poll` (every quick and daily sync lists every athlete).
+    #[arg(long, env = "TRAINLOAD_STRAVA_SYNC", value_enum, default_value_t = crate::planner::StravaSync::Planned)]
+    pub strava_sync: crate::planner::StravaSync,
 }
 
 impl fmt::Debug for ProviderArgs {
@@ -188,6 +192,7 @@ impl fmt::Debug for ProviderArgs {
             .field("strava_redirect_url", &self.strava_redirect_url)
             .field("intervals_base", &self.intervals_base)
             .field("strava_rate_reserve_pct", &self.strava_rate_reserve_pct)
+            .field("strava_sync", &self.strava_sync)
             .finish()
     }
 }
@@ -247,6 +252,11 @@ impl ProviderArgs {
             intervals: Some(Arc::new(intervals)),
             science: Arc::new(science::Config::default()),
             clock,
+            planner: crate::planner::PlannerSettings {
+                mode: self.strava_sync,
+                limits,
+                ..crate::planner::PlannerSettings::default()
+            },
         })
     }
 }

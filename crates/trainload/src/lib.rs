@@ -10,6 +10,7 @@ pub mod demo;
 pub mod http;
 pub mod jobs;
 pub mod live;
+pub mod planner;
 pub mod shutdown;
 pub mod startup;
 pub mod store;

@@ -88,6 +88,7 @@ impl World {
             intervals: Some(Arc::new(IntervalsClient::new(intervals, budget)?)),
             science: Arc::new(science::Config::default()),
             clock: self.clock.clone(),
+            planner: crate::planner::PlannerSettings::default(),
         })
     }
 

@@ -92,6 +92,7 @@ pub fn sim_sync_context(store: &Store, info: &SimInfo) -> anyhow::Result<SyncCon
         )),
         science: Arc::new(science::Config::default()),
         clock: Arc::new(SystemClock),
+        planner: crate::planner::PlannerSettings::default(),
     })
 }
 

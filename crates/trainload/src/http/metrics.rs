@@ -23,7 +23,7 @@ const LAST_SUCCESS: &str = "SELECT job_id, MAX(finished_at_ms) FROM job_run WHER
 const OLDEST_READY: &str =
     "SELECT MIN(not_before_ms) FROM task WHERE state = 'ready' AND not_before_ms <= $1";
 const BUDGET: &str = "SELECT provider, bucket, window_start_ms, used, lim FROM api_budget \
-     WHERE window_start_ms >= $1 ORDER BY provider, bucket, window_start_ms";
+     WHERE window_start_ms >= $1 AND lim > 0 ORDER BY provider, bucket, window_start_ms";
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {

@@ -1,6 +1,7 @@
 //! The HTTP API (SCHEDULER.md §7): the router, one layer stack, and one module per resource.
 
 pub mod athlete;
+mod budget;
 mod csrf;
 mod error;
 mod events;
@@ -28,6 +29,7 @@ use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use budget::planner_settings;
 pub use error::{ApiError, ApiResult};
 pub use state::{AppState, WebSettings};
 
@@ -43,6 +45,7 @@ const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let quick = Router::new()
         .merge(jobs::router())
+        .merge(budget::router())
         .merge(runs::router())
         .merge(health::router())
         .merge(metrics::router())
@@ -81,6 +84,7 @@ pub fn router(state: AppState) -> Router {
 /// The admin API's routes with their OpenAPI description (the document's second half).
 fn admin_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     jobs::routes()
+        .merge(budget::routes())
         .merge(runs::routes())
         .merge(run::routes())
         .merge(sync_test::routes())

@@ -8,6 +8,7 @@ pub mod onboarding;
 mod quick_sync;
 mod resting_hr_update;
 pub mod strava_events;
+mod strava_planner;
 pub mod sync_job;
 pub mod view;
 pub mod wait;
@@ -17,7 +18,8 @@ use std::sync::Arc;
 
 use crate::sync::SyncContext;
 
-/// The five scheduled jobs and the on-demand webhook job, one file each, over the sync context.
+/// The five scheduled jobs, the Strava read planner and the on-demand webhook job, one file
+/// each, over the sync context.
 ///
 /// # Errors
 /// A job definition whose trigger does not parse (a programming error caught by the tests).
@@ -29,6 +31,7 @@ pub fn all(ctx: &SyncContext) -> Result<Vec<Arc<dyn queue::Job>>, queue::Trigger
         monthly_utl::spec()?,
         resting_hr_update::spec()?,
         strava_events::spec()?,
+        strava_planner::spec()?,
     ];
     Ok(specs
         .into_iter()

@@ -9,6 +9,7 @@ use queue::{
 };
 use serde_json::json;
 
+use crate::planner::{Reason, StravaSync};
 use crate::store::fan_out;
 use crate::store::users::UserId;
 use crate::sync::{self, SyncContext, SyncError, SyncOptions, SyncReport};
@@ -28,6 +29,8 @@ pub enum Eligible {
     WellnessWithin(i64),
     /// Users with webhook events received over two minutes ago and still unprocessed.
     StrandedEvents,
+    /// Whoever the Strava read planner places in this quarter hour.
+    Planned,
 }
 
 /// What one user's task does.
@@ -47,6 +50,8 @@ pub enum Work {
     },
     /// Handle the user's pending webhook events.
     Events,
+    /// Pending events, then the listing the planner placed (`list_days` in the params).
+    Planned,
 }
 
 /// A job as SCHEDULER.md §2 defines it.
@@ -109,7 +114,35 @@ impl SyncJob {
                 let before = self.ctx.clock.now_ms() - STRANDED_AFTER_MS;
                 crate::store::webhooks::stranded_users(store, before).await
             }
+            Eligible::Planned => Ok(Vec::new()),
         }
+    }
+
+    /// The tasks of one run: the eligible users, or the planner's placements with their
+    /// listing windows.
+    async fn planned_tasks(&self) -> Result<Vec<PlannedTask>, crate::store::StoreError> {
+        if self.spec.eligible != Eligible::Planned {
+            let users = self.users().await?;
+            return Ok(users
+                .into_iter()
+                .map(|u| PlannedTask {
+                    user_id: u.0,
+                    params: json!({}),
+                })
+                .collect());
+        }
+        let now = self.ctx.clock.now_ms();
+        let plan = crate::planner::plan(&self.ctx.store, &self.ctx.planner, now).await?;
+        Ok(plan
+            .placements
+            .into_iter()
+            // Polling mode keeps the planner to the events whose task was lost.
+            .filter(|p| self.ctx.planner.mode == StravaSync::Planned || p.reason == Reason::Events)
+            .map(|p| PlannedTask {
+                user_id: p.user_id,
+                params: json!({ "list_days": p.list_days, "reason": p.reason }),
+            })
+            .collect())
     }
 
     async fn work(&self, task: &TaskContext) -> Result<TaskReport, TaskError> {
@@ -122,6 +155,13 @@ impl SyncJob {
                 let result = if onboarding {
                     let days = super::onboarding::DAYS;
                     sync::onboard(&self.ctx, user, days, &|_| {}).await
+                } else if self.planner_reads_strava(task) {
+                    // The planner places this job's Strava reads; the rest costs none.
+                    let ctx = SyncContext {
+                        strava: None,
+                        ..self.ctx.clone()
+                    };
+                    sync::user_sync(&ctx, user, &options).await
                 } else {
                     sync::user_sync(&self.ctx, user, &options).await
                 };
@@ -151,7 +191,41 @@ impl SyncJob {
                 let result = sync::handle_events(&self.ctx, user).await;
                 events_report(&self.ctx, result)
             }
+            Work::Planned => {
+                let list_days = task
+                    .params
+                    .get("list_days")
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|d| u32::try_from(d).ok())
+                    .unwrap_or(0);
+                let result = sync::handle_events(&self.ctx, user).await;
+                let events = events_report(&self.ctx, result);
+                if list_days == 0 {
+                    return events;
+                }
+                let options = SyncOptions {
+                    activity_days: list_days,
+                    wellness_days: 0,
+                    resting_hr: false,
+                    ..SyncOptions::quick()
+                };
+                let result = sync::user_sync(&self.ctx, user, &options).await;
+                sync_report(&self.ctx, result)
+            }
         }
+    }
+}
+
+impl SyncJob {
+    /// Whether a scheduled run of this job leaves its Strava reads to the planner.
+    fn planner_reads_strava(&self, task: &TaskContext) -> bool {
+        let scheduled = matches!(
+            task.params
+                .get("trigger")
+                .and_then(serde_json::Value::as_str),
+            Some("schedule" | "catch_up")
+        );
+        scheduled && self.ctx.planner.mode == StravaSync::Planned
     }
 }
 
@@ -181,18 +255,14 @@ impl Job for SyncJob {
         request: &'a FanOutRequest,
     ) -> BoxFuture<'a, Result<Vec<PlannedTask>, String>> {
         Box::pin(async move {
-            let users = self.users().await.map_err(|e| e.to_string())?;
-            Ok(users
+            let tasks = self.planned_tasks().await.map_err(|e| e.to_string())?;
+            Ok(tasks
                 .into_iter()
-                .filter(|u| {
+                .filter(|t| {
                     request
                         .users
                         .as_ref()
-                        .is_none_or(|only| only.contains(&u.0))
-                })
-                .map(|u| PlannedTask {
-                    user_id: u.0,
-                    params: json!({}),
+                        .is_none_or(|only| only.contains(&t.user_id))
                 })
                 .collect())
         })

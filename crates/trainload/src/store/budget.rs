@@ -105,8 +105,24 @@ const RECONCILE: &str = "INSERT INTO api_budget (provider, bucket, window_start_
 const EXHAUST: &str = "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
      VALUES ($1, $2, $3, $4, $4) ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET \
      used = api_budget.lim";
+/// A tally of the day's granted calls per priority, for the planner and the admin page: a row
+/// of its own beside the buckets (limit 0: nothing is ever refused by it).
+const TALLY: &str = "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
+     VALUES ($1, $2, $3, 1, 0) ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET \
+     used = api_budget.used + 1";
+/// The tally rows' bucket prefix.
+pub const TALLY_PREFIX: &str = "day_by_priority:";
 const USAGE: &str = "SELECT used, lim FROM api_budget \
      WHERE provider = $1 AND bucket = $2 AND window_start_ms = $3";
+
+/// The tally name of a priority.
+pub const fn priority_name(priority: Priority) -> &'static str {
+    match priority {
+        Priority::Interactive => "interactive",
+        Priority::Webhook => "webhook",
+        Priority::Background => "background",
+    }
+}
 
 fn to_i32(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
@@ -179,10 +195,16 @@ impl SqlRateBudget {
         }
         if refused_until.is_some() {
             tx.rollback().await?;
-        } else {
-            tx.commit().await?;
+            return Ok(refused_until);
         }
-        Ok(refused_until)
+        if provider == Provider::Strava {
+            let bucket = format!("{TALLY_PREFIX}{}", priority_name(priority));
+            let day = Bucket::ReadDay.window_start_ms(now_ms);
+            with_tx!(tx, conn => sqlx::query(TALLY).bind(provider.as_str()).bind(&bucket).bind(day)
+                .execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await?;
+        Ok(None)
     }
 
     async fn try_reconcile(

@@ -48,6 +48,7 @@ pub mod events;
 pub mod fan_out;
 pub mod integrations;
 pub mod loads;
+pub mod planner;
 pub mod power_curves;
 pub mod secrets;
 pub mod sessions;

@@ -11,7 +11,7 @@ use super::SyncError;
 use super::convert::summary;
 use super::run::Run;
 use crate::store::activities::{self, ActivityId, Outcome};
-use crate::store::loads;
+use crate::store::{loads, planner, webhooks};
 
 /// Day length, ms.
 pub(crate) const DAY_MS: i64 = 86_400_000;
@@ -32,16 +32,57 @@ pub(crate) async fn sync_window(run: &mut Run<'_>) -> Result<(), SyncError> {
     let Some((items, complete)) = listed else {
         return Ok(());
     };
+    let subscribed_since = subscribed_since(run).await?;
     let mut seen = HashSet::new();
+    let mut missed = false;
     for item in &items {
         seen.insert(item.id.to_string());
+        let new_before = run.report.new_activities;
         store_one(run, item).await?;
+        let inserted = run.report.new_activities > new_before;
+        missed |= inserted && event_was_due(item, subscribed_since, now);
+    }
+    if let Some(auth) = &run.strava {
+        let integration = auth.integration;
+        if complete {
+            planner::set_last_listed(&run.ctx.store, integration, now).await?;
+        }
+        if missed {
+            tracing::info!(
+                user = run.user.id.0,
+                "a listing found an activity no webhook event announced"
+            );
+            planner::set_webhook_missed(&run.ctx.store, integration, now).await?;
+        }
     }
     let reads_all = run.strava.as_ref().is_some_and(|s| s.reads_all);
     if complete && reads_all {
         detect_deletions(run, after_s * 1000, before_s * 1000, &seen).await?;
     }
     Ok(())
+}
+
+/// How long an event and its task may take before a listing that finds the activity first
+/// counts as a missed event.
+const EVENT_GRACE_MS: i64 = 30 * 60_000;
+
+/// Since when webhook events are subscribed to, if they are.
+async fn subscribed_since(run: &Run<'_>) -> Result<Option<i64>, SyncError> {
+    let subscription = webhooks::subscription(&run.ctx.store).await?;
+    Ok(subscription
+        .filter(|s| s.subscription_id.is_some())
+        .map(|s| s.updated_at_ms))
+}
+
+/// Whether a webhook event should have brought this activity before the listing did: it ended
+/// after the subscription began and long enough ago for its event to have been handled.
+fn event_was_due(item: &SummaryActivity, subscribed_since: Option<i64>, now_ms: i64) -> bool {
+    let Some(since) = subscribed_since else {
+        return false;
+    };
+    let start_ms = item.start_date.as_millisecond();
+    let end_ms = start_ms + item.elapsed_time_s.unwrap_or(0) * 1000;
+    end_ms > since && now_ms - end_ms > EVENT_GRACE_MS
 }
 
 /// The listing of `(after_s, before_s)`, or `None` when Strava is not usable or the call failed

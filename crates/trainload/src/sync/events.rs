@@ -88,6 +88,7 @@ pub async fn handle_events(ctx: &SyncContext, user: UserId) -> Result<EventsRepo
     super::streams::fetch_due(&mut run).await?;
     super::thresholds::after_sync(&mut run).await?;
     super::loads::compute_affected(&mut run).await?;
+    run.learn_uploads().await?;
     run.announce().await?;
     report.sync = run.finish()?;
     Ok(report)

@@ -57,6 +57,8 @@ pub struct SyncContext {
     pub science: Arc<science::Config>,
     /// "Now" (the scheduler's clock, so tests can move it).
     pub clock: Arc<dyn queue::Clock>,
+    /// How Strava reads are placed (polling or the planner).
+    pub planner: crate::planner::PlannerSettings,
 }
 
 /// What one sync covers.

@@ -172,6 +172,27 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
+    /// Relearns the athlete's upload pattern when new activities arrived (the read planner's
+    /// input).
+    pub(crate) async fn learn_uploads(&self) -> Result<(), SyncError> {
+        let Some(auth) = &self.strava else {
+            return Ok(());
+        };
+        if self.report.new_activities == 0 {
+            return Ok(());
+        }
+        let (store, user) = (&self.ctx.store, &self.user);
+        crate::planner::relearn(
+            store,
+            auth.integration,
+            user.id,
+            &user.time_zone,
+            self.now_ms(),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// A provider step succeeded.
     pub(crate) fn progressed(&mut self) {
         self.attempts.push(false);
@@ -223,6 +244,7 @@ pub async fn user_sync(
     super::thresholds::after_sync(&mut run).await?;
     super::loads::compute_affected(&mut run).await?;
     record_success(&run).await?;
+    run.learn_uploads().await?;
     run.announce().await?;
     run.finish()
 }

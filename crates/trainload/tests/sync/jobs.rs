@@ -32,20 +32,22 @@ async fn run_quick_sync(scheduler: &Scheduler) -> i64 {
 }
 
 conformance!(
-    async fn the_five_jobs_register_with_their_triggers(db) {
+    async fn the_jobs_register_with_their_triggers(db) {
         let world = world(&db.store, unlimited(SimConfig::new(5, 1)), Duration::from_secs(30)).await;
         db.store.queue_db().migrate().await.unwrap();
         let s = scheduler(&world, &db.store);
         s.register_jobs().await.unwrap();
         let jobs = s.jobs().await.unwrap();
         let ids: Vec<&str> = jobs.iter().map(|j| j.job_id.as_str()).collect();
-        assert_eq!(ids, ["daily_sync", "monthly_utl", "quick_sync", "resting_hr_update", "weekly_thresholds"]);
+        assert_eq!(ids, ["daily_sync", "monthly_utl", "quick_sync", "resting_hr_update", "strava_events", "strava_planner", "weekly_thresholds"]);
         let spec = |id: &str| jobs.iter().find(|j| j.job_id == id).unwrap().spec.clone();
         assert!(spec("quick_sync").contains("PT3H30M"));
         assert!(spec("daily_sync").contains("0 2 * * *"));
         assert!(spec("weekly_thresholds").contains("0 3 * * SUN"));
         assert!(spec("monthly_utl").contains("0 4 1 * *"));
         assert!(spec("resting_hr_update").contains("\"every_days\":3"));
+        assert!(spec("strava_planner").contains("PT15M"));
+        assert_eq!(spec("strava_events"), r#"{"kind":"on_demand"}"#);
     }
 );
 

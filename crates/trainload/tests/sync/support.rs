@@ -71,6 +71,7 @@ pub async fn world(store: &Store, config: SimConfig, timeout: Duration) -> World
         intervals: Some(Arc::new(IntervalsClient::new(intervals, budget).unwrap())),
         science: Arc::new(science::Config::default()),
         clock: clock.clone(),
+        planner: trainload::planner::PlannerSettings::default(),
     };
     World { sim, clock, ctx }
 }

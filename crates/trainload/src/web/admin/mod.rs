@@ -8,6 +8,7 @@ mod actions;
 mod overview;
 mod run;
 mod sections;
+mod strava;
 
 use std::collections::HashMap;
 

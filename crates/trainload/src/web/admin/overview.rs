@@ -8,6 +8,7 @@ use providers::budget::{Bucket, Provider};
 use serde::Deserialize;
 
 use super::sections::{self, BudgetRow};
+use super::strava;
 use super::user_names;
 use crate::http::athlete::{AdminPage, QueryParam};
 use crate::http::{ApiError, AppState};
@@ -89,6 +90,11 @@ pub async fn page(
     body.push_str(&sections::runs("Recent runs", &recent));
     body.push_str(&problems(&state, &names).await?);
     body.push_str(&sections::budget(&budget(&state.store).await?));
+    let settings = crate::http::planner_settings(&state);
+    let strava =
+        crate::planner::overview(&state.store, &settings, state.scheduler.now_ms()).await?;
+    body.push_str(&strava::webhooks(&strava));
+    body.push_str(&strava::planner(&strava));
     let inactive = integrations::not_active(&state.store).await?;
     body.push_str(&sections::reauth(&inactive, &names));
     Ok(html::page("Admin", html::Nav::Admin, &body))
