@@ -6,7 +6,7 @@ mod error;
 mod events;
 pub(crate) mod extract;
 mod health;
-mod jobs;
+pub(crate) mod jobs;
 mod metrics;
 pub mod openapi;
 mod request_id;
@@ -28,7 +28,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, ApiResult};
-pub use state::{AppState, WebSettings};
+pub use state::{AppState, MetricsAccess, WebSettings};
 
 /// Request timeout of ordinary endpoints.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);

@@ -22,7 +22,7 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use crate::config::StoreArgs;
-use crate::http::{AppState, WebSettings};
+use crate::http::{AppState, MetricsAccess, WebSettings};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
 use admin_token::{AdminToken, AdminTokenSource};
@@ -56,6 +56,8 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     /// Public URL, Strava redirect URL and demo mode of the web pages.
     pub web: WebSettings,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
 }
 
 impl Settings {
@@ -74,6 +76,7 @@ impl Settings {
             lease_ms: 60_000,
             clock: Arc::new(SystemClock),
             web: WebSettings::default(),
+            metrics: MetricsAccess::Auto,
         }
     }
 }
@@ -154,6 +157,7 @@ impl Application {
             web: Arc::new(settings.web.clone()),
             providers: None,
             live: crate::live::LiveHub::new(newest_event),
+            metrics_require_token: settings.metrics.require_token(settings.listen),
         };
         Ok(Self {
             listener,

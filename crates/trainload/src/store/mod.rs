@@ -49,6 +49,7 @@ pub mod fan_out;
 pub mod integrations;
 pub mod loads;
 pub mod power_curves;
+pub mod private_files;
 pub mod secrets;
 pub mod sessions;
 pub mod streams;

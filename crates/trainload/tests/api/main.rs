@@ -9,6 +9,7 @@
 
 mod athlete_data;
 mod browser;
+mod data_files;
 mod helpers;
 #[path = "../support/sse.rs"]
 mod sse;
@@ -29,3 +30,4 @@ mod run;
 mod runs;
 mod sign_in;
 mod sync;
+mod validation;
