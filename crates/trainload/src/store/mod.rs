@@ -42,6 +42,7 @@ macro_rules! with_tx {
 }
 
 pub mod activities;
+pub mod backup;
 pub mod budget;
 mod error;
 pub mod events;

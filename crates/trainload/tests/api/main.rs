@@ -8,6 +8,7 @@
 )]
 
 mod athlete_data;
+mod backup;
 mod browser;
 mod data_files;
 mod helpers;
@@ -19,6 +20,7 @@ mod admin_pages;
 mod auth;
 mod cli;
 mod events;
+mod export;
 mod health;
 mod jobs;
 mod lifecycle;
