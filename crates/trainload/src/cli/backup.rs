@@ -16,7 +16,8 @@ use crate::store::{Store, backup, integrations, users};
 const POSTGRES_HELP: &str = "this database is PostgreSQL: back it up with \
      `pg_dump --format=custom --file=trainload.dump \"$TRAINLOAD_DATABASE_URL\"` and restore it \
      into an empty database with `pg_restore --no-owner --dbname=\"$TRAINLOAD_DATABASE_URL\" \
-     trainload.dump` (see the README); keep TRAINLOAD_SECRET_KEY with the dump";
+     trainload.dump` (see the README); keep a copy of the secret key (TRAINLOAD_SECRET_KEY or \
+     secret.key), apart from the dump: the tokens inside open only with it";
 
 /// Arguments of `trainload backup`.
 #[derive(Debug, clap::Args)]
