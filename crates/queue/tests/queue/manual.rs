@@ -108,6 +108,16 @@ async fn concurrent_manual_runs_without_a_key_start_exactly_one() {
             vec![Arc::new(job) as Arc<dyn Job>],
         );
         s.register_jobs().await.unwrap();
+        // Open the pool's connections first, so the requests below really overlap.
+        let warm: Vec<_> = (0..12)
+            .map(|_| {
+                let s = s.clone();
+                tokio::spawn(async move { s.runs(None, None, None, 1).await.unwrap() })
+            })
+            .collect();
+        for handle in warm {
+            handle.await.unwrap();
+        }
         let request = ManualRunRequest {
             actor: "admin:1".into(),
             ..Default::default()
