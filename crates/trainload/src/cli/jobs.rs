@@ -124,8 +124,8 @@ pub enum RunsCommand {
         /// Only this job's runs.
         #[arg(long)]
         job: Option<String>,
-        /// How many.
-        #[arg(long, default_value_t = 50)]
+        /// How many, 1 to 500 (as `GET /scheduler/runs`).
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=500))]
         limit: i64,
     },
     /// One run with its tasks.

@@ -182,3 +182,12 @@ fn jobs_run_works_on_a_database_no_server_opened() {
     let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(list["total_jobs"], 5, "the five jobs of this build");
 }
+
+#[test]
+fn runs_list_refuses_a_limit_outside_1_to_500() {
+    let dir = crate::helpers::TempDir::new();
+    for limit in ["0", "501", "-1"] {
+        let output = trainload(dir.path(), &["runs", "list", &format!("--limit={limit}")]);
+        assert_eq!(output.status.code(), Some(2), "--limit={limit}");
+    }
+}
