@@ -32,6 +32,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Analyze(args) => cli::analyze::run(&args),
         cli::Command::Sim(args) => block_on(cli::sim::run(args)),
         cli::Command::Migrate(args) => block_on(cli::migrate::run(&args)),
+        cli::Command::Backup(args) => block_on(cli::backup::run_backup(&args)),
+        cli::Command::Restore(args) => block_on(cli::backup::run_restore(&args)),
         cli::Command::Users(args) => block_on(cli::users::run(&args)),
         cli::Command::Serve(args) => block_on(cli::serve::run(args)),
         cli::Command::Worker(args) => block_on(cli::worker::run(args)),

@@ -136,7 +136,8 @@ impl Scheduler {
             .unwrap_or_default()
     }
 
-    fn job(&self, job_id: &str) -> Option<&Arc<dyn Job>> {
+    /// The registered job `job_id`, if this scheduler has it.
+    pub fn job(&self, job_id: &str) -> Option<&Arc<dyn Job>> {
         self.inner.jobs.get(job_id)
     }
 

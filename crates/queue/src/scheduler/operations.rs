@@ -20,6 +20,9 @@ pub struct ManualRunRequest {
     pub allow_overlap: bool,
     /// Restrict the fan-out to these users.
     pub users: Option<Vec<i64>>,
+    /// Write nothing when every planned user already has a live task of the job (the run would
+    /// be empty): answered [`ManualRun::AllDeduped`].
+    pub refuse_if_all_deduped: bool,
 }
 
 /// The result of asking for a manual run.
@@ -29,13 +32,14 @@ pub enum ManualRun {
     Created(i64),
     /// The run created earlier with the same idempotency key.
     Replayed(i64),
-    /// A live run blocks it under `skip`; the request was recorded as a `skipped` run.
+    /// A live run blocks it under `skip`; nothing was written.
     Conflict {
         /// The live run.
         live_run_id: i64,
-        /// The `skipped` row recording this request.
-        run_id: i64,
     },
+    /// Every planned user already has a live task of the job and the request asked
+    /// [`ManualRunRequest::refuse_if_all_deduped`]; nothing was written.
+    AllDeduped,
 }
 
 /// One `job_run` row.
@@ -150,6 +154,8 @@ pub struct JobStatus {
     pub paused_at_ms: Option<i64>,
 }
 
+const RUN_BY_KEY: &str = "SELECT id FROM job_run WHERE job_id = $1 AND idempotency_key = $2";
+
 const RUN_COLUMNS: &str = "id, job_id, scheduled_for_ms, nominal_local, trigger_kind, actor, state, reason, note, \
      tasks_total, tasks_succeeded, tasks_failed, tasks_dead, tasks_cancelled, users_deduped, summary, created_at_ms, \
      started_at_ms, finished_at_ms";
@@ -188,11 +194,33 @@ impl Scheduler {
         let planned = job.fan_out(&fan_out).await.map_err(QueueError::Invalid)?;
         let now = self.now_ms();
         let mut tx = self.db().begin_write().await?;
+        // Concurrent requests queue on the job's schedule row, so the live-run check and the
+        // insert below are one step: SQLite's `BEGIN IMMEDIATE` already serialises writers,
+        // PostgreSQL's READ COMMITTED needs the row lock (the tick takes the same row).
+        let lock = if tx.is_postgres() {
+            "SELECT job_id FROM schedule WHERE job_id = $1 FOR UPDATE"
+        } else {
+            "SELECT job_id FROM schedule WHERE job_id = $1"
+        };
+        let locked: Option<(String,)> = with_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(lock))
+            .bind(job_id).fetch_optional(conn).await?);
+        if locked.is_none() {
+            return Err(QueueError::JobNotFound(job_id.to_owned()));
+        }
+        if let Some(run_id) = self
+            .run_by_key_in(&mut tx, job_id, request.idempotency_key.as_deref())
+            .await?
+        {
+            return Ok(ManualRun::Replayed(run_id));
+        }
         let live: Option<(i64,)> = with_tx!(&mut tx, conn => sqlx::query_as(
             "SELECT id FROM job_run WHERE job_id = $1 AND state IN ('pending', 'running') ORDER BY id LIMIT 1")
             .bind(job_id).fetch_optional(conn).await?);
-        let blocked =
-            live.filter(|_| !request.allow_overlap && job.policy().overlap == Overlap::Skip);
+        if let Some((live_run_id,)) =
+            live.filter(|_| !request.allow_overlap && job.policy().overlap == Overlap::Skip)
+        {
+            return Ok(ManualRun::Conflict { live_run_id });
+        }
         let run = NewRun {
             job_id,
             idempotency_key: request.idempotency_key.as_deref(),
@@ -200,31 +228,13 @@ impl Scheduler {
             nominal_local: None,
             trigger_kind: "manual",
             actor: &request.actor,
-            state: if blocked.is_some() {
-                "skipped"
-            } else {
-                "pending"
-            },
-            reason: blocked.map(|(id,)| format!("overlap:{id}")),
+            state: "pending",
+            reason: None,
             note: None,
         };
         let Some(run_id) = self.insert_run(&mut tx, &run, now).await? else {
-            drop(tx);
-            // A concurrent request with the same key won the insert.
-            let replay = self
-                .run_by_key(job_id, request.idempotency_key.as_deref())
-                .await?;
-            return replay
-                .map(ManualRun::Replayed)
-                .ok_or_else(|| QueueError::Conflict("run key race".to_owned()));
+            return Err(QueueError::Conflict("run key race".to_owned()));
         };
-        if let Some((live_run_id,)) = blocked {
-            tx.commit().await?;
-            return Ok(ManualRun::Conflict {
-                live_run_id,
-                run_id,
-            });
-        }
         let batch = super::ledger::TaskBatch {
             run_id,
             job_id,
@@ -233,7 +243,10 @@ impl Scheduler {
             max_attempts: job.policy().max_attempts,
             not_before_ms: now,
         };
-        self.insert_tasks(&mut tx, &batch, &planned).await?;
+        let (total, deduped) = self.insert_tasks(&mut tx, &batch, &planned).await?;
+        if request.refuse_if_all_deduped && total == 0 && deduped > 0 {
+            return Ok(ManualRun::AllDeduped); // dropping the transaction rolls it back
+        }
         tx.commit().await?;
         info!(job = job_id, run_id, actor = %request.actor, "manual run created");
         Ok(ManualRun::Created(run_id))
@@ -241,9 +254,20 @@ impl Scheduler {
 
     async fn run_by_key(&self, job_id: &str, key: Option<&str>) -> Result<Option<i64>, QueueError> {
         let Some(key) = key else { return Ok(None) };
-        let row: Option<(i64,)> = with_db!(self.db(), pool => sqlx::query_as(
-            "SELECT id FROM job_run WHERE job_id = $1 AND idempotency_key = $2").bind(job_id).bind(key)
-            .fetch_optional(pool).await?);
+        let row: Option<(i64,)> = with_db!(self.db(), pool => sqlx::query_as(RUN_BY_KEY)
+            .bind(job_id).bind(key).fetch_optional(pool).await?);
+        Ok(row.map(|(id,)| id))
+    }
+
+    async fn run_by_key_in(
+        &self,
+        tx: &mut crate::db::Tx,
+        job_id: &str,
+        key: Option<&str>,
+    ) -> Result<Option<i64>, QueueError> {
+        let Some(key) = key else { return Ok(None) };
+        let row: Option<(i64,)> = with_tx!(tx, conn => sqlx::query_as(RUN_BY_KEY)
+            .bind(job_id).bind(key).fetch_optional(conn).await?);
         Ok(row.map(|(id,)| id))
     }
 
@@ -252,6 +276,10 @@ impl Scheduler {
     /// # Errors
     /// [`QueueError::JobNotFound`]; database errors.
     pub async fn pause(&self, job_id: &str, reason: &str, by: &str) -> Result<(), QueueError> {
+        if self.job(job_id).is_none() {
+            // A row left by a job this build no longer has is not pausable either.
+            return Err(QueueError::JobNotFound(job_id.to_owned()));
+        }
         let now = self.now_ms();
         let rows = with_db!(self.db(), pool => sqlx::query(
             "UPDATE schedule SET paused = TRUE, paused_reason = $2, paused_by = $3, paused_at_ms = $4, \

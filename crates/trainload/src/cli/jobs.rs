@@ -124,8 +124,8 @@ pub enum RunsCommand {
         /// Only this job's runs.
         #[arg(long)]
         job: Option<String>,
-        /// How many.
-        #[arg(long, default_value_t = 50)]
+        /// How many, 1 to 500 (as `GET /scheduler/runs`).
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=500))]
         limit: i64,
     },
     /// One run with its tasks.
@@ -209,6 +209,7 @@ pub async fn jobs(command: &JobsCommand, scheduler: &Scheduler) -> anyhow::Resul
                 idempotency_key: idempotency_key.clone(),
                 allow_overlap: *allow_overlap,
                 users: None,
+                refuse_if_all_deduped: false,
             };
             let wait = wait.then(|| (Duration::from_secs(*timeout), *workers));
             run_job(scheduler, id, &request, wait).await
@@ -299,11 +300,12 @@ async fn run_job(
 ) -> Result<u8, QueueError> {
     let run_id = match scheduler.start_manual_run(job_id, request).await? {
         ManualRun::Created(id) | ManualRun::Replayed(id) => id,
-        ManualRun::Conflict {
-            live_run_id,
-            run_id,
-        } => {
-            print(&json!({ "run_id": run_id, "live_run_id": live_run_id, "state": "skipped" }));
+        ManualRun::AllDeduped => {
+            eprintln!("error: every user of job {job_id} already has a live task");
+            return Ok(exit::REFUSED);
+        }
+        ManualRun::Conflict { live_run_id } => {
+            print(&json!({ "live_run_id": live_run_id, "state": "refused" }));
             eprintln!("error: job {job_id} has a live run {live_run_id}");
             return Ok(exit::REFUSED);
         }

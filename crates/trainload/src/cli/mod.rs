@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file in this folder.
 
 pub mod analyze;
+pub mod backup;
 pub mod bench;
 pub mod demo;
 pub mod jobs;
@@ -36,6 +37,10 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Apply database migrations and exit.
     Migrate(migrate::MigrateArgs),
+    /// Write a consistent copy of the live SQLite database to a new file.
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of the SQLite database (no server may be running on it).
+    Restore(backup::RestoreArgs),
     /// Add and list users.
     Users(users::UsersArgs),
     /// Run the HTTP API, the scheduler and the workers.

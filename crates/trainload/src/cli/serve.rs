@@ -12,6 +12,7 @@ use queue::Clock;
 use secrecy::SecretString;
 
 use crate::config::{ProviderArgs, StoreArgs};
+use crate::http::MetricsAccess;
 use crate::startup::{Application, Settings};
 
 /// Scheduler settings shared by `serve` and `worker` (SCHEDULER.md §1).
@@ -94,6 +95,16 @@ pub struct ServeArgs {
     /// each request's Host header, for a server on loopback].
     #[arg(long, env = "TRAINLOAD_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// Who may read `/metrics`: `auto` (anyone on a loopback listener, the admin token
+    /// otherwise), `token` or `open`.
+    #[arg(
+        long,
+        env = "TRAINLOAD_METRICS_ACCESS",
+        value_enum,
+        default_value_t = MetricsAccess::Auto,
+        value_name = "WHO"
+    )]
+    pub metrics_access: MetricsAccess,
     /// Scheduler settings.
     #[command(flatten)]
     pub scheduler: SchedulerArgs,
@@ -115,6 +126,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     settings.listen = Some(args.listen);
     settings.admin_token = args.admin_token.map(SecretString::from);
     settings.web.public_url = args.public_url;
+    settings.metrics = args.metrics_access;
     settings.web.strava_redirect_url = args.providers.strava_redirect_url.clone();
     start(settings, args.providers).await
 }

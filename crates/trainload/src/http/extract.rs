@@ -43,8 +43,7 @@ impl FromRequestParts<AppState> for Admin {
             .headers
             .get(AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(bearer_token);
         if let Some(presented) = presented {
             return if state.admin.verify(presented) {
                 Ok(Self { user: None })
@@ -66,6 +65,16 @@ impl FromRequestParts<AppState> for Admin {
             Err(error) => Err(error.into()),
         }
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` value. The scheme is matched without regard
+/// to case, as RFC 9110 §11.1 requires (`bearer`, `BEARER`); any other scheme is `None`.
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
 }
 
 /// An optional JSON body: an empty body is `None`; anything else must parse as `T`. The

@@ -27,11 +27,30 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(resume))
 }
 
-/// The body of a pause.
+/// The body of a pause; unknown keys are 400.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct PauseBody {
-    /// Why the job is paused (required, non-empty).
+    /// Why the job is paused (required, 1 to 200 characters).
     reason: Option<String>,
+}
+
+/// The longest pause reason, in characters: it is shown on every admin page load.
+pub const MAX_PAUSE_REASON: usize = 200;
+
+/// The trimmed reason, or 400 when it is longer than [`MAX_PAUSE_REASON`].
+///
+/// # Errors
+/// `invalid_reason`.
+pub fn bounded_reason(reason: &str) -> Result<String, ApiError> {
+    let reason = reason.trim();
+    if reason.chars().count() > MAX_PAUSE_REASON {
+        return Err(ApiError::bad_request(
+            "invalid_reason",
+            format!("a pause reason is at most {MAX_PAUSE_REASON} characters"),
+        ));
+    }
+    Ok(reason.to_owned())
 }
 
 /// Every job with its trigger, next fires, pause state and newest run.
@@ -55,6 +74,7 @@ async fn list(_: Admin, State(state): State<AppState>) -> ApiResult<Json<JobsOve
     responses(
         (status = 200, description = "The paused job", body = JobView),
         (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
+        (status = 400, description = "`invalid_body` (unknown keys, a reason that is not a string) or `invalid_reason` (too long)", body = ApiErrorBody),
         (status = 404, description = "`job_not_found`", body = ApiErrorBody),
         (status = 422, description = "`reason_required`", body = ApiErrorBody),
     )
@@ -65,9 +85,13 @@ async fn pause(
     Path(job_id): Path<String>,
     JsonBody(body): JsonBody<PauseBody>,
 ) -> ApiResult<Json<JobView>> {
+    if state.scheduler.job(&job_id).is_none() {
+        return Err(queue::QueueError::JobNotFound(job_id).into());
+    }
     let reason = body
         .and_then(|b| b.reason)
-        .map(|r| r.trim().to_owned())
+        .map(|r| bounded_reason(&r))
+        .transpose()?
         .filter(|r| !r.is_empty())
         .ok_or_else(|| {
             ApiError::new(

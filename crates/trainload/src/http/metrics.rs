@@ -7,13 +7,14 @@ use std::fmt::Write;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use queue::{Db, QueueError, with_db};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiResult, AppState};
+use super::extract::bearer_token;
+use super::{ApiError, ApiResult, AppState};
 
 const RUNS: &str = "SELECT job_id, state, trigger_kind, COUNT(*) FROM job_run GROUP BY job_id, state, trigger_kind ORDER BY 1, 2, 3";
 const TASKS: &str = "SELECT job_id, state, COUNT(*) FROM task GROUP BY job_id, state ORDER BY 1, 2";
@@ -35,13 +36,30 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(metrics))
 }
 
-/// Prometheus text exposition of the scheduler's runs, tasks, fires and rate budgets.
+/// Prometheus text exposition of the scheduler's runs, tasks, fires and rate budgets. Needs
+/// the admin bearer token when the server is set to (`--metrics-access`; by default when it
+/// listens on anything but loopback).
 #[utoipa::path(
     get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain")),
+    responses(
+        (status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain"),
+        (status = 401, description = "The token is required and missing or wrong", body = super::openapi::ApiErrorBody),
+    ),
 )]
 
-async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
+async fn metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    if state.metrics_require_token {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(bearer_token);
+        if !presented.is_some_and(|token| state.admin.verify(token)) {
+            return Err(ApiError::unauthorized());
+        }
+    }
     let text = render(state.scheduler.db(), state.scheduler.now_ms()).await?;
     Ok((
         [(

@@ -7,7 +7,7 @@ mod error;
 mod events;
 pub(crate) mod extract;
 mod health;
-mod jobs;
+pub(crate) mod jobs;
 mod metrics;
 pub mod openapi;
 mod request_id;
@@ -31,7 +31,7 @@ use tower_http::trace::TraceLayer;
 
 pub use budget::planner_settings;
 pub use error::{ApiError, ApiResult};
-pub use state::{AppState, WebSettings};
+pub use state::{AppState, MetricsAccess, WebSettings};
 
 /// Request timeout of ordinary endpoints.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);

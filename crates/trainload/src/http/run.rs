@@ -46,14 +46,28 @@ struct WaitQuery {
     timeout: Option<u64>,
 }
 
-/// The optional body: `{"overlap": "allow", "users": [ids]}`.
+/// The optional body: `{"overlap": "allow", "users": [ids]}`; unknown keys and values are 400.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct RunBody {
-    /// `allow` runs even while another run of the job is live.
-    overlap: Option<String>,
-    /// Only these users.
+    /// `allow` runs even while another run of the job is live; `skip` (the default) refuses.
+    overlap: Option<OverlapChoice>,
+    /// Only these users (at most 10 000).
     users: Option<Vec<i64>>,
 }
+
+/// What a manual run does while another run of the job is live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum OverlapChoice {
+    /// Refuse with 409.
+    Skip,
+    /// Start anyway (users with a live task are deduped).
+    Allow,
+}
+
+/// The most users one request may name.
+const MAX_USERS: usize = 10_000;
 
 /// Starts a manual run of a job now, without moving its schedule (SCHEDULER.md §7.1).
 #[utoipa::path(
@@ -69,7 +83,8 @@ struct RunBody {
         (status = 202, description = "`{run_id, job_id, state, status_url}`; `Location` names the run", body = Object),
         (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
         (status = 404, description = "`job_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`run_overlap`: a run is live; this one was recorded as skipped", body = ApiErrorBody),
+        (status = 400, description = "`invalid_body`: unknown keys or values", body = ApiErrorBody),
+        (status = 409, description = "`run_overlap`: a run is live; nothing was started", body = ApiErrorBody),
     )
 )]
 
@@ -82,20 +97,29 @@ async fn start(
     JsonBody(body): JsonBody<RunBody>,
 ) -> ApiResult<Response> {
     let body = body.unwrap_or_default();
+    if body.users.as_ref().is_some_and(|u| u.len() > MAX_USERS) {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            format!("users names at most {MAX_USERS} ids"),
+        ));
+    }
     let request = ManualRunRequest {
         actor: admin.actor(),
         idempotency_key: key,
-        allow_overlap: body.overlap.as_deref() == Some("allow"),
+        allow_overlap: body.overlap == Some(OverlapChoice::Allow),
         users: body.users,
+        refuse_if_all_deduped: false,
     };
     let (run_id, replayed) = match state.scheduler.start_manual_run(&job_id, &request).await? {
         ManualRun::Created(id) => (id, false),
         ManualRun::Replayed(id) => (id, true),
-        ManualRun::Conflict {
-            live_run_id,
-            run_id,
-        } => {
-            return Err(overlap(&job_id, live_run_id, run_id));
+        ManualRun::Conflict { live_run_id } => return Err(overlap(&job_id, live_run_id)),
+        ManualRun::AllDeduped => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "all_deduped",
+                "every user already has a live task of this job",
+            ));
         }
     };
     let mut run = state.scheduler.run(run_id).await?;
@@ -109,17 +133,15 @@ async fn start(
     answer(&state, run, query.wait, replayed).await
 }
 
-/// 409 for a live run under `skip`; the request is recorded as the `skipped` row `run_id`.
-fn overlap(job_id: &str, live_run_id: i64, run_id: i64) -> ApiError {
-    let ids = json!({ "live_run_id": live_run_id, "run_id": run_id });
+/// 409 for a live run under `skip`; nothing was recorded.
+fn overlap(job_id: &str, live_run_id: i64) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
         "run_overlap",
-        format!("job {job_id} has a live run {live_run_id}; this request was recorded as skipped run {run_id}"),
+        format!("job {job_id} has a live run {live_run_id}; nothing was started"),
     )
-    .with_detail(ids)
+    .with_detail(json!({ "live_run_id": live_run_id }))
     .with_field("live_run_id", json!(live_run_id))
-    .with_field("run_id", json!(run_id))
 }
 
 /// 200 with the run summary once final (when waiting), else 202 with where to look; a replay
@@ -136,8 +158,9 @@ async fn answer(
         .and_then(|r| r.strip_prefix("overlap:"))
         .and_then(|id| id.parse::<i64>().ok());
     let mut response = match live {
+        // A skipped row written by an earlier version for a refused request.
         Some(live_run_id) if run.state == "skipped" => {
-            overlap(&run.job_id, live_run_id, run.id).into_response()
+            overlap(&run.job_id, live_run_id).into_response()
         }
         _ if waited && run.finished_at_ms.is_some() => {
             let detail = state.scheduler.run_detail(run.id, true).await?;

@@ -85,7 +85,7 @@ struct RunPage {
     params(ListQuery),
     responses(
         (status = 200, description = "One page of runs", body = RunPage),
-        (status = 400, description = "`invalid_state` or `invalid_query`", body = ApiErrorBody),
+        (status = 400, description = "`invalid_state`, `invalid_limit` or `invalid_query`", body = ApiErrorBody),
         (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
     )
 )]
@@ -100,7 +100,13 @@ async fn list(
             format!("unknown run state {s}"),
         ));
     }
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
     let runs = state
         .scheduler
         .runs(

@@ -39,6 +39,31 @@ pub struct AppState {
     pub live: LiveHub,
     /// Strava's webhook callback; `None` answers 404 there.
     pub webhooks: Option<Arc<crate::http::webhooks::WebhookReceiver>>,
+    /// `GET /metrics` answers only with the admin bearer token.
+    pub metrics_require_token: bool,
+}
+
+/// Who may read `GET /metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum MetricsAccess {
+    /// Anyone when the server listens on loopback only, the admin token otherwise.
+    #[default]
+    Auto,
+    /// Only with the admin bearer token.
+    Token,
+    /// Anyone who reaches the port.
+    Open,
+}
+
+impl MetricsAccess {
+    /// Whether the token is required for a server listening on `listen`.
+    pub fn require_token(self, listen: Option<std::net::SocketAddr>) -> bool {
+        match self {
+            Self::Token => true,
+            Self::Open => false,
+            Self::Auto => !listen.is_some_and(|addr| addr.ip().is_loopback()),
+        }
+    }
 }
 
 /// How the site is reached and signed into (issue #6 §1).

@@ -106,15 +106,12 @@ fn answer(outcome: InlineOutcome, now_ms: i64) -> ApiResult<Json<Value>> {
             result: Err(error),
             duration_ms,
         } => Ok(Json(failure_body(run_id, &error, duration_ms))),
-        InlineOutcome::TaskLive {
-            run_id,
-            live_task_id,
-        } => Err(ApiError::new(
+        InlineOutcome::TaskLive { live_task_id } => Err(ApiError::new(
             StatusCode::CONFLICT,
             "task_live",
-            "the user already has a quick_sync task queued or running",
+            "the user already has a quick_sync task queued or running; nothing was started",
         )
-        .with_detail(json!({ "run_id": run_id, "live_task_id": live_task_id }))),
+        .with_detail(json!({ "live_task_id": live_task_id }))),
         InlineOutcome::TimedOut { run_id } => Err(ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,
             "sync_timeout",

@@ -27,10 +27,8 @@ pub enum InlineOutcome {
         /// Wall time, ms.
         duration_ms: u64,
     },
-    /// The user already has a live task of this job; nothing ran.
+    /// The user already has a live task of this job; nothing ran and no run was recorded.
     TaskLive {
-        /// The (empty) run recording the request.
-        run_id: i64,
         /// The live task.
         live_task_id: Option<i64>,
     },
@@ -58,27 +56,28 @@ pub async fn run_user_task(
         idempotency_key: None,
         allow_overlap: true,
         users: Some(vec![user_id]),
+        refuse_if_all_deduped: true,
     };
     let run_id = match scheduler.start_manual_run(job.id(), &request).await? {
         ManualRun::Created(id) | ManualRun::Replayed(id) => id,
-        ManualRun::Conflict { run_id, .. } => run_id,
+        ManualRun::AllDeduped => {
+            let live: Option<i64> = with_db!(scheduler.db(), pool => sqlx::query_scalar(LIVE_TASK)
+                .bind(user_id).bind(job.id()).fetch_optional(pool).await?);
+            return Ok(InlineOutcome::TaskLive { live_task_id: live });
+        }
+        ManualRun::Conflict { live_run_id } => {
+            // Overlap is allowed above, so a live run never blocks this one.
+            return Err(QueueError::Conflict(format!("run {live_run_id} is live")));
+        }
     };
     let Some(task) = lease(scheduler, run_id).await? else {
         let run = scheduler.run(run_id).await?;
-        if run.tasks_total == 0 && run.users_deduped == 0 {
+        if run.tasks_total == 0 {
             // The fan-out did not pick the user (no integration): nothing to do.
             return Ok(InlineOutcome::Finished {
                 run_id,
                 result: Ok(TaskReport::default()),
                 duration_ms: elapsed_ms(started),
-            });
-        }
-        if run.tasks_total == 0 {
-            let live: Option<i64> = with_db!(scheduler.db(), pool => sqlx::query_scalar(LIVE_TASK)
-                .bind(user_id).bind(job.id()).fetch_optional(pool).await?);
-            return Ok(InlineOutcome::TaskLive {
-                run_id,
-                live_task_id: live,
             });
         }
         return await_worker(scheduler, run_id, limit, started).await;

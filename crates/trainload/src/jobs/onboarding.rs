@@ -27,11 +27,15 @@ pub async fn start(scheduler: &Scheduler, user: UserId) -> Result<i64, QueueErro
         idempotency_key: None,
         allow_overlap: true,
         users: Some(vec![user.0]),
+        refuse_if_all_deduped: false,
     };
-    Ok(match scheduler.start_manual_run(JOB, &request).await? {
-        ManualRun::Created(id) | ManualRun::Replayed(id) => id,
-        ManualRun::Conflict { run_id, .. } => run_id,
-    })
+    match scheduler.start_manual_run(JOB, &request).await? {
+        ManualRun::Created(id) | ManualRun::Replayed(id) => Ok(id),
+        // Neither happens with overlap allowed and empty runs accepted.
+        other => Err(QueueError::Conflict(format!(
+            "the onboarding run was not created: {other:?}"
+        ))),
+    }
 }
 
 /// Whether run `run_id` is an onboarding.

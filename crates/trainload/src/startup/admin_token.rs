@@ -66,7 +66,7 @@ impl AdminToken {
             }
             return Ok((Self::new(secret), AdminTokenSource::Environment));
         }
-        std::fs::create_dir_all(data_dir)
+        crate::store::private_files::create_dir(data_dir)
             .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
         let path = data_dir.join(ADMIN_TOKEN_FILE);
         let created = match create_token_file(&path) {

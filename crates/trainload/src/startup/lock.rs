@@ -36,13 +36,17 @@ impl DatabaseLock {
         }
         let path = lock_path(db_file);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+            crate::store::private_files::create_dir(dir)
                 .with_context(|| format!("creating the directory {}", dir.display()))?;
         }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(crate::store::private_files::FILE_MODE);
+        }
+        let mut file = options
             .open(&path)
             .with_context(|| format!("opening the lock file {}", path.display()))?;
         match file.try_lock() {

@@ -23,7 +23,7 @@ use tracing::{info, warn};
 
 use crate::config::StoreArgs;
 use crate::http::webhooks::WebhookReceiver;
-use crate::http::{AppState, WebSettings};
+use crate::http::{AppState, MetricsAccess, WebSettings};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
 use admin_token::{AdminToken, AdminTokenSource};
@@ -59,6 +59,8 @@ pub struct Settings {
     pub web: WebSettings,
     /// How long a task queued by a webhook `create` / `update` waits for more events, ms.
     pub webhook_delays_ms: (i64, i64),
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
 }
 
 impl Settings {
@@ -78,6 +80,7 @@ impl Settings {
             clock: Arc::new(SystemClock),
             web: WebSettings::default(),
             webhook_delays_ms: (120_000, 30_000),
+            metrics: MetricsAccess::Auto,
         }
     }
 }
@@ -169,6 +172,7 @@ impl Application {
             providers: None,
             live: crate::live::LiveHub::new(newest_event),
             webhooks,
+            metrics_require_token: settings.metrics.require_token(settings.listen),
         };
         Ok(Self {
             listener,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{Pool, StoreError};
+use super::{Pool, StoreError, private_files};
 
 /// How long a SQLite writer waits for the lock before `SQLITE_BUSY` (STYLE.md §5: at least 5 s).
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,7 +38,7 @@ async fn open_sqlite(database_url: &str) -> Result<Pool, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
         .foreign_keys(true);
-    create_parent_dir(options.get_filename())?;
+    prepare_files(options.get_filename())?;
     let pool = SqlitePoolOptions::new()
         .max_connections(SQLITE_MAX_CONNECTIONS)
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -59,19 +59,24 @@ async fn open_postgres(database_url: &str) -> Result<Pool, StoreError> {
     Ok(Pool::Postgres(pool))
 }
 
-/// Creates the directory a SQLite file lives in, so `trainload serve` just works on a fresh
-/// machine.
-fn create_parent_dir(file: &Path) -> Result<(), StoreError> {
-    let Some(dir) = file.parent() else {
-        return Ok(());
-    };
-    if dir.as_os_str().is_empty() || file.as_os_str() == ":memory:" {
+/// Creates the directory a SQLite file lives in (0700), so `trainload serve` just works on a
+/// fresh machine, and the file itself owner-only (0600).
+fn prepare_files(file: &Path) -> Result<(), StoreError> {
+    if file.as_os_str().is_empty() || file.as_os_str() == ":memory:" {
         return Ok(());
     }
-    std::fs::create_dir_all(dir).map_err(|e| {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        private_files::create_dir(dir).map_err(|e| {
+            StoreError::Config(format!(
+                "cannot create the directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    private_files::prepare_sqlite_file(file).map_err(|e| {
         StoreError::Config(format!(
-            "cannot create the directory {}: {e}",
-            dir.display()
+            "cannot prepare the database file {}: {e}",
+            file.display()
         ))
     })
 }

@@ -42,6 +42,7 @@ macro_rules! with_tx {
 }
 
 pub mod activities;
+pub mod backup;
 pub mod budget;
 mod error;
 pub mod events;
@@ -50,6 +51,7 @@ pub mod integrations;
 pub mod loads;
 pub mod planner;
 pub mod power_curves;
+pub mod private_files;
 pub mod secrets;
 pub mod sessions;
 pub mod streams;

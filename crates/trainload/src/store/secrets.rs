@@ -104,7 +104,7 @@ impl SecretKey {
             path: path.clone(),
             error,
         };
-        std::fs::create_dir_all(data_dir).map_err(io)?;
+        super::private_files::create_dir(data_dir).map_err(io)?;
         match std::fs::read_to_string(&path) {
             Ok(text) => Self::from_base64(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key_file(&path),

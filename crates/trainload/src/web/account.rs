@@ -1,6 +1,7 @@
 //! `/settings` (issue #6 §1): the athlete's connections (connect Intervals.icu with an API key
 //! validated by one live call, disconnect Strava or Intervals.icu), a link to the display
-//! settings, and "Delete my data", which removes the user and everything of theirs.
+//! settings, "Download my data" (links to the athlete API's export) and "Delete my data", which
+//! removes the user and everything of theirs.
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
@@ -60,6 +61,7 @@ async fn render(
 <div class="card"><h2>Connect Intervals.icu</h2><p class="muted">Wellness (resting HR, HRV, sleep) comes from Intervals.icu. Find your athlete id and API key under Settings → Developer Settings on intervals.icu; the key is checked once with Intervals.icu and stored encrypted.</p>
 <form method="post" action="/settings/intervals"><p><label>Athlete id <input name="athlete_id" required placeholder="i12345" autocomplete="off"></label></p><p><label>API key <input name="api_key" type="password" required autocomplete="off"></label></p><p><button type="submit" id="connect-intervals">Connect Intervals.icu</button></p></form></div>
 <div class="card"><h2>Display</h2><p><a href="/settings/display">Units (metric or imperial)</a></p></div>
+<div class="card"><h2>Download my data</h2><p class="muted">Everything stored about you: activities with their loads and explanations, thresholds and wellness.</p><p><a id="export-json" href="/api/v1/me/export" download>All, as JSON</a> · CSV: <a id="export-activities" href="/api/v1/me/export/activities.csv" download>activities</a>, <a id="export-thresholds" href="/api/v1/me/export/thresholds.csv" download>thresholds</a>, <a id="export-wellness" href="/api/v1/me/export/wellness.csv" download>wellness</a></p></div>
 <div class="card"><h2>Delete my data</h2><p class="muted">Removes your account, connections, activities, loads, thresholds and wellness for good, and signs you out.</p><p><a id="delete-my-data" href="/settings/delete">Delete my data…</a></p></div>"#,
         strava = status_cells(strava),
         intervals = status_cells(intervals),

@@ -114,6 +114,24 @@ async fn an_admin_sees_the_jobs_runs_one_now_and_pauses_and_resumes() {
             "{engine:?}"
         );
 
+        // The run is live: a second "run now" starts nothing and says which run blocks it.
+        let refused = submit(&app, "/admin/jobs/quick_sync/run", &cookie, &[]).await;
+        assert_eq!(refused, format!("/admin?live={}", run.id), "{engine:?}");
+        let runs_now = app
+            .scheduler
+            .runs(Some("quick_sync"), None, None, 10)
+            .await
+            .unwrap();
+        assert_eq!(runs_now.len(), 1, "{engine:?}");
+        let landed = page(&app, &refused, &cookie).await;
+        assert!(
+            landed.contains(&format!(
+                r#"Not started: run <a href="/admin/runs/{id}">#{id}</a> of this job is still live."#,
+                id = run.id
+            )),
+            "{engine:?}"
+        );
+
         let detail = page(&app, &format!("/admin/runs/{}", run.id), &cookie).await;
         assert!(detail.contains("Ada Admin"), "{engine:?}: {detail}");
         assert!(

@@ -185,3 +185,12 @@ fn jobs_run_works_on_a_database_no_server_opened() {
         "the five scheduled jobs, the read planner and the webhook job"
     );
 }
+
+#[test]
+fn runs_list_refuses_a_limit_outside_1_to_500() {
+    let dir = crate::helpers::TempDir::new();
+    for limit in ["0", "501", "-1"] {
+        let output = trainload(dir.path(), &["runs", "list", &format!("--limit={limit}")]);
+        assert_eq!(output.status.code(), Some(2), "--limit={limit}");
+    }
+}

@@ -252,6 +252,8 @@ pub struct AppOptions {
     pub sim: Option<sim::SimInfo>,
     /// `TRAINLOAD_PUBLIC_URL`.
     pub public_url: Option<&'static str>,
+    /// Who may read `/metrics`.
+    pub metrics: trainload::http::MetricsAccess,
 }
 
 impl Default for AppOptions {
@@ -264,6 +266,7 @@ impl Default for AppOptions {
             data_dir: None,
             sim: None,
             public_url: None,
+            metrics: trainload::http::MetricsAccess::Auto,
         }
     }
 }
@@ -294,6 +297,7 @@ pub fn settings(options: &AppOptions, store_args: StoreArgs) -> Settings {
     settings.web.public_url = options.public_url.map(str::to_owned);
     // Tests drain the queue themselves: webhook tasks start at once.
     settings.webhook_delays_ms = (0, 0);
+    settings.metrics = options.metrics;
     settings
 }
 

@@ -8,7 +8,9 @@
 )]
 
 mod athlete_data;
+mod backup;
 mod browser;
+mod data_files;
 mod helpers;
 #[path = "../support/sse.rs"]
 mod sse;
@@ -18,6 +20,7 @@ mod admin_pages;
 mod auth;
 mod cli;
 mod events;
+mod export;
 mod health;
 mod jobs;
 mod lifecycle;
@@ -29,4 +32,5 @@ mod run;
 mod runs;
 mod sign_in;
 mod sync;
+mod validation;
 mod webhooks;

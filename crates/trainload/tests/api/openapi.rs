@@ -70,12 +70,10 @@ async fn the_document_is_openapi_3_with_exactly_our_routes_and_resolvable_schema
         .keys()
         .map(String::as_str)
         .collect();
-    let me_templates = ME_PATHS.map(|p| {
-        if p == "/api/v1/me/activities/1" {
-            "/api/v1/me/activities/{id}"
-        } else {
-            p
-        }
+    let me_templates = ME_PATHS.map(|p| match p {
+        "/api/v1/me/activities/1" => "/api/v1/me/activities/{id}",
+        "/api/v1/me/export/activities.csv" => "/api/v1/me/export/{file}",
+        _ => p,
     });
     let routed: BTreeSet<&str> = me_templates.into_iter().chain(ADMIN_PATHS).collect();
     assert_eq!(documented, routed);
@@ -172,7 +170,8 @@ async fn every_documented_operation_is_routed() {
                 .replace("/jobs/{id}", "/jobs/quick_sync")
                 .replace("/runs/{id}", &format!("/runs/{run}"))
                 .replace("{job_id}", "quick_sync")
-                .replace("{user_id}", &user.to_string());
+                .replace("{user_id}", &user.to_string())
+                .replace("{file}", "activities.csv");
             for method in METHODS.into_iter().filter(|m| item.get(*m).is_some()) {
                 let response = app
                     .client

@@ -161,7 +161,7 @@ where
 }
 
 #[tokio::test]
-async fn a_live_run_under_skip_answers_409_and_records_a_skipped_row() {
+async fn a_live_run_under_skip_answers_409_and_records_nothing() {
     for engine in engines() {
         let options = AppOptions {
             engine,
@@ -174,13 +174,13 @@ async fn a_live_run_under_skip_answers_409_and_records_a_skipped_row() {
         let body = body(response).await;
         assert_error(&body, "run_overlap");
         assert_eq!(body["live_run_id"], live);
-        let skipped_id = body["run_id"].as_i64().unwrap();
-        let skipped = app.scheduler.run(skipped_id).await.unwrap();
-        assert_eq!(skipped.state, "skipped");
-        assert_eq!(
-            skipped.reason.as_deref(),
-            Some(format!("overlap:{live}").as_str())
-        );
+        assert!(body.get("run_id").is_none(), "{body}");
+        let runs = app
+            .scheduler
+            .runs(Some("counting"), None, None, 10)
+            .await
+            .unwrap();
+        assert_eq!(runs.len(), 1, "{engine:?}: {runs:?}");
         // overlap=allow starts the run; both users' live tasks absorb it (per-user dedupe).
         let allowed = app
             .post_json("/scheduler/run/counting", &json!({"overlap": "allow"}))
@@ -191,5 +191,40 @@ async fn a_live_run_under_skip_answers_409_and_records_a_skipped_row() {
             .unwrap();
         let allowed = app.scheduler.run(allowed_id).await.unwrap();
         assert_eq!((allowed.tasks_total, allowed.users_deduped), (0, 2));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_concurrent_requests_without_a_key_start_one_run_and_refuse_the_rest() {
+    for engine in engines() {
+        let options = AppOptions {
+            engine,
+            ..AppOptions::default()
+        };
+        let app = spawn_app_with(options, vec![TestJob::new("quick_sync", vec![1, 2]).arc()]).await;
+        let requests = (0..16).map(|_| {
+            app.client
+                .post(app.url("/scheduler/run/quick_sync"))
+                .bearer_auth(crate::helpers::TOKEN)
+                .send()
+        });
+        let mut statuses = std::collections::BTreeMap::new();
+        for response in futures_join_all(requests).await {
+            *statuses
+                .entry(response.unwrap().status().as_u16())
+                .or_insert(0) += 1;
+        }
+        assert_eq!(
+            statuses,
+            std::collections::BTreeMap::from([(202, 1), (409, 15)]),
+            "{engine:?}"
+        );
+        let runs = app
+            .scheduler
+            .runs(Some("quick_sync"), None, None, 50)
+            .await
+            .unwrap();
+        assert_eq!(runs.len(), 1, "{engine:?}: {runs:?}");
+        assert_eq!(runs[0].tasks_total, 2);
     }
 }

@@ -1,6 +1,9 @@
 //! `POST /sync/test/{user_id}`: the user's `quick_sync` task inline.
 
-use crate::helpers::{Script, TestJob, add_user, assert_error, body, spawn_app};
+use crate::helpers::{
+    AppOptions, Script, TestApp, TestJob, add_user, assert_error, body, engines, spawn_app,
+    spawn_app_with,
+};
 
 #[tokio::test]
 async fn sync_test_runs_the_users_task_inline_and_answers_the_report_fields() {
@@ -54,8 +57,18 @@ async fn sync_test_of_an_unknown_user_is_404() {
 }
 
 #[tokio::test]
-async fn sync_test_is_409_while_the_user_has_a_live_task() {
-    let app = spawn_app(vec![TestJob::new("quick_sync", vec![]).arc()]).await;
+async fn sync_test_is_409_while_the_user_has_a_live_task_and_records_no_run() {
+    for engine in engines() {
+        let options = AppOptions {
+            engine,
+            ..AppOptions::default()
+        };
+        let app = spawn_app_with(options, vec![TestJob::new("quick_sync", vec![]).arc()]).await;
+        refused_sync_test_leaves_no_run(&app).await;
+    }
+}
+
+async fn refused_sync_test_leaves_no_run(app: &TestApp) {
     let user = add_user(&app.store).await;
     // A queued quick_sync task for the user (no worker slots, so it stays ready).
     let queued = app
@@ -67,7 +80,15 @@ async fn sync_test_is_409_while_the_user_has_a_live_task() {
     assert_eq!(queued.status(), 202);
     let response = app.post(&format!("/sync/test/{user}")).await;
     assert_eq!(response.status(), 409);
-    assert_error(&body(response).await, "task_live");
+    let body = body(response).await;
+    assert_error(&body, "task_live");
+    assert!(body["detail"]["live_task_id"].is_i64(), "{body}");
+    let runs = app
+        .scheduler
+        .runs(Some("quick_sync"), None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(runs.len(), 1, "only the queued run: {runs:?}");
 }
 
 #[tokio::test]

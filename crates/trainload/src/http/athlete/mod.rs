@@ -5,6 +5,8 @@
 
 pub mod activities;
 pub mod data;
+pub mod export;
+mod export_csv;
 pub mod fitness;
 mod load_api;
 mod markers_api;
@@ -42,4 +44,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(markers_api::wellness))
         .routes(routes!(markers_api::power_curve))
         .routes(routes!(markers_api::sync))
+        .routes(routes!(export::export_json))
+        .routes(routes!(export::export_csv))
 }

@@ -30,11 +30,9 @@ pub async fn run_now(
         ManualRun::Created(run_id) | ManualRun::Replayed(run_id) => {
             format!("/admin?started={run_id}")
         }
-        // A live run blocks it: the request is recorded as a skipped run, shown as such.
-        ManualRun::Conflict {
-            live_run_id,
-            run_id,
-        } => format!("/admin?skipped={run_id}&live={live_run_id}"),
+        // A live run blocks it: nothing was started; the page says which run is live.
+        ManualRun::Conflict { live_run_id } => format!("/admin?live={live_run_id}"),
+        ManualRun::AllDeduped => "/admin".to_owned(),
     };
     Ok(Redirect::to(&target))
 }
@@ -55,7 +53,8 @@ pub async fn pause(
     let Form(form) = form.map_err(|e| ApiError::bad_request("invalid_form", e.body_text()))?;
     let reason = form
         .reason
-        .map(|r| r.trim().to_owned())
+        .map(|r| crate::http::jobs::bounded_reason(&r))
+        .transpose()?
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| DEFAULT_PAUSE_REASON.to_owned());
     state

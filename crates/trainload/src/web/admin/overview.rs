@@ -57,11 +57,10 @@ const WINDOWS: [(Provider, Bucket, &str, &str); 5] = [
     ),
 ];
 
-/// What the previous action left to say (`?started=`, `?skipped=&live=`).
+/// What the previous action left to say (`?started=`, `?live=`).
 #[derive(Debug, Deserialize)]
 pub struct Notice {
     started: Option<i64>,
-    skipped: Option<i64>,
     live: Option<i64>,
 }
 
@@ -101,13 +100,12 @@ pub async fn page(
 }
 
 fn notice_card(notice: &Notice) -> String {
-    match (notice.started, notice.skipped) {
+    match (notice.started, notice.live) {
         (Some(run), _) => format!(
             r#"<div class="card" id="notice">Run <a href="/admin/runs/{run}">#{run}</a> started.</div>"#
         ),
-        (None, Some(run)) => format!(
-            r#"<div class="card warn" id="notice">Not started: run #{} of this job is still live, so the request was recorded as skipped run <a href="/admin/runs/{run}">#{run}</a>.</div>"#,
-            notice.live.unwrap_or(0)
+        (None, Some(live)) => format!(
+            r#"<div class="card warn" id="notice">Not started: run <a href="/admin/runs/{live}">#{live}</a> of this job is still live.</div>"#
         ),
         (None, None) => String::new(),
     }
