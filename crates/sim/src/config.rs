@@ -188,6 +188,22 @@ pub struct SimConfig {
     pub unknown_sport_share: f64,
     /// Timeout of webhook deliveries and callback validation (Strava: 2 s).
     pub webhook_timeout: Duration,
+    /// Events lost, repeated or late, for every athlete (the per-athlete
+    /// `duplicate-webhooks` fault stays as it is).
+    pub webhook_faults: WebhookFaults,
+}
+
+/// Shares of webhook events delivered badly, drawn per event from the seed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WebhookFaults {
+    /// Never delivered (Strava gives up after three attempts; events of downtime are gone).
+    pub dropped: f64,
+    /// Delivered twice.
+    pub duplicated: f64,
+    /// Delivered after `late_by` (real time), so later events may overtake them.
+    pub late: f64,
+    /// How late a late event is.
+    pub late_by: Duration,
 }
 
 impl SimConfig {
@@ -206,6 +222,7 @@ impl SimConfig {
             fault_settings: FaultSettings::default(),
             unknown_sport_share: 0.03,
             webhook_timeout: Duration::from_secs(2),
+            webhook_faults: WebhookFaults::default(),
         }
     }
 }

@@ -16,7 +16,9 @@ mod rng;
 mod time;
 
 pub use clock::{DEFAULT_START_MS, SimClock};
-pub use config::{FaultKind, FaultSettings, ParseFaultError, RateLimits, SimConfig, parse_fault};
+pub use config::{
+    FaultKind, FaultSettings, ParseFaultError, RateLimits, SimConfig, WebhookFaults, parse_fault,
+};
 pub use model::athlete::{Profile, Sex, Truth};
 mod server;
 mod sim;

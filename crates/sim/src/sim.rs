@@ -170,6 +170,25 @@ impl SimHandle {
         server::stats_json(&self.shared)
     }
 
+    /// Webhook events sent and not yet delivered or given up.
+    pub fn webhooks_in_flight(&self) -> usize {
+        self.shared
+            .webhooks_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// (activity id, epoch s it became visible) of athlete `index`'s generated activities that
+    /// became visible in `(from_s, to_s]`: when a real athlete would have uploaded them.
+    pub fn uploads_between(&self, index: usize, from_s: i64, to_s: i64) -> Vec<(i64, i64)> {
+        server::uploads_between(&self.shared, index, from_s, to_s)
+    }
+
+    /// Sends the `create` events of activities that became visible since the last scan now,
+    /// instead of at the next quarter-second scan (for benchmarks that move the clock).
+    pub fn scan_webhooks(&self) {
+        server::scan_webhooks(&self.shared);
+    }
+
     /// Stops accepting connections and ends open ones.
     pub fn shutdown(&self) {
         let _ = self.stop.send(true);

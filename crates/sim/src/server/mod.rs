@@ -38,6 +38,7 @@ use state::{AuthState, LogEntry, Overlay, RateWindows, Stats};
 pub(crate) use control::stats_json;
 pub(crate) use reply::AthleteTag;
 pub(crate) use webhooks::run as run_webhooks;
+pub(crate) use webhooks::{scan as scan_webhooks, uploads_between};
 
 /// Shared state of a running simulator.
 #[derive(Debug)]
@@ -52,6 +53,8 @@ pub(crate) struct Shared {
     pub windows: Mutex<RateWindows>,
     pub intervals_buckets: Mutex<std::collections::HashMap<usize, (std::time::Instant, f64)>>,
     pub webhooks: Mutex<webhooks::Hooks>,
+    /// Events sent and not yet delivered or given up, for benchmarks that wait for quiet.
+    pub webhooks_in_flight: std::sync::atomic::AtomicUsize,
     pub http: reqwest::Client,
 }
 
@@ -86,6 +89,7 @@ impl Shared {
             windows: Mutex::new(RateWindows::default()),
             intervals_buckets: Mutex::new(std::collections::HashMap::new()),
             webhooks: Mutex::new(webhooks::Hooks::default()),
+            webhooks_in_flight: std::sync::atomic::AtomicUsize::new(0),
             http: reqwest::Client::builder()
                 .timeout(config.webhook_timeout)
                 .build()

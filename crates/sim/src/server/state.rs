@@ -140,6 +140,7 @@ pub(crate) struct Stats {
     pub statuses: BTreeMap<u16, u64>,
     pub refused_429: u64,
     pub webhook_deliveries: u64,
+    pub webhooks_dropped: u64,
     #[serde(skip)]
     pub log: VecDeque<LogEntry>,
 }

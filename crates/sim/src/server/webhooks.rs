@@ -14,7 +14,7 @@ use axum::routing::{delete, get};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Shared, activities, lock, reply};
+use super::{Shared, lock, reply};
 use crate::config::FaultKind;
 use crate::time::format_instant_z;
 
@@ -36,6 +36,9 @@ pub(crate) struct Hooks {
     pub created: u64,
     /// The sim time up to which `create` events were sent.
     pub scanned_until_s: Option<i64>,
+    /// (activity id, visible at) of each generated plan, by (athlete, local day): the scan runs
+    /// every quarter second over seven weeks of days, so the plans are generated once.
+    pub uploads_by_day: HashMap<(usize, i64), Vec<(i64, i64)>>,
 }
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
@@ -180,16 +183,44 @@ pub(crate) fn send(
         "object_type": object_type, "owner_id": athlete.strava_id, "subscription_id": subscription.id,
         "updates": updates,
     });
+    let faults = shared.config.webhook_faults;
+    let draw = |purpose: &str| {
+        crate::rng::unit(&[
+            shared.config.seed,
+            crate::rng::tag(purpose),
+            object_id as u64,
+            crate::rng::tag(aspect),
+            shared.config.clock.now_s() as u64,
+        ])
+    };
+    if draw("webhook-dropped") < faults.dropped {
+        lock(&shared.stats).webhooks_dropped += 1;
+        return;
+    }
     let copies = if shared.has_fault(owner, FaultKind::DuplicateWebhooks) {
         shared.config.fault_settings.duplicate_deliveries.max(1)
+    } else if draw("webhook-duplicated") < faults.duplicated {
+        2
     } else {
         1
     };
+    let delay = if draw("webhook-late") < faults.late {
+        faults.late_by
+    } else {
+        Duration::ZERO
+    };
     let shared = shared.clone();
+    shared
+        .webhooks_in_flight
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
         for _ in 0..copies {
             deliver(&shared, &subscription.callback_url, &event).await;
         }
+        shared
+            .webhooks_in_flight
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     });
 }
 
@@ -248,18 +279,54 @@ pub(crate) fn scan(shared: &Arc<Shared>) {
             .collect()
     };
     for index in connected {
-        let Some(athlete) = shared.world.athletes.get(index) else {
-            continue;
-        };
-        let from = shared.world.local_day(athlete, since) - 46;
-        let to = shared.world.local_day(athlete, now_s) + 1;
-        for plan in activities::visible(shared, index, from, to, now_s) {
-            let due = plan.visible_at_s();
-            if due > since && due <= now_s && plan.id % 10 < 5 {
-                send(shared, index, "activity", plan.id, "create", json!({}));
-            }
+        for (id, _) in uploads_between(shared, index, since, now_s) {
+            send(shared, index, "activity", id, "create", json!({}));
         }
     }
+}
+
+/// Generated activities of athlete `index` that became visible in `(from_s, to_s]`, oldest
+/// first (late uploads included: up to 46 days after their day); deleted ones left out.
+/// Activities created through the control API send their own event and are not listed.
+pub(crate) fn uploads_between(
+    shared: &Shared,
+    index: usize,
+    from_s: i64,
+    to_s: i64,
+) -> Vec<(i64, i64)> {
+    let Some(athlete) = shared.world.athletes.get(index) else {
+        return Vec::new();
+    };
+    let first = shared.world.local_day(athlete, from_s) - 46;
+    let last = shared.world.local_day(athlete, to_s) + 1;
+    let mut out = Vec::new();
+    for day in first..=last {
+        let cached = lock(&shared.webhooks)
+            .uploads_by_day
+            .get(&(index, day))
+            .cloned();
+        let uploads = cached.unwrap_or_else(|| {
+            let fresh: Vec<(i64, i64)> = shared
+                .world
+                .day_plans(athlete, day)
+                .iter()
+                .map(|plan| (plan.id, plan.visible_at_s()))
+                .collect();
+            lock(&shared.webhooks)
+                .uploads_by_day
+                .insert((index, day), fresh.clone());
+            fresh
+        });
+        out.extend(
+            uploads
+                .into_iter()
+                .filter(|&(_, at)| at > from_s && at <= to_s),
+        );
+    }
+    let overlay = lock(&shared.overlay);
+    out.retain(|(id, _)| !overlay.deleted.contains(id));
+    out.sort_by_key(|&(_, at)| at);
+    out
 }
 
 /// Scans for due events every 250 ms of real time until the simulator stops.

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod athlete_api;
 pub mod db;
+pub mod freshness;
 pub mod history;
 pub mod http_get;
 pub mod onboard;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::bench::{api, athlete_api, onboard, pages, quick_sync, scheduler};
+use crate::bench::{api, athlete_api, freshness, onboard, pages, quick_sync, scheduler};
 
 /// Arguments of `trainload bench`.
 #[derive(Debug, clap::Args)]
@@ -28,6 +28,8 @@ pub enum Scenario {
     Pages(pages::PagesArgs),
     /// Latency of every `/api/v1/me` endpoint for one athlete with years of history.
     AthleteApi(athlete_api::AthleteApiArgs),
+    /// Upload-to-load delay and Strava reads, polling versus webhooks, over simulated days.
+    Freshness(freshness::FreshnessArgs),
     /// One worker process of `bench scheduler --processes N` (internal).
     #[command(hide = true)]
     SchedulerWorker(scheduler::WorkerProcessArgs),
@@ -45,6 +47,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         Scenario::ApiLatency(a) => api::run(a).await?,
         Scenario::Pages(a) => pages::run(a).await?,
         Scenario::AthleteApi(a) => athlete_api::run(a).await?,
+        Scenario::Freshness(a) => freshness::run(a).await?,
         Scenario::SchedulerWorker(a) => {
             scheduler::worker_process(a).await?;
             return Ok(ExitCode::SUCCESS);

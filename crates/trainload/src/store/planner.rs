@@ -23,6 +23,10 @@ const FRESHNESS: &str = "SELECT COUNT(*), \
      CAST(SUM(CASE WHEN first_seen_at_ms - (start_at_ms + COALESCE(elapsed_s, 0) * 1000) <= $2 \
      THEN 1 ELSE 0 END) AS BIGINT) FROM activities \
      WHERE provider = 'strava' AND start_at_ms + COALESCE(elapsed_s, 0) * 1000 >= $1";
+const FIRST_SEEN: &str = "SELECT a.external_id, a.first_seen_at_ms, \
+     CASE WHEN l.activity_id IS NULL THEN FALSE ELSE TRUE END AS has_load \
+     FROM activities a LEFT JOIN activity_loads l ON l.activity_id = a.id \
+     WHERE a.user_id = $1 AND a.provider = 'strava'";
 const WINDOW: &str = "SELECT used, lim FROM api_budget \
      WHERE provider = 'strava' AND bucket = $1 AND window_start_ms = $2";
 
@@ -154,4 +158,23 @@ pub async fn window(
     Ok(
         with_pool!(store, pool => sqlx::query_as(WINDOW).bind(bucket.as_str()).bind(start).fetch_optional(pool).await)?,
     )
+}
+
+/// One stored Strava activity as the freshness benchmark measures it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Arrival {
+    /// Strava's activity id.
+    pub external_id: String,
+    /// When it was first stored, epoch ms.
+    pub first_seen_at_ms: i64,
+    /// Whether its load is computed.
+    pub has_load: bool,
+}
+
+/// When each of the user's Strava activities was first stored, and whether it has a load.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn arrivals(store: &Store, user: UserId) -> Result<Vec<Arrival>, StoreError> {
+    Ok(with_pool!(store, pool => sqlx::query_as(FIRST_SEEN).bind(user.0).fetch_all(pool).await)?)
 }

@@ -13,7 +13,8 @@ use crate::helpers::{TOKEN, body, engines};
 use crate::me::ME_PATHS;
 
 /// The admin API (SCHEDULER.md §7, §8.2) as routed.
-const ADMIN_PATHS: [&str; 11] = [
+const ADMIN_PATHS: [&str; 12] = [
+    "/scheduler/budget",
     "/scheduler/jobs",
     "/scheduler/jobs/{id}/pause",
     "/scheduler/jobs/{id}/resume",

@@ -195,6 +195,21 @@ async fn ensure_creates_one_subscription_and_adopts_it_afterwards() {
             shown.stored.unwrap().subscription_id,
             Some(w.subscription_id)
         );
+        // The admin sees the subscription and the planner's view; an anonymous caller does not.
+        let budget = w.app.get("/scheduler/budget").await;
+        assert_eq!(budget.status(), 200);
+        let budget: Value = budget.json().await.unwrap();
+        assert_eq!(budget["webhooks"]["subscription_id"], w.subscription_id);
+        assert_eq!(budget["mode"], "planned");
+        assert_eq!(budget["plan"]["connections"], 1);
+        let anonymous = w
+            .app
+            .client
+            .get(w.app.url("/scheduler/budget"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), 401);
         let other =
             subscription::ensure(&w.app.store, &strava, "http://127.0.0.1:9", false, now_ms).await;
         assert!(

@@ -59,3 +59,31 @@ async fn an_activity_the_simulator_records_is_found_by_the_next_quick_sync() {
     );
     demo.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_activity_reaches_the_dashboard_through_its_webhook_with_no_sync() {
+    let demo = start(1, 10).await;
+    demo.subscribe().await;
+    let me = demo.sign_in(0).await;
+    let (_, before) = me.json("/api/v1/me/activities?limit=1").await;
+    let client = trainload::demo::sim_client();
+    trainload::demo::record_activity(&client, demo.sim.addr(), &demo.athletes[0])
+        .await
+        .unwrap();
+    // The demo's webhook task waits two seconds for more events, then the worker runs it.
+    let mut total = 0;
+    for _ in 0..150 {
+        let (_, after) = me.json("/api/v1/me/activities?limit=1").await;
+        total = after["total"].as_u64().unwrap();
+        if total > before["total"].as_u64().unwrap() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        total,
+        before["total"].as_u64().unwrap() + 1,
+        "no quick sync ran"
+    );
+    demo.stop().await;
+}

@@ -76,6 +76,21 @@ pub async fn start(athletes: usize, days: u32) -> Running {
 }
 
 impl Running {
+    /// Subscribes the running server to the simulator's webhook events, as `trainload demo`
+    /// does, and waits until the subscription is stored.
+    pub async fn subscribe(&self) {
+        let strava = self.ctx.strava.clone().unwrap();
+        trainload::subscription::ensure(
+            &self.ctx.store,
+            &strava,
+            &self.base,
+            false,
+            trainload::store::now_ms,
+        )
+        .await
+        .unwrap();
+    }
+
     /// Stops the server (waiting for it) and the simulator.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {

@@ -16,6 +16,7 @@ mod budget;
 mod cli;
 mod integrations;
 mod misc;
+mod planner;
 mod secrets;
 mod streams;
 mod users;
