@@ -25,7 +25,12 @@ struct World {
 }
 
 async fn world(engine: Engine) -> World {
+    world_with(engine, sim::WebhookFaults::default()).await
+}
+
+async fn world_with(engine: Engine, faults: sim::WebhookFaults) -> World {
     let mut config = SimConfig::new(7, 2);
+    config.webhook_faults = faults;
     config.history_days = 20;
     config.rate_limits = None;
     config.intervals_max_rps = None;
@@ -382,6 +387,49 @@ async fn a_deauthorization_is_believed_only_when_strava_refuses_the_token() {
         assert_eq!(gone.status, integrations::Status::Revoked);
         let (_, total) = activities::page(&w.app.store, w.user, 1, 0).await.unwrap();
         assert_eq!(total, 0, "the athlete's Strava data is deleted");
+        w.sim.shutdown();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_strava_never_delivered_is_caught_by_the_planners_reconciliation() {
+    for engine in engines() {
+        let lost = sim::WebhookFaults {
+            dropped: 1.0,
+            ..sim::WebhookFaults::default()
+        };
+        let w = world_with(engine, lost).await;
+        let client = reqwest::Client::new();
+        let created: Value = client
+            .post(format!("http://{}/_sim/activities", w.sim.addr()))
+            .json(&json!({"athlete": 0, "sport_type": "Ride", "minutes": 30}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = created["id"].as_i64().unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(w.pending().await, 0, "the event was lost");
+        assert_ne!(w.newest_stored().await, id);
+        // A day after the last listing, the planner's quarter hour reconciles the athlete.
+        let integration = integrations::list_for_user(&w.app.store, w.user)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| i.provider == "strava")
+            .unwrap();
+        trainload::store::planner::set_last_listed(
+            &w.app.store,
+            integration.id,
+            now_ms() - 25 * 3_600_000,
+        )
+        .await
+        .unwrap();
+        w.app.start_run("strava_planner").await;
+        w.app.drain().await;
+        assert_eq!(w.newest_stored().await, id, "the listing found it");
         w.sim.shutdown();
     }
 }
