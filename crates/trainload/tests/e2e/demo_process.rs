@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -23,7 +24,10 @@ pub struct DemoProcess {
 impl DemoProcess {
     /// Starts the demo with its default athletes and a short history, and waits for its welcome.
     pub async fn start() -> Self {
-        let dir = std::env::temp_dir().join(format!("trainload_e2e_{}", std::process::id()));
+        // One directory per demo, also when several tests of this binary share a process.
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("trainload_e2e_{}_{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_trainload"))
             .args(["demo", "--listen", "127.0.0.1:0", "--days", "30"])
