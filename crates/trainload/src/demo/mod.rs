@@ -121,6 +121,11 @@ pub async fn start(
     settings.workers = options.workers;
     settings.shutdown_grace = Duration::from_secs(5);
     settings.web.demo = true;
+    settings.web.sim_strava_athletes = info
+        .athletes
+        .iter()
+        .map(|a| (a.strava_athlete_id.to_string(), a.index))
+        .collect();
     let mut built_ctx = None;
     let app = Application::build(settings, |store| {
         let ctx = athletes::sim_sync_context(store, &info)?;

@@ -17,6 +17,7 @@ mod account;
 mod admin_pages;
 mod auth;
 mod cli;
+mod error_pages;
 mod events;
 mod health;
 mod jobs;

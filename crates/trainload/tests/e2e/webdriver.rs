@@ -115,7 +115,15 @@ impl Driver {
         let capabilities = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
-                "goog:chromeOptions": { "binary": self.browser, "args": args },
+                // Emulated metrics, so a phone's width is exact (a headless window is at least
+                // 500 px wide).
+                "goog:chromeOptions": {
+                    "binary": self.browser,
+                    "args": args,
+                    "mobileEmulation": { "deviceMetrics": {
+                        "width": width, "height": height, "pixelRatio": 1, "mobile": width < 600,
+                    }},
+                },
             }}
         });
         let response = self.call("POST", "/session", Some(capabilities)).await;
