@@ -142,7 +142,7 @@ async fn connect_all(
 }
 
 async fn run_list(args: &ListArgs) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&args.store).await?;
+    let store = super::open_existing_store(&args.store).await?;
     let mut out = Vec::new();
     for user in users::list(&store).await.context("listing users")? {
         let connections = integrations::list_for_user(&store, user.id)
