@@ -65,6 +65,28 @@ impl DemoProcess {
 
     /// Stops the demo.
     pub fn stop(self) {}
+
+    /// Asks the demo to stop as Ctrl-C or a service manager would (SIGTERM) and waits for it;
+    /// true when it exited successfully.
+    pub fn terminate(&mut self) -> bool {
+        let sent = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status()
+            .is_ok_and(|s| s.success());
+        sent && self.child.wait().is_ok_and(|s| s.success())
+    }
+
+    /// The demo's own data directory, as printed in its welcome (the admin token's folder).
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        std::fs::read_dir(&self.dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| {
+                path.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("trainload-demo-"))
+            })
+    }
 }
 
 impl Drop for DemoProcess {
@@ -87,7 +109,7 @@ fn read_welcome(lines: &mpsc::Receiver<String>) -> (String, Vec<String>) {
             base = Some(url.trim_end_matches('/').to_owned());
         } else if let Some(link) = line.split_whitespace().find(|w| w.contains("/demo/login/")) {
             links.push(link.to_owned());
-        } else if line.starts_with("A new activity appears") {
+        } else if line.starts_with("Ready: ") {
             let base = base.expect("the welcome names the URL");
             assert!(!links.is_empty(), "the welcome lists sign-in links");
             return (base, links);

@@ -124,3 +124,14 @@ async fn an_athlete_signs_in_reads_the_dashboard_and_runs_a_quick_sync() {
     browser.quit().await;
     demo.stop();
 }
+
+/// No browser needed: the demo says when it is ready and leaves no temporary folder behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_says_it_is_ready_and_removes_its_folder_when_stopped() {
+    // `start` returns once the "Ready:" line was printed.
+    let mut demo = DemoProcess::start().await;
+    let data = demo.data_dir().expect("the demo made its data directory");
+    assert!(data.join("trainload.db").exists());
+    assert!(demo.terminate(), "the demo exits cleanly on SIGTERM");
+    assert!(!data.exists(), "{} was left behind", data.display());
+}
