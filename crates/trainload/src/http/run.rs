@@ -55,7 +55,7 @@ struct RunBody {
     users: Option<Vec<i64>>,
 }
 
-/// Starts a manual run of a job now, without moving its schedule (SCHEDULER.md §7.1).
+/// Starts a manual run of a job now, without moving its schedule.
 #[utoipa::path(
     post, path = "/scheduler/run/{job_id}", tag = "scheduler", security(("admin_token" = [])),
     params(

@@ -16,6 +16,7 @@ mod html;
 mod pages;
 mod strava_auth;
 mod wellness;
+mod words;
 
 pub mod chart;
 

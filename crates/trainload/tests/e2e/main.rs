@@ -16,6 +16,7 @@ mod dead_ends;
 mod demo_process;
 mod navigation;
 mod webdriver;
+mod words;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
