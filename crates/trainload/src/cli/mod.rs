@@ -21,7 +21,12 @@ use crate::store::Store;
 
 /// TrainingLoad: one honest training-load number per session, kept fresh automatically.
 #[derive(Debug, Parser)]
-#[command(name = "trainload", version, about)]
+#[command(
+    name = "trainload",
+    version,
+    about,
+    after_help = "--data-dir, --database-url and --secret-key may come before or after the command."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -47,7 +52,7 @@ pub enum Command {
     Jobs(jobs::JobsArgs),
     /// List, show and retry runs (straight on the database).
     Runs(jobs::RunsArgs),
-    /// Sync one user's activities, wellness, thresholds and loads; prints the report as JSON.
+    /// Sync one user's activities, wellness, thresholds and loads; prints a summary (or JSON).
     Sync(Box<sync::SyncArgs>),
     /// Simulator, onboarded demo athletes and the dashboard on 127.0.0.1:8000; no accounts needed.
     Demo(demo::DemoArgs),

@@ -65,7 +65,12 @@ fn users_added_are_listed_without_secrets() {
     let added: serde_json::Value = serde_json::from_str(&added).unwrap();
     assert_eq!(added, serde_json::json!({"user_id": 1}));
     stdout(&trainload(data, &["users", "add", "--name", "Bob"]));
-    let listed = stdout(&trainload(data, &["users", "list"]));
+    let table = stdout(&trainload(data, &["users", "list"]));
+    assert!(!table.contains("SECRET"), "{table}");
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and one line per user: {table}");
+    assert!(lines[1].contains("Ada") && lines[1].contains("admin") && lines[1].contains("active"));
+    let listed = stdout(&trainload(data, &["users", "list", "--json"]));
     assert!(!listed.contains("SECRET"), "{listed}");
     let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
     let users = listed.as_array().unwrap();
@@ -115,7 +120,7 @@ fn a_strava_athlete_of_another_user_is_refused_and_leaves_no_user_behind() {
         "{stderr}"
     );
     let listed: serde_json::Value =
-        serde_json::from_str(&stdout(&trainload(data, &["users", "list"]))).unwrap();
+        serde_json::from_str(&stdout(&trainload(data, &["users", "list", "--json"]))).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
 }
 
@@ -180,9 +185,9 @@ fn the_store_flags_work_before_or_after_the_command() {
         &["--data-dir", data, "users", "add", "--name", "Ada"],
     ));
     for args in [
-        &["--data-dir", data, "users", "list"][..],
-        &["users", "list", "--data-dir", data],
-        &[&format!("--data-dir={data}"), "users", "list"],
+        &["--data-dir", data, "users", "list", "--json"][..],
+        &["users", "list", "--json", "--data-dir", data],
+        &[&format!("--data-dir={data}"), "users", "list", "--json"],
     ] {
         let listed: serde_json::Value =
             serde_json::from_str(&stdout(&trainload_in(dir.path(), args))).unwrap();
