@@ -178,8 +178,8 @@ fn print_table(listed: &[(users::User, Vec<integrations::Integration>)]) {
         return;
     }
     println!(
-        "{:>4}  {:<24} {:<8} {:<20} {:<14} {}",
-        "ID", "NAME", "ROLE", "TIME ZONE", "STRAVA", "INTERVALS.ICU"
+        "{:>4}  {:<24} {:<8} {:<20} {:<14} INTERVALS.ICU",
+        "ID", "NAME", "ROLE", "TIME ZONE", "STRAVA"
     );
     for (user, connections) in listed {
         let status = |provider: &str| {
