@@ -1,4 +1,4 @@
-// Live updates (issue #6 §4): follow the signed-in athlete's events on /events and, on each one,
+// Live updates: follow the signed-in athlete's events on /events and, on each one,
 // fetch the current page again, swap its <main> in, and tell the page's scripts to redraw with a
 // 'tl:refresh' event on document. Bursts of events cause one fetch at a time plus one more.
 (function () {
@@ -74,7 +74,39 @@
       });
   }
 
-  // EventSource reconnects by itself after a network error, sending Last-Event-ID so the
-  // server replays what was missed; a refusal (signed out) closes it for good.
-  new EventSource('/events').onmessage = refresh;
+  // One stream per tab, open only while this page is shown. A stream left open by a page the
+  // browser keeps in its back/forward cache holds one of the six connections Chromium allows
+  // per host, and the seventh page would wait for one; so the stream closes on 'pagehide' and
+  // opens again on 'pageshow' when the page comes back from that cache (a refresh then catches
+  // up on what happened meanwhile). EventSource reconnects by itself after a network error,
+  // sending Last-Event-ID so the server replays what was missed; a refusal (signed out) closes
+  // it for good. <html data-live> says whether the stream is open.
+  var source = null;
+
+  function mark(state) { document.documentElement.setAttribute('data-live', state); }
+
+  function open() {
+    if (source) return;
+    source = new EventSource('/events');
+    source.onmessage = refresh;
+    source.onopen = function () { mark('open'); };
+    source.onerror = function () { mark(source && source.readyState === 2 ? 'closed' : 'connecting'); };
+    mark('connecting');
+  }
+
+  function close() {
+    if (!source) return;
+    source.close();
+    source = null;
+    mark('closed');
+  }
+
+  if (window.tlLive) return;
+  window.tlLive = { close: close };
+  window.addEventListener('pagehide', close);
+  window.addEventListener('pageshow', function (event) {
+    open();
+    if (event.persisted) refresh();
+  });
+  open();
 })();

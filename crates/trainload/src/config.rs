@@ -16,7 +16,8 @@ pub struct StoreArgs {
         long,
         env = "TRAINLOAD_DATA_DIR",
         default_value = "./data",
-        value_name = "DIR"
+        value_name = "DIR",
+        global = true
     )]
     pub data_dir: PathBuf,
     /// Database URL: `sqlite://FILE` or `postgres://USER@HOST/DB` [default:
@@ -25,7 +26,8 @@ pub struct StoreArgs {
         long,
         env = "TRAINLOAD_DATABASE_URL",
         value_name = "URL",
-        hide_env_values = true
+        hide_env_values = true,
+        global = true
     )]
     pub database_url: Option<String>,
     /// Base64 of the 32-byte key that encrypts tokens at rest [default: `secret.key` in the data directory,
@@ -34,7 +36,8 @@ pub struct StoreArgs {
         long,
         env = "TRAINLOAD_SECRET_KEY",
         value_name = "BASE64",
-        hide_env_values = true
+        hide_env_values = true,
+        global = true
     )]
     pub secret_key: Option<String>,
 }
@@ -46,6 +49,16 @@ impl StoreArgs {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("trainload.db").display()),
         }
+    }
+
+    /// The SQLite file of the database URL in effect; `None` for PostgreSQL or in-memory.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        let url = self.database_url();
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
     }
 
     /// The secret key from `--secret-key` / `TRAINLOAD_SECRET_KEY`, else the key file in the data

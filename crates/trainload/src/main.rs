@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = trainload::cli::Cli::parse();
+    let args = trainload::cli::hoist_store_flags(std::env::args_os().collect());
+    let cli = trainload::cli::Cli::parse_from(args);
     match trainload::run(cli) {
         Ok(code) => code,
         Err(error) => {

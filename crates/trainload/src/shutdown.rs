@@ -45,6 +45,34 @@ impl Shutdown {
     }
 }
 
+/// Like [`signal`], but listening from this call on rather than from the first poll, so a
+/// process that announces it is ready before it starts waiting cannot be killed by a signal
+/// that arrives in between.
+///
+/// # Errors
+/// The signal handlers cannot be installed.
+#[cfg(unix)]
+pub fn listen_now() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => tracing::info!(signal = "SIGINT", "shutdown requested"),
+            _ = terminate.recv() => tracing::info!(signal = "SIGTERM", "shutdown requested"),
+        }
+    })
+}
+
+/// Like [`signal`] (elsewhere than Unix, Ctrl-C is listened for from the first poll).
+///
+/// # Errors
+/// None here.
+#[cfg(not(unix))]
+pub fn listen_now() -> std::io::Result<impl Future<Output = ()>> {
+    Ok(signal())
+}
+
 /// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM; logs which one arrived.
 pub async fn signal() {
     let interrupt = async {

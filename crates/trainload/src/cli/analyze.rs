@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::analysis::{AthleteSettings, Sex, analyze_path};
+use crate::analysis::{ActivityReport, AthleteSettings, Sex, analyze_path};
 
 /// Arguments of `trainload analyze`.
 #[derive(Debug, clap::Args)]
@@ -29,6 +29,10 @@ pub struct AnalyzeArgs {
     /// Sex, for heart-rate load.
     #[arg(long, value_enum)]
     pub sex: Option<Sex>,
+    /// Print every number at full precision (by default metrics are rounded to four
+    /// significant digits; the load keeps full precision either way).
+    #[arg(long)]
+    pub full_precision: bool,
     /// FIT, TCX or GPX files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -67,6 +71,13 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .flat_map(|path| analyze_path(path, &athlete))
         .collect();
+    for error in reports.iter().filter_map(|r| r.error.as_deref()) {
+        eprintln!("error: {error}");
+    }
+    let mut reports = reports;
+    if !args.full_precision {
+        reports.iter_mut().for_each(round_metrics);
+    }
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, &reports).context("writing the JSON report")?;
     writeln!(stdout).context("writing the JSON report")?;
@@ -78,9 +89,75 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Significant digits of a rounded metric: more than a device measures or a reader compares.
+const SIGNIFICANT: i32 = 4;
+
+/// Rounds the metrics of `report` to [`SIGNIFICANT`] digits, but not its load: the UTL is the
+/// number compared with the dashboard and other tools, so it stays exact.
+fn round_metrics(report: &mut ActivityReport) {
+    let r = round_significant;
+    let opt = |x: &mut Option<f64>| *x = x.map(r);
+    opt(&mut report.elapsed_s);
+    opt(&mut report.moving_s);
+    if let Some(p) = &mut report.power {
+        p.avg_w = r(p.avg_w);
+        p.max_w = r(p.max_w);
+        p.work_kj = r(p.work_kj);
+        for x in [
+            &mut p.np_w,
+            &mut p.intensity_factor,
+            &mut p.tss,
+            &mut p.variability_index,
+            &mut p.xpower_w,
+        ] {
+            opt(x);
+        }
+    }
+    if let Some(h) = &mut report.heart_rate {
+        h.avg_bpm = r(h.avg_bpm);
+        h.max_bpm = r(h.max_bpm);
+        opt(&mut h.trimp);
+        opt(&mut h.hrtss);
+    }
+    if let Some(p) = &mut report.pace {
+        p.avg_mps = r(p.avg_mps);
+        for x in [&mut p.ngp_mps, &mut p.intensity_factor, &mut p.rtss] {
+            opt(x);
+        }
+    }
+    if let Some(mmp) = &mut report.mmp_w {
+        mmp.0.iter_mut().for_each(|(_, w)| *w = r(*w));
+    }
+    if let Some(cp) = &mut report.critical_power {
+        cp.cp_w = r(cp.cp_w);
+        cp.w_prime_j = r(cp.w_prime_j);
+    }
+}
+
+/// `x` to [`SIGNIFICANT`] digits, never below a whole unit's precision for large numbers.
+fn round_significant(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = x.abs().log10().floor() as i32 + 1;
+    let decimals = (SIGNIFICANT - digits).max(0);
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metrics_are_rounded_to_four_significant_digits() {
+        assert_eq!(round_significant(212.471_813_385), 212.5);
+        assert_eq!(round_significant(0.959_233_281), 0.9592);
+        assert_eq!(round_significant(3640.0), 3640.0);
+        assert_eq!(round_significant(123_456.7), 123_457.0);
+        assert_eq!(round_significant(-12.345_67), -12.35);
+        assert_eq!(round_significant(0.0), 0.0);
+    }
 
     #[test]
     fn thresholds_must_be_positive_numbers() {

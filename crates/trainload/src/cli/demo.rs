@@ -29,6 +29,9 @@ pub struct DemoArgs {
     /// Database URL [default: a fresh SQLite file in a temporary directory].
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Keep the temporary directory (database, secret key, admin token) on exit.
+    #[arg(long)]
+    pub keep: bool,
 }
 
 /// Runs the demo until Ctrl-C.
@@ -49,6 +52,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
     let say = |line: &str| eprintln!("  {line}");
     let started = demo::start(&options, &say).await?;
+    // Listening before "Ready" is printed: a stop right after it still cleans up.
+    let stop = crate::shutdown::listen_now().context("listening for Ctrl-C and SIGTERM")?;
     print_welcome(&started).context("writing to stdout")?;
     let (stop_feed, stopped) = tokio::sync::watch::channel(false);
     let feed = demo::spawn_feed(
@@ -59,17 +64,30 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
     started.subscribe_to_webhooks();
     let Demo { app, sim, .. } = started;
-    let result = app.run_until_stopped(crate::shutdown::signal()).await;
+    let result = app.run_until_stopped(stop).await;
     let _ = stop_feed.send(true);
     if let Err(error) = feed.await {
         tracing::warn!(%error, "the simulator feed ended abnormally");
     }
     sim.shutdown();
+    if args.keep {
+        eprintln!(
+            "trainload demo: stopped (data kept in {})",
+            options.data_dir.display()
+        );
+    } else {
+        match std::fs::remove_dir_all(&options.data_dir) {
+            Ok(()) => eprintln!(
+                "trainload demo: stopped; removed {}",
+                options.data_dir.display()
+            ),
+            Err(error) => eprintln!(
+                "trainload demo: stopped; could not remove {}: {error}",
+                options.data_dir.display()
+            ),
+        }
+    }
     result?;
-    eprintln!(
-        "trainload demo: stopped (data left in {})",
-        options.data_dir.display()
-    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -87,7 +105,8 @@ fn print_welcome(demo: &Demo) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "Sign in with the simulated Strava at {base}/auth/strava/login, or as (no password, demo only):"
+        "Sign in as an athlete (no password, demo only), or through the simulated Strava with \
+         {base}/auth/strava/login?sim_athlete=N (N in brackets):"
     )?;
     for person in &demo.athletes {
         let note = if person.revoked {
@@ -97,10 +116,11 @@ fn print_welcome(demo: &Demo) -> std::io::Result<()> {
         };
         writeln!(
             out,
-            "  {:<24} {:<12} {base}{}{note}",
+            "  {:<24} {:<12} {base}{} [{}]{note}",
             person.name,
             person.profile,
-            Demo::login_path(person.user)
+            Demo::login_path(person.user),
+            person.sim_index
         )?;
     }
     writeln!(
@@ -108,5 +128,6 @@ fn print_welcome(demo: &Demo) -> std::io::Result<()> {
         "A new activity appears in the simulator every {} minutes. Ctrl-C stops.",
         FEED_PERIOD.as_secs() / 60
     )?;
+    writeln!(out, "Ready: open {base}/ in a browser.")?;
     out.flush()
 }

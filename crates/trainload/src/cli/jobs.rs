@@ -148,8 +148,11 @@ pub enum RunsCommand {
 /// # Errors
 /// An unusable store or settings.
 pub async fn run_jobs(args: &JobsArgs) -> anyhow::Result<ExitCode> {
-    let scheduler = open_scheduler(&args.common).await?;
-    if matches!(args.command, JobsCommand::Run { .. }) {
+    // Starting a run may set up a new database; the other subcommands only look or change
+    // what is there.
+    let starts_a_run = matches!(args.command, JobsCommand::Run { .. });
+    let scheduler = open_scheduler(&args.common, starts_a_run).await?;
+    if starts_a_run {
         // A manual run needs the job's schedule row; on a database no server has opened yet,
         // store the definitions that are missing (and nothing else).
         scheduler
@@ -166,17 +169,22 @@ pub async fn run_jobs(args: &JobsArgs) -> anyhow::Result<ExitCode> {
 /// # Errors
 /// An unusable store or settings.
 pub async fn run_runs(args: &RunsArgs) -> anyhow::Result<ExitCode> {
-    let scheduler = open_scheduler(&args.common).await?;
+    let scheduler = open_scheduler(&args.common, false).await?;
     let code = runs(&args.command, &scheduler).await?;
     Ok(ExitCode::from(code))
 }
 
 /// A scheduler over the store with this build's jobs. It does not register them (that would
 /// retire what a newer server stored): registration is the long-running processes' business.
-async fn open_scheduler(common: &CommonArgs) -> anyhow::Result<Scheduler> {
+/// Without `create`, a missing SQLite database is an error rather than a new one.
+async fn open_scheduler(common: &CommonArgs, create: bool) -> anyhow::Result<Scheduler> {
     let zone = jiff::tz::TimeZone::get(&common.time_zone)
         .with_context(|| format!("unknown IANA time zone {:?}", common.time_zone))?;
-    let store = super::open_store(&common.store).await?;
+    let store = if create {
+        super::open_store(&common.store).await?
+    } else {
+        super::open_existing_store(&common.store).await?
+    };
     let db = store.queue_db();
     db.migrate()
         .await
@@ -264,6 +272,11 @@ async fn list_jobs(scheduler: &Scheduler, as_json: bool) -> Result<u8, QueueErro
     let overview = view::jobs_overview(scheduler, false).await?;
     if as_json {
         return Ok(print(&overview));
+    }
+    if overview.jobs.is_empty() {
+        println!(
+            "No jobs yet: `trainload serve` or `trainload worker` registers them when it starts."
+        );
     }
     for job in &overview.jobs {
         let last = job.last_run.as_ref().map_or("-", |r| r.state.as_str());

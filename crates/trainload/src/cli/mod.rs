@@ -13,6 +13,8 @@ pub mod users;
 pub mod webhooks;
 pub mod worker;
 
+use std::ffi::OsString;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
@@ -21,7 +23,12 @@ use crate::store::Store;
 
 /// TrainingLoad: one honest training-load number per session, kept fresh automatically.
 #[derive(Debug, Parser)]
-#[command(name = "trainload", version, about)]
+#[command(
+    name = "trainload",
+    version,
+    about,
+    after_help = "--data-dir, --database-url and --secret-key may come before or after the command."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -51,7 +58,7 @@ pub enum Command {
     Jobs(jobs::JobsArgs),
     /// List, show and retry runs (straight on the database).
     Runs(jobs::RunsArgs),
-    /// Sync one user's activities, wellness, thresholds and loads; prints the report as JSON.
+    /// Sync one user's activities, wellness, thresholds and loads; prints a summary (or JSON).
     Sync(Box<sync::SyncArgs>),
     /// Manage the Strava push subscription (webhooks): ensure, show, delete.
     Webhooks(Box<webhooks::WebhooksArgs>),
@@ -60,6 +67,57 @@ pub enum Command {
     /// End-to-end benchmarks against an in-process simulator (one JSON line per scenario).
     #[command(hide = true)]
     Bench(bench::BenchArgs),
+}
+
+/// The flags every command that opens the database takes, before or after its name.
+const STORE_FLAGS: [&str; 3] = ["--data-dir", "--database-url", "--secret-key"];
+
+/// `args` with the store flags given before the subcommand (`trainload --data-dir D jobs list`)
+/// moved after it (`trainload jobs list --data-dir D`), where the commands that use them
+/// declare them; so they work in either place, and `--help` lists them only where they apply.
+pub fn hoist_store_flags(args: Vec<OsString>) -> Vec<OsString> {
+    let mut rest = args.into_iter();
+    let mut out: Vec<OsString> = rest.next().into_iter().collect();
+    let mut hoisted = Vec::new();
+    while let Some(arg) = rest.next() {
+        let text = arg.to_string_lossy();
+        let flag = STORE_FLAGS
+            .iter()
+            .find(|f| text == **f || text.starts_with(&format!("{f}=")));
+        match flag {
+            Some(f) if text == *f => {
+                hoisted.push(arg);
+                hoisted.extend(rest.next());
+            }
+            Some(_) => hoisted.push(arg),
+            None => {
+                out.push(arg);
+                break;
+            }
+        }
+    }
+    let tail: Vec<OsString> = rest.collect();
+    let separator = tail.iter().position(|a| a == "--").unwrap_or(tail.len());
+    out.extend(tail[..separator].iter().cloned());
+    out.extend(hoisted);
+    out.extend(tail[separator..].iter().cloned());
+    out
+}
+
+/// Opens the database of a command that reads or changes what is already there: a missing
+/// SQLite file is an error instead of a new, empty database (and no key file is created).
+///
+/// # Errors
+/// No database at the SQLite path; otherwise as [`open_store`].
+pub async fn open_existing_store(args: &StoreArgs) -> anyhow::Result<Store> {
+    if let Some(file) = args.sqlite_file().filter(|file| !file.exists()) {
+        anyhow::bail!(
+            "there is no database at {} (create one with `trainload migrate` or `trainload users \
+             add`, or point --data-dir or --database-url at an existing one)",
+            file.display()
+        );
+    }
+    open_store(args).await
 }
 
 /// Opens the store named by `args` (loading or creating the secret key, applying migrations).

@@ -24,7 +24,7 @@ pub struct UsersArgs {
 pub enum UsersCommand {
     /// Create a user (optionally connected to Strava and Intervals.icu); prints `{"user_id": N}`.
     Add(AddArgs),
-    /// Print every user with their connections as a JSON array (never a secret).
+    /// Print every user with their connections as a table, or JSON with --json (never a secret).
     List(ListArgs),
 }
 
@@ -76,6 +76,9 @@ pub struct AddArgs {
 /// Arguments of `trainload users list`.
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
+    /// Print JSON (for scripts) instead of a table.
+    #[arg(long)]
+    pub json: bool,
     /// Where the data lives.
     #[command(flatten)]
     pub store: StoreArgs,
@@ -142,20 +145,57 @@ async fn connect_all(
 }
 
 async fn run_list(args: &ListArgs) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&args.store).await?;
-    let mut out = Vec::new();
+    let store = super::open_existing_store(&args.store).await?;
+    let mut listed = Vec::new();
     for user in users::list(&store).await.context("listing users")? {
         let connections = integrations::list_for_user(&store, user.id)
             .await
             .context("listing integrations")?;
-        let mut entry = serde_json::to_value(&user).context("serialising a user")?;
-        entry["integrations"] = serde_json::to_value(&connections).context("serialising")?;
-        out.push(entry);
+        listed.push((user, connections));
     }
     store.close().await;
+    if !args.json {
+        print_table(&listed);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = Vec::new();
+    for (user, connections) in &listed {
+        let mut entry = serde_json::to_value(user).context("serialising a user")?;
+        entry["integrations"] = serde_json::to_value(connections).context("serialising")?;
+        out.push(entry);
+    }
     println!(
         "{}",
         serde_json::to_string_pretty(&out).context("printing users")?
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line per user: id, name, role, time zone and each provider's status.
+fn print_table(listed: &[(users::User, Vec<integrations::Integration>)]) {
+    if listed.is_empty() {
+        println!("No users yet: add one with `trainload users add --name NAME`.");
+        return;
+    }
+    println!(
+        "{:>4}  {:<24} {:<8} {:<20} {:<14} INTERVALS.ICU",
+        "ID", "NAME", "ROLE", "TIME ZONE", "STRAVA"
+    );
+    for (user, connections) in listed {
+        let status = |provider: &str| {
+            connections
+                .iter()
+                .find(|i| i.provider == provider)
+                .map_or("-", |i| i.status.as_str())
+        };
+        println!(
+            "{:>4}  {:<24} {:<8} {:<20} {:<14} {}",
+            user.id.0,
+            user.name,
+            user.role.as_str(),
+            user.time_zone,
+            status("strava"),
+            status("intervals"),
+        );
+    }
 }

@@ -134,6 +134,11 @@ pub async fn start(
     settings.web.demo = true;
     // Simulated streams are ready at once: no need to wait for a burst of events to gather.
     settings.webhook_delays_ms = (2_000, 1_000);
+    settings.web.sim_strava_athletes = info
+        .athletes
+        .iter()
+        .map(|a| (a.strava_athlete_id.to_string(), a.index))
+        .collect();
     let mut built_ctx = None;
     let app = Application::build(settings, |store| {
         let ctx = athletes::sim_sync_context(store, &info)?;

@@ -78,6 +78,9 @@ pub fn router(state: AppState) -> Router {
             COOKIE,
         ]))
         .layer(axum::middleware::from_fn(request_id::request_id))
+        .layer(axum::middleware::from_fn(
+            crate::web::error_page::for_browsers,
+        ))
         .with_state(state)
 }
 

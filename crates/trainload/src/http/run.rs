@@ -69,7 +69,7 @@ enum OverlapChoice {
 /// The most users one request may name.
 const MAX_USERS: usize = 10_000;
 
-/// Starts a manual run of a job now, without moving its schedule (SCHEDULER.md §7.1).
+/// Starts a manual run of a job now, without moving its schedule.
 #[utoipa::path(
     post, path = "/scheduler/run/{job_id}", tag = "scheduler", security(("admin_token" = [])),
     params(

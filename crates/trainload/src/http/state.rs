@@ -76,6 +76,10 @@ pub struct WebSettings {
     pub strava_redirect_url: Option<String>,
     /// Demo mode: `/` lists the athletes and `/demo/login/{id}` signs in without a password.
     pub demo: bool,
+    /// Demo mode: the simulator's index of each Strava athlete id, so that signing in or
+    /// reconnecting through the simulated Strava approves that athlete (the simulator's
+    /// authorize page asks nobody).
+    pub sim_strava_athletes: BTreeMap<String, usize>,
 }
 
 impl WebSettings {

@@ -30,7 +30,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(sync_test))
 }
 
-/// Runs the user's `quick_sync` task inline (SCHEDULER.md §7.2) and answers the sync report:
+/// Runs the user's `quick_sync` task inline and answers the sync report:
 /// `{message, run_id, new_activities, updated_activities, wellness_days, wellness_synced,
 /// has_strava, has_intervals, thresholds_changed, duration_ms, errors}`.
 #[utoipa::path(

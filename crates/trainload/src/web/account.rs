@@ -45,8 +45,15 @@ async fn render(
     let strava = find(Provider::Strava);
     let intervals = find(Provider::Intervals);
     let strava_action = match strava {
+        Some(i) if i.status == Status::NeedsReauth => format!(
+            "{RECONNECT_STRAVA}{}",
+            disconnect_form("strava", "Disconnect Strava")
+        ),
         Some(_) => disconnect_form("strava", "Disconnect Strava"),
-        None => r#"<a id="connect-strava" href="/auth/strava/login">Connect Strava</a>"#.to_owned(),
+        None => {
+            r#"<a class="button" id="connect-strava" href="/auth/strava/login">Connect Strava</a>"#
+                .to_owned()
+        }
     };
     let intervals_action = match intervals {
         Some(_) => disconnect_form("intervals", "Disconnect Intervals.icu"),
@@ -54,39 +61,77 @@ async fn render(
     };
     let body = format!(
         r#"<h1>Settings</h1>{notice}
-<div class="card"><h2>Connections</h2><table><thead><tr><th>Service</th><th>Status</th><th>Account</th><th></th></tr></thead><tbody>
-<tr id="connection-strava"><td>Strava</td>{strava}<td>{strava_action}</td></tr>
-<tr id="connection-intervals"><td>Intervals.icu</td>{intervals}<td>{intervals_action}</td></tr>
+<div class="card"><h2>Connections</h2><table class="connections"><thead><tr><th>Service</th><th>Status</th><th class="hide-sm">Account</th><th>Last sync</th><th></th></tr></thead><tbody>
+<tr id="connection-strava"><td>Strava</td>{strava}<td class="actions">{strava_action}</td></tr>
+<tr id="connection-intervals"><td>Intervals.icu</td>{intervals}<td class="actions">{intervals_action}</td></tr>
 </tbody></table></div>
-<div class="card"><h2>Connect Intervals.icu</h2><p class="muted">Wellness (resting HR, HRV, sleep) comes from Intervals.icu. Find your athlete id and API key under Settings → Developer Settings on intervals.icu; the key is checked once with Intervals.icu and stored encrypted.</p>
-<form method="post" action="/settings/intervals"><p><label>Athlete id <input name="athlete_id" required placeholder="i12345" autocomplete="off"></label></p><p><label>API key <input name="api_key" type="password" required autocomplete="off"></label></p><p><button type="submit" id="connect-intervals">Connect Intervals.icu</button></p></form></div>
+{intervals_card}
 <div class="card"><h2>Display</h2><p><a href="/settings/display">Units (metric or imperial)</a></p></div>
 <div class="card"><h2>Download my data</h2><p class="muted">Everything stored about you: activities with their loads and explanations, thresholds and wellness.</p><p><a id="export-json" href="/api/v1/me/export" download>All, as JSON</a> · CSV: <a id="export-activities" href="/api/v1/me/export/activities.csv" download>activities</a>, <a id="export-thresholds" href="/api/v1/me/export/thresholds.csv" download>thresholds</a>, <a id="export-wellness" href="/api/v1/me/export/wellness.csv" download>wellness</a></p></div>
 <div class="card"><h2>Delete my data</h2><p class="muted">Removes your account, connections, activities, loads, thresholds and wellness for good, and signs you out.</p><p><a id="delete-my-data" href="/settings/delete">Delete my data…</a></p></div>"#,
         strava = status_cells(strava),
         intervals = status_cells(intervals),
+        intervals_card = intervals_card(intervals),
     );
     Ok((status, html::page("Settings", session.nav(), &body)).into_response())
 }
 
-/// The status and account cells of a connection.
+/// Reconnecting goes through Strava's consent page again; the athlete's data stays.
+const RECONNECT_STRAVA: &str =
+    r#"<a class="button" id="reconnect-strava" href="/auth/strava/login">Reconnect Strava</a>"#;
+
+/// The Intervals.icu card: the form to connect, or to enter a new key when the old one stopped
+/// working; nothing when the connection works (the table above shows it).
+fn intervals_card(intervals: Option<&Integration>) -> String {
+    let (title, intro, button) = match intervals.map(|i| i.status) {
+        Some(Status::Active) => return String::new(),
+        Some(_) => (
+            "Reconnect Intervals.icu",
+            "Intervals.icu no longer accepts the stored API key, so wellness is not synced. Enter the current one; your data stays as it is.",
+            "Reconnect Intervals.icu",
+        ),
+        None => (
+            "Connect Intervals.icu",
+            "Wellness (resting HR, HRV, sleep) comes from Intervals.icu.",
+            "Connect Intervals.icu",
+        ),
+    };
+    format!(
+        r#"<div class="card" id="connect-intervals-card"><h2>{title}</h2><p class="muted">{intro} Find your athlete id and API key under Settings → Developer Settings on intervals.icu; the key is checked once with Intervals.icu and stored encrypted.</p>
+<form method="post" action="/settings/intervals"><p><label>Athlete id <input name="athlete_id" required placeholder="i12345" autocomplete="off"></label></p><p><label>API key <input name="api_key" type="password" required autocomplete="off"></label></p><p><button type="submit" id="connect-intervals">{button}</button></p></form></div>"#
+    )
+}
+
+/// The status, account and last-sync cells of a connection.
 fn status_cells(integration: Option<&Integration>) -> String {
     match integration {
-        None => r#"<td>not connected</td><td></td>"#.to_owned(),
+        None => r#"<td>not connected</td><td class="hide-sm"></td><td></td>"#.to_owned(),
         Some(i) => {
             let status = match i.status {
                 Status::Active => "connected".to_owned(),
                 Status::NeedsReauth => format!(
-                    "needs reconnecting ({})",
-                    html::escape(i.status_reason.as_deref().unwrap_or("access revoked"))
+                    "needs reconnecting: {}",
+                    reauth_reason(i.status_reason.as_deref())
                 ),
                 Status::Revoked => "not connected".to_owned(),
             };
             format!(
-                "<td>{status}</td><td>{}</td>",
-                html::escape(&i.external_athlete_id)
+                r#"<td>{status}</td><td class="hide-sm">{}</td><td class="last-sync">{}</td>"#,
+                html::escape(&i.external_athlete_id),
+                html::time(i.last_sync_at_ms)
             )
         }
+    }
+}
+
+/// Why a connection needs reconnecting, in words (the stored reason is a code).
+fn reauth_reason(code: Option<&str>) -> &'static str {
+    match code {
+        Some("scope_missing") => "permission to read activities is missing",
+        Some("key_rejected") => "the API key was refused",
+        Some("athlete_not_found") => "the athlete id is unknown",
+        Some("token_persist_failed") => "new access could not be saved",
+        _ => "access was revoked or has expired",
     }
 }
 

@@ -282,7 +282,7 @@ fn load_card(load: Option<&ActivityLoad>, units: Units) -> String {
             .map(|s| {
                 format!(
                     "{}: {}",
-                    s["method"].as_str().unwrap_or("?"),
+                    method_name(s["method"].as_str().unwrap_or("")),
                     s["reason"].as_str().unwrap_or("?")
                 )
             })
@@ -292,7 +292,13 @@ fn load_card(load: Option<&ActivityLoad>, units: Units) -> String {
     if let Some(set) = load.threshold_set {
         row("Threshold set", format!("#{}", set.0));
     }
-    row("Calculation version", load.calc_version.to_string());
+    row(
+        "Formula version",
+        format!(
+            "{} (loads are recalculated when it changes)",
+            super::words::calc_version(load.calc_version)
+        ),
+    );
     row("Computed", html::time(Some(load.computed_at_ms)));
     format!(
         r#"<div class="card" id="load"><h2>Load breakdown</h2><p>{}</p><div class="grid2"><div><table class="kv">{rows}</table></div><div><h3>Thresholds used</h3>{}<h3>Wellness modifier components</h3>{}</div></div></div>"#,
@@ -316,7 +322,7 @@ fn thresholds_table(thresholds: &Value, units: Units) -> String {
             "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             html::escape(threshold_label(field)),
             html::escape(&threshold_value(field, value, units)),
-            html::escape(entry["basis"].as_str().unwrap_or("")),
+            super::words::threshold_basis(entry["basis"].as_str().unwrap_or("")),
         );
     }
     format!(
@@ -339,14 +345,20 @@ fn components_table(modifier: &Value) -> String {
             .as_object()
             .map(|m| {
                 m.iter()
-                    .map(|(k, v)| format!("{k} {}", html::num(v.as_f64(), 2)))
+                    .map(|(k, v)| {
+                        format!(
+                            "{}: {}",
+                            super::words::wellness_input(k),
+                            html::num(v.as_f64(), 2)
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
         let _ = write!(
             rows,
             "<tr><td>{}</td><td class=\"hide-sm\">{}</td><td>{}</td><td class=\"num\">×{}</td></tr>",
-            html::escape(&c["component"].as_str().unwrap_or("").replace('_', " ")),
+            super::words::wellness_component(c["component"].as_str().unwrap_or("")),
             html::escape(&inputs.join(", ")),
             html::escape(band),
             html::num(outcome["multiplier"].as_f64(), 3),

@@ -10,11 +10,13 @@ mod activity;
 mod admin;
 mod assets;
 mod display;
+pub(crate) mod error_page;
 mod fitness;
 mod html;
 mod pages;
 mod strava_auth;
 mod wellness;
+mod words;
 
 pub mod chart;
 
@@ -26,6 +28,7 @@ use axum::routing::{get, post};
 
 use crate::http::athlete::{PathParam, session};
 use crate::http::{ApiError, AppState};
+use crate::store::integrations::{self, Provider};
 use crate::store::users::{self, UserId};
 use crate::store::{StoreError, sessions};
 
@@ -84,8 +87,20 @@ async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
         } else {
             ""
         };
+        // The same athlete through the simulated Strava's sign-in, as a real athlete would.
+        let strava = integrations::list_for_user(&state.store, user.id)
+            .await?
+            .iter()
+            .filter(|i| i.provider == Provider::Strava.as_str())
+            .find_map(|i| state.web.sim_strava_athletes.get(&i.external_athlete_id))
+            .map(|index| {
+                format!(
+                    r#" · <a class="via-strava" href="/auth/strava/login?sim_athlete={index}">with Strava</a>"#
+                )
+            })
+            .unwrap_or_default();
         items.push_str(&format!(
-            r#"<li><a href="/demo/login/{}">{}</a> <span class="muted">({}{admin})</span></li>"#,
+            r#"<li><a href="/demo/login/{}">{}</a>{strava} <span class="muted">({}{admin})</span></li>"#,
             user.id.0,
             html::escape(&user.name),
             html::escape(&user.time_zone)
@@ -94,7 +109,8 @@ async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
     let body = format!(
         "<h1>TrainingLoad demo</h1><div class=\"card\"><h2>Sign in as a simulated athlete</h2>\
          <p class=\"muted\">Demo mode: no password. The data comes from the built-in simulator \
-         of Strava and Intervals.icu.</p><ul class=\"people\">{items}</ul></div>\
+         of Strava and Intervals.icu. “with Strava” goes through the simulated Strava's sign-in \
+         for that athlete.</p><ul class=\"people\">{items}</ul></div>\
          <div class=\"card\"><h2>Or sign in through the simulated Strava</h2>{SIGN_IN}</div>"
     );
     Ok(html::page("Demo", Nav::Anonymous, &body))

@@ -124,10 +124,20 @@ fn reauth_notice(summary: &Dashboard) -> String {
         .iter()
         .filter(|i| i.status != "active")
         .map(|i| {
+            let (what, action) = match i.provider {
+                "strava" => (
+                    "new activities are not synced",
+                    r#"<a class="button" id="reconnect-strava" href="/auth/strava/login">Reconnect Strava</a>"#,
+                ),
+                _ => (
+                    "new wellness data is not synced",
+                    r#"<a class="button" id="reconnect-intervals" href="/settings#connect-intervals-card">Reconnect Intervals.icu</a>"#,
+                ),
+            };
             format!(
-                r#"<div class="card warn"><strong>{} needs you to reconnect.</strong> Access was revoked or expired, so new activities are not synced (status: {}).</div>"#,
-                provider_name(i.provider),
-                html::escape(i.status)
+                r#"<div class="card warn reauth" id="reauth-{provider}"><p><strong>{name} needs you to reconnect.</strong> Access was revoked or has expired, so {what}. Your data stays as it is.</p><p>{action}</p></div>"#,
+                provider = html::escape(i.provider),
+                name = provider_name(i.provider),
             )
         })
         .collect()

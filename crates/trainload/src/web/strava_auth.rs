@@ -2,7 +2,8 @@
 //! to Strava's authorize page with a random `state` that a short-lived HttpOnly cookie binds to
 //! this browser; `/auth/strava/callback` checks it, exchanges the code, finds or creates the user
 //! by Strava athlete id (never by e-mail), stores the tokens encrypted, queues the onboarding of
-//! a new user and opens a session.
+//! a new user and opens a session. An athlete whose access lapsed reconnects through the same
+//! flow: the user is found by the Strava athlete id, so their data stays theirs.
 
 use std::time::Duration;
 
@@ -21,7 +22,7 @@ use crate::http::athlete::session::{self, cookie, cookie_value, random_hex, sess
 use crate::http::extract::Query;
 use crate::http::{ApiError, AppState, WebSettings};
 use crate::store;
-use crate::store::integrations::{self, NewIntegration, Provider};
+use crate::store::integrations::{self, NewIntegration, Provider, Status};
 use crate::store::users::{self, NewUser, Role, UserId};
 
 /// The cookie that binds the OAuth `state` to the browser.
@@ -33,22 +34,34 @@ const READ_ALL: &str = "activity:read_all";
 /// Strava sometimes refuses a fresh code for a second (PROVIDERS.md §1.2): one retry after this.
 const CODE_RETRY_DELAY: Duration = Duration::from_secs(2);
 
-/// `GET /auth/strava/login`.
+/// The query of `/auth/strava/login`.
+#[derive(Debug, Deserialize)]
+pub struct Login {
+    /// Demo mode only: which simulated athlete the simulated Strava approves.
+    sim_athlete: Option<usize>,
+}
+
+/// `GET /auth/strava/login`: signing in, connecting and reconnecting Strava all start here.
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Query(query): Query<Login>,
 ) -> Result<Response, ApiError> {
     let Some(strava) = strava_client(&state) else {
         return Ok(not_configured());
     };
     let oauth_state = random_hex(16)?;
-    let url = strava
+    let mut url = strava
         .authorize_url(
             &redirect_url(&state.web, &headers),
             &oauth_state,
             DEFAULT_SCOPE,
         )
         .map_err(ApiError::internal)?;
+    if let Some(index) = sim_athlete(&state, &headers, query.sim_athlete).await? {
+        url.query_pairs_mut()
+            .append_pair("sim_athlete", &index.to_string());
+    }
     let secure = state.web.secure_cookies();
     let bind = cookie(STATE_COOKIE, &oauth_state, STATE_LIFETIME_S, secure);
     Ok(([(SET_COOKIE, bind)], Redirect::to(url.as_str())).into_response())
@@ -61,6 +74,30 @@ pub struct Callback {
     state: Option<String>,
     scope: Option<String>,
     error: Option<String>,
+}
+
+/// Demo mode: the simulated athlete to approve, as asked, else the signed-in athlete's own (a
+/// reconnect), else none (the simulator's first athlete).
+async fn sim_athlete(
+    state: &AppState,
+    headers: &HeaderMap,
+    asked: Option<usize>,
+) -> Result<Option<usize>, ApiError> {
+    if !state.web.demo {
+        return Ok(None);
+    }
+    if asked.is_some() {
+        return Ok(asked);
+    }
+    let Some(user) = session_user(headers, &state.store).await? else {
+        return Ok(None);
+    };
+    let connections = integrations::list_for_user(&state.store, user).await?;
+    Ok(connections
+        .iter()
+        .filter(|i| i.provider == Provider::Strava.as_str())
+        .find_map(|i| state.web.sim_strava_athletes.get(&i.external_athlete_id))
+        .copied())
 }
 
 /// `GET /auth/strava/callback`: a session and `/dashboard`, or a page saying why not.
@@ -209,7 +246,14 @@ async fn link(
         integrations::find_user_by_athlete(store, Provider::Strava, &athlete.id.to_string())
             .await?;
     if let Some(user) = linked {
+        let before =
+            integrations::find_by_athlete(store, Provider::Strava, &athlete.id.to_string()).await?;
         integrations::connect(store, &connection(user), now_ms).await?;
+        if before.is_none_or(|i| i.status != Status::Active) {
+            // A reconnect: the activities of the time without access come in through the same
+            // backfill as a new athlete's (upserts, so nothing already stored is duplicated).
+            queue_backfill(state, user).await;
+        }
         return Ok(user);
     }
     let (user, created) = match signed_in {
@@ -223,11 +267,16 @@ async fn link(
         }
         return Err(error.into());
     }
+    queue_backfill(state, user).await;
+    Ok(user)
+}
+
+/// Queues the history import of `user`.
+async fn queue_backfill(state: &AppState, user: UserId) {
     if let Err(error) = crate::jobs::onboarding::start(&state.scheduler, user).await {
         // The user is signed in either way; the next scheduled sync imports recent weeks.
         tracing::error!(%error, user = user.0, "could not queue the onboarding");
     }
-    Ok(user)
 }
 
 /// A user from Strava's athlete summary.

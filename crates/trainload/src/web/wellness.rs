@@ -154,7 +154,8 @@ pub(super) fn moved_components(modifier: &Value) -> Vec<MovedComponent> {
             let outcome = &c["outcome"];
             let multiplier = outcome["multiplier"].as_f64()?;
             (multiplier != 1.0).then(|| MovedComponent {
-                name: c["component"].as_str().unwrap_or("").replace('_', " "),
+                name: super::words::wellness_component(c["component"].as_str().unwrap_or(""))
+                    .to_owned(),
                 band: outcome["band"]
                     .as_str()
                     .or_else(|| outcome["missing"].as_str())

@@ -19,6 +19,7 @@ mod account;
 mod admin_pages;
 mod auth;
 mod cli;
+mod error_pages;
 mod events;
 mod export;
 mod health;

@@ -221,3 +221,38 @@ async fn swagger_ui_is_served_from_the_binary_and_points_at_the_document() {
         assert!(response.bytes().await.unwrap().len() > 10_000, "{asset}");
     }
 }
+
+/// Every `description` and `summary` string in `value`.
+fn prose<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                match (key.as_str(), item) {
+                    ("description" | "summary", Value::String(text)) => out.push(text),
+                    _ => prose(item, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| prose(item, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_prose_cites_no_document_a_reader_cannot_open() {
+    let app = app(crate::helpers::Engine::Sqlite).await;
+    let doc: Value = body(
+        app.client
+            .get(app.url("/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let mut texts = Vec::new();
+    prose(&doc, &mut texts);
+    assert!(texts.len() > 20, "the document describes its operations");
+    for text in texts {
+        assert!(!text.contains(".md") && !text.contains('§'), "{text}");
+    }
+}

@@ -108,7 +108,7 @@ async fn every_page_renders_with_data_for_a_cyclist_and_a_runner() {
         "<h3>Heart rate</h3>",
         "Load breakdown",
         "Power (TSS)",
-        "Calculation version",
+        "Formula version",
         "Thresholds used",
         "FTP",
         "Wellness modifier components",

@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -23,7 +24,10 @@ pub struct DemoProcess {
 impl DemoProcess {
     /// Starts the demo with its default athletes and a short history, and waits for its welcome.
     pub async fn start() -> Self {
-        let dir = std::env::temp_dir().join(format!("trainload_e2e_{}", std::process::id()));
+        // One directory per demo, also when several tests of this binary share a process.
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("trainload_e2e_{}_{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_trainload"))
             .args(["demo", "--listen", "127.0.0.1:0", "--days", "30"])
@@ -61,6 +65,28 @@ impl DemoProcess {
 
     /// Stops the demo.
     pub fn stop(self) {}
+
+    /// Asks the demo to stop as Ctrl-C or a service manager would (SIGTERM) and waits for it;
+    /// true when it exited successfully.
+    pub fn terminate(&mut self) -> bool {
+        let sent = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status()
+            .is_ok_and(|s| s.success());
+        sent && self.child.wait().is_ok_and(|s| s.success())
+    }
+
+    /// The demo's own data directory, as printed in its welcome (the admin token's folder).
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        std::fs::read_dir(&self.dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| {
+                path.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("trainload-demo-"))
+            })
+    }
 }
 
 impl Drop for DemoProcess {
@@ -83,7 +109,7 @@ fn read_welcome(lines: &mpsc::Receiver<String>) -> (String, Vec<String>) {
             base = Some(url.trim_end_matches('/').to_owned());
         } else if let Some(link) = line.split_whitespace().find(|w| w.contains("/demo/login/")) {
             links.push(link.to_owned());
-        } else if line.starts_with("A new activity appears") {
+        } else if line.starts_with("Ready: ") {
             let base = base.expect("the welcome names the URL");
             assert!(!links.is_empty(), "the welcome lists sign-in links");
             return (base, links);

@@ -1,9 +1,9 @@
-//! A minimal W3C WebDriver client over reqwest, driving Debian's `chromedriver` and headless
-//! `chromium`: just the commands the browser test needs (navigate, find, click, read, run a
+//! A minimal W3C WebDriver client over reqwest, driving `chromedriver` and headless Chromium
+//! found on `PATH`: just the commands the browser test needs (navigate, find, click, read, run a
 //! script, screenshot). No extra crate: WebDriver is JSON over HTTP.
 
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -12,13 +12,29 @@ use serde_json::{Value, json};
 
 /// The key under which WebDriver returns an element reference.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
-/// Where Debian installs the driver and the browser.
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
+/// The driver's program name.
+pub const CHROMEDRIVER: &str = "chromedriver";
+/// The browser's program names, in the order they are looked for (Debian, then other systems).
+const CHROMIUM: [&str; 4] = ["chromium", "chromium-browser", "google-chrome", "chrome"];
+
+/// The first executable file called `name` in a directory of `PATH`.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+/// The driver and a browser for it, when both are installed.
+pub fn installed() -> Option<(PathBuf, PathBuf)> {
+    let driver = on_path(CHROMEDRIVER)?;
+    let browser = CHROMIUM.into_iter().find_map(on_path)?;
+    Some((driver, browser))
+}
 
 /// A running `chromedriver`; killed on drop.
 pub struct Driver {
     child: Child,
+    browser: PathBuf,
     base: String,
     http: reqwest::Client,
 }
@@ -31,14 +47,15 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    /// Starts `chromedriver` on a free loopback port and waits until it is ready.
-    pub async fn start() -> Self {
+    /// Starts the `driver` program on a free loopback port, for `browser`, and waits until it
+    /// is ready.
+    pub async fn start((driver, browser): (PathBuf, PathBuf)) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(CHROMEDRIVER)
+        let child = Command::new(driver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -46,6 +63,7 @@ impl Driver {
             .expect("chromedriver starts");
         let driver = Self {
             child,
+            browser,
             base: format!("http://127.0.0.1:{port}"),
             http: reqwest::Client::new(),
         };
@@ -68,8 +86,18 @@ impl Driver {
         }
     }
 
-    /// A new headless browser session with its own empty profile in `profile_dir`.
+    /// A new headless browser session, 1280 px wide, with its own empty profile in
+    /// `profile_dir`.
     pub async fn session(&self, profile_dir: &Path) -> Session<'_> {
+        self.session_sized(profile_dir, (1280, 1000)).await
+    }
+
+    /// A new headless browser session with a window of `(width, height)` CSS pixels.
+    pub async fn session_sized(
+        &self,
+        profile_dir: &Path,
+        (width, height): (u32, u32),
+    ) -> Session<'_> {
         // The flags keep Chromium off the (closed) network and work as root in a container.
         let args = [
             "--headless=new".to_owned(),
@@ -81,13 +109,21 @@ impl Driver {
             "--disable-component-update".to_owned(),
             "--disable-sync".to_owned(),
             "--disable-dev-shm-usage".to_owned(),
-            "--window-size=1280,1000".to_owned(),
+            format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile_dir.display()),
         ];
         let capabilities = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
-                "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+                // Emulated metrics, so a phone's width is exact (a headless window is at least
+                // 500 px wide).
+                "goog:chromeOptions": {
+                    "binary": self.browser,
+                    "args": args,
+                    "mobileEmulation": { "deviceMetrics": {
+                        "width": width, "height": height, "pixelRatio": 1, "mobile": width < 600,
+                    }},
+                },
             }}
         });
         let response = self.call("POST", "/session", Some(capabilities)).await;
@@ -205,6 +241,16 @@ impl Session<'_> {
         .await
         .as_str()
         .map(str::to_owned)
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) and returns its value.
+    pub async fn script(&self, script: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+        .await
     }
 
     /// Saves a PNG screenshot of the viewport to `path`.

@@ -187,4 +187,36 @@ fn files_without_a_known_extension_are_recognised_by_content() {
     assert_eq!(reports[1]["sport_type"], "Run");
     let error = reports[2]["error"].as_str().unwrap();
     assert!(error.ends_with("notes.txt: unknown file format (expected a FIT, TCX or GPX file)"));
+    // A person reading the terminal sees the failure too, one short line per file.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.contains("notes.txt: unknown file format"));
+}
+
+#[test]
+fn metrics_are_rounded_and_the_load_is_exact() {
+    let dir = TempDir::new("analyze-rounding");
+    let fit = dir.write("run.fit", &scenarios::hr_only_run());
+    let (rounded, reports) = analyze(&[&fit]);
+    assert!(rounded.status.success());
+    let output = Command::new(env!("CARGO_BIN_EXE_trainload"))
+        .args([
+            "analyze", "--ftp", "250", "--lthr", "165", "--sex", "female",
+        ])
+        .arg("--full-precision")
+        .arg(&fit)
+        .output()
+        .unwrap();
+    let full: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let hr = |r: &Value| r["heart_rate"]["avg_bpm"].as_f64().unwrap();
+    let rounded_hr = hr(&reports[0]);
+    assert!(
+        (rounded_hr * 10.0 - (rounded_hr * 10.0).round()).abs() < 1e-9,
+        "{rounded_hr}"
+    );
+    assert!((rounded_hr - hr(&full[0])).abs() <= 0.05);
+    assert_eq!(
+        reports[0]["load"], full[0]["load"],
+        "the load keeps full precision"
+    );
 }

@@ -92,3 +92,44 @@ fn an_unknown_fault_kind_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("strava-5xx"));
 }
+
+#[test]
+fn the_simulator_writes_the_environment_of_the_pipeline() {
+    let dir = std::env::temp_dir().join(format!("trainload_sim_env_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let env_file = dir.join("sim.env");
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_trainload"))
+            .args(["sim", "--athletes", "2", "--seed", "4", "--env-file"])
+            .arg(&env_file)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: Value = serde_json::from_str(&line).unwrap();
+    // The file is complete before the line is printed.
+    let text = std::fs::read_to_string(&env_file).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} missing from {text}"))
+            .trim_matches('\'')
+            .to_owned()
+    };
+    assert_eq!(value("TRAINLOAD_STRAVA_CLIENT_ID"), info["client_id"]);
+    assert_eq!(value("TRAINLOAD_STRAVA_API_BASE"), info["strava_api_base"]);
+    assert_eq!(value("TRAINLOAD_INTERVALS_BASE"), info["intervals_base"]);
+    for (index, athlete) in info["athletes"].as_array().unwrap().iter().enumerate() {
+        let id = value(&format!("SIM_ATHLETE_{index}_STRAVA_ATHLETE_ID"));
+        assert_eq!(id, athlete["strava_athlete_id"].to_string());
+        assert_eq!(
+            value(&format!("SIM_ATHLETE_{index}_STRAVA_REFRESH_TOKEN")),
+            athlete["strava_refresh_token"]
+        );
+    }
+}

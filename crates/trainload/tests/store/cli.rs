@@ -65,7 +65,12 @@ fn users_added_are_listed_without_secrets() {
     let added: serde_json::Value = serde_json::from_str(&added).unwrap();
     assert_eq!(added, serde_json::json!({"user_id": 1}));
     stdout(&trainload(data, &["users", "add", "--name", "Bob"]));
-    let listed = stdout(&trainload(data, &["users", "list"]));
+    let table = stdout(&trainload(data, &["users", "list"]));
+    assert!(!table.contains("SECRET"), "{table}");
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and one line per user: {table}");
+    assert!(lines[1].contains("Ada") && lines[1].contains("admin") && lines[1].contains("active"));
+    let listed = stdout(&trainload(data, &["users", "list", "--json"]));
     assert!(!listed.contains("SECRET"), "{listed}");
     let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
     let users = listed.as_array().unwrap();
@@ -115,7 +120,7 @@ fn a_strava_athlete_of_another_user_is_refused_and_leaves_no_user_behind() {
         "{stderr}"
     );
     let listed: serde_json::Value =
-        serde_json::from_str(&stdout(&trainload(data, &["users", "list"]))).unwrap();
+        serde_json::from_str(&stdout(&trainload(data, &["users", "list", "--json"]))).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
 }
 
@@ -134,4 +139,93 @@ fn a_malformed_secret_key_is_a_clear_startup_error() {
         stderr.contains("TRAINLOAD_SECRET_KEY") && !stderr.contains("not-a-key"),
         "{stderr}"
     );
+}
+
+/// The binary run in `dir` with no `TRAINLOAD_*` settings, as on a fresh shell.
+fn trainload_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trainload"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("TRAINLOAD_DATA_DIR")
+        .env_remove("TRAINLOAD_DATABASE_URL")
+        .env_remove("TRAINLOAD_SECRET_KEY")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn reading_commands_in_an_empty_folder_say_there_is_no_database_and_create_nothing() {
+    let dir = TempDir::new();
+    for args in [
+        &["jobs", "list"][..],
+        &["runs", "list"],
+        &["users", "list"],
+        &["sync", "--user", "1"],
+        &["jobs", "list", "--data-dir", "elsewhere"],
+    ] {
+        let output = trainload_in(dir.path(), args);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("there is no database at"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "files were created: {left:?}");
+}
+
+#[test]
+fn the_store_flags_work_before_or_after_the_command() {
+    let dir = TempDir::new();
+    let data = dir.path().join("d");
+    let data = data.to_str().unwrap();
+    stdout(&trainload_in(
+        dir.path(),
+        &["--data-dir", data, "users", "add", "--name", "Ada"],
+    ));
+    for args in [
+        &["--data-dir", data, "users", "list", "--json"][..],
+        &["users", "list", "--json", "--data-dir", data],
+        &[&format!("--data-dir={data}"), "users", "list", "--json"],
+    ] {
+        let listed: serde_json::Value =
+            serde_json::from_str(&stdout(&trainload_in(dir.path(), args))).unwrap();
+        assert_eq!(listed[0]["name"], "Ada", "{args:?}");
+    }
+    for args in [
+        &["--data-dir", data, "jobs", "list"][..],
+        &["jobs", "list", "--data-dir", data],
+        &["--data-dir", data, "runs", "list"],
+        &["runs", "list", "--data-dir", data],
+    ] {
+        stdout(&trainload_in(dir.path(), args));
+    }
+    assert!(
+        !dir.path().join("data").exists(),
+        "the default data dir was used"
+    );
+}
+
+#[test]
+fn a_failed_sync_exits_non_zero_with_a_reason_on_stderr() {
+    let dir = TempDir::new();
+    stdout(&trainload(dir.path(), &["migrate"]));
+    for json in [false, true] {
+        let mut args = vec!["sync", "--user", "9"];
+        if json {
+            args.push("--json");
+        }
+        let output = trainload(dir.path(), &args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("the sync failed: user 9 not found"),
+            "{stderr}"
+        );
+        if json {
+            let body: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            assert_eq!(body["error"], "user 9 not found");
+        }
+    }
 }

@@ -168,7 +168,7 @@ pub(super) async fn one_activity(
 }
 
 /// Today and the next four days: sport, intensity, UTL range, duration and distance ranges,
-/// and a one-line rationale (SCIENCE.md §11).
+/// and a one-line rationale.
 #[utoipa::path(
     get, path = "/api/v1/me/recommendations", tag = "athlete", security(("session" = [])),
     responses(
