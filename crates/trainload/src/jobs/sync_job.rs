@@ -276,9 +276,10 @@ impl Job for SyncJob {
     }
 }
 
-/// The task's report from a sync: its counters, and the whole report as detail. A step that
-/// failed makes the task fail with that step's class, after everything else was stored, so the
-/// queue retries (transient), waits (rate limit) or stops (re-authorisation needed).
+/// The task's report from a sync: its counters, and the whole report as detail (with each
+/// provider's outcome). A step that failed makes the task fail with that step's class, after
+/// everything else was stored, so the queue waits (rate limit), retries (transient) or stops
+/// (re-authorisation needed, permanent).
 fn sync_report(
     ctx: &SyncContext,
     result: Result<SyncReport, SyncError>,
@@ -306,36 +307,65 @@ fn sync_report(
     Ok(task)
 }
 
-/// The failed step that decides the task's fate: rate limits wait, transient errors retry,
-/// anything else stops.
+/// What the task does about its failed steps. Each provider's steps ran on their own, so the
+/// outcome that lets the most work happen decides: a rate-limit wait first (it uses no attempt,
+/// and the retry after the window re-runs the other provider's step too, so its error is not
+/// lost), then a transient failure (retried with backoff), and only then a failure no retry
+/// mends (re-authorisation needed, permanent), which ends the task once the other provider's
+/// work is done. The message names every provider's outcome.
 fn worst_issue(ctx: &SyncContext, report: &SyncReport) -> Option<TaskError> {
-    let describe = |class: &str| {
-        report
-            .errors
-            .iter()
-            .filter(|e| e.class == class)
-            .map(|e| format!("{}: {}", e.step, e.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let has = |class: &str| report.errors.iter().any(|e| e.class == class);
-    if has("permanent") || has("needs_reauth") {
-        let text = [describe("needs_reauth"), describe("permanent")].join(" ");
-        return Some(TaskError::Permanent(text.trim().to_owned()));
+    let decisive = sync::ISSUE_PRECEDENCE
+        .into_iter()
+        .find(|class| report.errors.iter().any(|e| e.class == *class))?;
+    let message = outcomes(report);
+    Some(match decisive {
+        "rate_limited" => {
+            // Strava's windows turn every quarter hour.
+            let now = ctx.clock.now_ms();
+            let quarter = 15 * 60 * 1000;
+            TaskError::RateLimited {
+                retry_at_ms: now - now.rem_euclid(quarter) + quarter,
+                message,
+            }
+        }
+        "retryable" => TaskError::Retryable(message),
+        _ => TaskError::Permanent(message),
+    })
+}
+
+/// Every provider's outcome with its failed steps, for the task's error:
+/// `strava: rate_limited (strava.activities: …); intervals: needs_reauth (intervals.wellness: …)`.
+fn outcomes(report: &SyncReport) -> String {
+    let mut parts: Vec<(String, String)> = report
+        .providers
+        .iter()
+        .map(|(name, outcome)| (name.clone(), outcome.clone()))
+        .collect();
+    // Steps of no provider (or of one the report does not list) still show.
+    for issue in &report.errors {
+        let part = sync::step_provider(&issue.step);
+        if !parts.iter().any(|(name, _)| name == part) {
+            let outcome = report.provider_outcome(part).unwrap_or("ok");
+            parts.push((part.to_owned(), outcome.to_owned()));
+        }
     }
-    if has("retryable") {
-        return Some(TaskError::Retryable(describe("retryable")));
-    }
-    if has("rate_limited") {
-        // Strava's windows turn every quarter hour.
-        let now = ctx.clock.now_ms();
-        let quarter = 15 * 60 * 1000;
-        return Some(TaskError::RateLimited {
-            retry_at_ms: now - now.rem_euclid(quarter) + quarter,
-            message: describe("rate_limited"),
-        });
-    }
-    None
+    parts
+        .iter()
+        .map(|(name, outcome)| {
+            let steps: Vec<String> = report
+                .errors
+                .iter()
+                .filter(|e| sync::step_provider(&e.step) == name)
+                .map(|e| format!("{} {}: {}", e.step, e.class, e.message))
+                .collect();
+            if steps.is_empty() {
+                format!("{name}: {outcome}")
+            } else {
+                format!("{name}: {outcome} ({})", steps.join("; "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// A webhook task's report; events kept for later make the task wait for that time without

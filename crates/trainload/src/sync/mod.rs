@@ -165,6 +165,10 @@ pub struct SyncReport {
     pub has_intervals: bool,
     /// When a rate-limited step may run again, epoch ms (`None`: nothing was rate limited).
     pub retry_at_ms: Option<i64>,
+    /// Each connected provider's outcome, by provider (`strava`, `intervals`): `ok`,
+    /// `skipped` (not read in this sync), or the class of the failure that decides it (see
+    /// [`SyncReport::provider_outcome`]).
+    pub providers: BTreeMap<String, String>,
 }
 
 impl SyncReport {
@@ -177,10 +181,32 @@ impl SyncReport {
         });
     }
 
+    /// The outcome of `provider`'s steps (those named `provider.…`): the class of its failure
+    /// that decides what happens next — a rate-limit wait first (the retry after the window
+    /// re-runs every step), then a transient failure, then re-authorisation, then a permanent
+    /// failure — or `None` when none of its steps failed.
+    pub fn provider_outcome(&self, provider: &str) -> Option<&'static str> {
+        let failed = |class: &str| {
+            self.errors
+                .iter()
+                .any(|e| e.class == class && step_provider(&e.step) == provider)
+        };
+        ISSUE_PRECEDENCE.into_iter().find(|class| failed(class))
+    }
+
     /// Counts one provider call.
     pub(crate) fn count_call(&mut self, provider: &str, calls: u32) {
         *self.api_calls.entry(provider.to_owned()).or_default() += calls;
     }
+}
+
+/// Failure classes, the one that decides an outcome first.
+pub(crate) const ISSUE_PRECEDENCE: [&str; 4] =
+    ["rate_limited", "retryable", "needs_reauth", "permanent"];
+
+/// The provider (or other part) a step belongs to: `strava` for `strava.streams[12]`.
+pub(crate) fn step_provider(step: &str) -> &str {
+    step.split(['.', '[']).next().unwrap_or(step)
 }
 
 /// Why a sync as a whole could not run (partial failures are in [`SyncReport::errors`]).

@@ -201,6 +201,27 @@ impl<'a> Run<'a> {
     /// Closes the report, or fails the sync when every provider step was rate limited.
     pub(crate) fn finish(mut self) -> Result<SyncReport, SyncError> {
         self.report.duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(0);
+        let providers = [
+            ("strava", self.report.has_strava, self.strava.is_some()),
+            (
+                "intervals",
+                self.report.has_intervals,
+                self.intervals.is_some(),
+            ),
+        ];
+        for (name, connected, used) in providers {
+            if !connected {
+                continue;
+            }
+            let outcome = match self.report.provider_outcome(name) {
+                Some(class) => class,
+                None if used => "ok",
+                None => "skipped",
+            };
+            self.report
+                .providers
+                .insert(name.to_owned(), outcome.to_owned());
+        }
         if !self.attempts.is_empty()
             && self.attempts.iter().all(|&limited| limited)
             && let Some(until_ms) = self.report.retry_at_ms

@@ -254,6 +254,10 @@ async fn failed_tasks_are_listed_with_their_error_and_retry_puts_them_back() {
             detail.contains(r#"<tr class="task" data-state="succeeded">"#),
             "{engine:?}"
         );
+        assert!(
+            detail.contains(r#"<div class="providers">intervals: ok · strava: ok</div>"#),
+            "each provider's outcome is shown: {engine:?}: {detail}"
+        );
 
         let location = submit(&app, &format!("/admin/runs/{}/retry", run.id), &cookie, &[]).await;
         assert_eq!(

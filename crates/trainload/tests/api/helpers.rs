@@ -169,6 +169,7 @@ pub fn sync_report() -> TaskReport {
         "new_activities": 2, "updated_activities": 1, "deleted_activities": 0, "streams_fetched": 2,
         "wellness_days": 7, "thresholds_changed": [], "utl_recalculated": 2, "api_calls": {},
         "duration_ms": 5, "errors": [], "has_strava": true, "has_intervals": true,
+        "providers": {"intervals": "ok", "strava": "ok"},
     });
     report
 }

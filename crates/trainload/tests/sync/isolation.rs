@@ -4,16 +4,23 @@
 //! grant or a rejected Intervals.icu key fails its task after one attempt and marks the
 //! integration `needs_reauth`; every other athlete succeeds and the run ends `partial`.
 //! (A fault that never clears, dead after 6 attempts, is `jobs::a_quick_sync_run_isolates_…`.)
+//!
+//! Per-provider containment: with the Strava window spent, a failing Intervals.icu neither burns
+//! attempts inside the closed window nor stops the Strava work once it reopens.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::tz::TimeZone;
+use providers::budget::{Bucket, RateBudget};
+use queue::Clock;
 use queue::{ManualRun, ManualRunRequest, Scheduler, SchedulerConfig};
 use sim::{FaultKind, FaultSettings, Sim, SimConfig};
+use trainload::store::budget::{BudgetLimits, SqlRateBudget};
 use trainload::store::integrations::{self, Provider};
 use trainload::store::users::UserId;
 
-use crate::support::{unlimited, world};
+use crate::support::{snapshot, unlimited, world};
 
 const ATHLETES: usize = 12;
 const SEED: u64 = 14;
@@ -138,6 +145,92 @@ conformance!(
         assert!(parked.waits >= 1, "{parked:?}");
         assert_eq!(detail.run.tasks_failed, 2);
         assert_eq!(detail.run.tasks_succeeded, i32::try_from(ATHLETES).unwrap() - 2);
+        assert_eq!(detail.run.state, "partial");
+    }
+);
+
+conformance!(
+    async fn a_spent_strava_window_and_a_failing_intervals_icu_do_not_hold_each_other_up(db) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let probe = Sim::start(SimConfig::new(SEED, ATHLETES), listener).unwrap();
+        let with_intervals: Vec<usize> = (0..ATHLETES)
+            .filter(|&i| probe.info().athletes[i].intervals_athlete_id.is_some())
+            .take(3)
+            .collect();
+        let [malformed, rejected, clean] = with_intervals[..] else { panic!("{with_intervals:?}") };
+        let mut config = unlimited(SimConfig::new(SEED, ATHLETES));
+        config.history_days = 10;
+        config.faults = vec![(malformed, FaultKind::IntervalsMalformed), (rejected, FaultKind::Intervals401)];
+        // The first Intervals.icu request of each athlete fails; a rejected key stays rejected.
+        config.fault_settings = FaultSettings { probability: 0.0, ..FaultSettings::default() };
+        let world = world(&db.store, config, Duration::from_millis(500)).await;
+        let mut users = Vec::new();
+        for index in [malformed, rejected, clean] {
+            users.push(world.athlete(index, true).await);
+        }
+        let [malformed_user, rejected_user, clean_user] = users[..] else { unreachable!() };
+
+        // The current Strava 15-minute read window is spent.
+        let clock = world.clock.clone();
+        let budget = SqlRateBudget::with_clock(db.store.clone(), BudgetLimits::default(), Arc::new(move || clock.now_ms()));
+        budget.exhaust(providers::budget::Provider::Strava, Bucket::Read15m).await.unwrap();
+
+        db.store.queue_db().migrate().await.unwrap();
+        let jobs = trainload::jobs::all(&world.ctx).unwrap();
+        let scheduler = Scheduler::new(db.store.queue_db(), world.clock.clone(), SchedulerConfig::new(TimeZone::UTC, "test-node"), jobs);
+        scheduler.register_jobs().await.unwrap();
+        let run_id = start_quick_sync(&scheduler).await;
+        scheduler.drain("test-node/0", 4).await.unwrap();
+
+        let task = |detail: &queue::RunDetail, user: UserId| {
+            detail.tasks.iter().find(|t| t.user_id == user.0).unwrap().clone()
+        };
+        let detail = scheduler.run_detail(run_id, true).await.unwrap();
+        for (user, intervals) in [
+            (malformed_user, "intervals: retryable"),
+            (rejected_user, "intervals: needs_reauth"),
+            (clean_user, "intervals: ok"),
+        ] {
+            let t = task(&detail, user);
+            assert_eq!((t.state.as_str(), t.attempt, t.waits), ("ready", 0, 1), "the task waits for the window, its attempt given back: {t:?}");
+            assert_eq!(t.last_error_class.as_deref(), Some("rate_limited"), "{t:?}");
+            let error = t.last_error.clone().unwrap_or_default();
+            assert!(error.contains("strava: rate_limited") && error.contains(intervals), "both outcomes are shown: {error}");
+            assert!(snapshot(&db.store, user).await.activities.is_empty(), "no Strava read while the window is spent");
+        }
+        let connections = integrations::list_for_user(&db.store, rejected_user).await.unwrap();
+        let intervals = connections.iter().find(|i| i.provider == "intervals").unwrap();
+        assert_eq!(intervals.status.as_str(), "needs_reauth", "the rejected key marks its integration at once");
+
+        // The window reopens: the Strava work of every athlete is done, the transient Intervals.icu
+        // failure is retried with it, and the rejected key ends its task after one attempt.
+        world.advance(Duration::from_secs(20 * 60));
+        for _ in 0..4 {
+            scheduler.drain("test-node/0", 4).await.unwrap();
+            if scheduler.run(run_id).await.unwrap().finished_at_ms.is_some() {
+                break;
+            }
+            world.advance(Duration::from_secs(3600));
+        }
+        let detail = scheduler.run_detail(run_id, true).await.unwrap();
+        for user in [malformed_user, rejected_user, clean_user] {
+            let stored = snapshot(&db.store, user).await;
+            assert!(!stored.activities.is_empty(), "the athlete's Strava activities were fetched: {stored:?}");
+            assert_eq!(stored.loads.len(), stored.activities.len(), "every activity has its load");
+        }
+        for user in [malformed_user, clean_user] {
+            let t = task(&detail, user);
+            assert_eq!((t.state.as_str(), t.attempt, t.waits), ("succeeded", 1, 1), "{t:?}");
+            let result: serde_json::Value = serde_json::from_str(t.result.as_deref().unwrap()).unwrap();
+            assert_eq!(result["detail"]["providers"], serde_json::json!({"strava": "ok", "intervals": "ok"}), "{result}");
+            let days = trainload::store::wellness::range(&db.store, user, jiff::civil::date(2000, 1, 1), jiff::civil::date(2100, 1, 1)).await.unwrap();
+            assert!(!days.is_empty(), "wellness stored");
+        }
+        let t = task(&detail, rejected_user);
+        assert_eq!((t.state.as_str(), t.attempt), ("failed", 1), "re-authorisation is needed, no retry mends it: {t:?}");
+        let error = t.last_error.clone().unwrap_or_default();
+        assert!(error.contains("strava: ok") && error.contains("intervals: needs_reauth"), "{error}");
+        assert_eq!((detail.run.tasks_succeeded, detail.run.tasks_failed, detail.run.tasks_dead), (2, 1, 0));
         assert_eq!(detail.run.state, "partial");
     }
 );

@@ -100,13 +100,38 @@ pub fn runs(title: &str, runs: &[RunView]) -> String {
     )
 }
 
-/// Task rows (user, state, attempts, error) of one run.
+/// The providers' outcomes a sync task's report lists (`intervals: ok · strava: ok`), as a line.
+fn provider_outcomes(task: &TaskRow) -> String {
+    let Some(result) = task
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+    else {
+        return String::new();
+    };
+    let Some(providers) = result["detail"]["providers"].as_object() else {
+        return String::new();
+    };
+    let parts: Vec<String> = providers
+        .iter()
+        .map(|(name, outcome)| format!("{name}: {}", outcome.as_str().unwrap_or("?")))
+        .collect();
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(
+        r#"<div class="providers">{}</div>"#,
+        html::escape(&parts.join(" · "))
+    )
+}
+
+/// Task rows (user, state, attempts, error, providers' outcomes) of one run.
 pub fn tasks(tasks: &[TaskRow], names: &HashMap<i64, String>) -> String {
     let mut rows = String::new();
     for task in tasks {
         let _ = write!(
             rows,
-            r#"<tr class="task" data-state="{state_attr}"><td>{user}<div class="muted">user {user_id}</div></td><td>{state}</td><td class="num">{attempt}</td><td class="num hide-sm">{waits}</td><td>{class}<div class="muted">{error}</div></td><td class="num hide-sm">{duration}</td></tr>"#,
+            r#"<tr class="task" data-state="{state_attr}"><td>{user}<div class="muted">user {user_id}</div></td><td>{state}</td><td class="num">{attempt}</td><td class="num hide-sm">{waits}</td><td>{class}<div class="muted">{error}</div>{providers}</td><td class="num hide-sm">{duration}</td></tr>"#,
             user = html::escape(
                 names
                     .get(&task.user_id)
@@ -119,6 +144,7 @@ pub fn tasks(tasks: &[TaskRow], names: &HashMap<i64, String>) -> String {
             waits = task.waits,
             class = html::escape(task.last_error_class.as_deref().unwrap_or("")),
             error = html::escape(task.last_error.as_deref().unwrap_or("")),
+            providers = provider_outcomes(task),
             duration = task
                 .finished_at_ms
                 .zip(task.first_started_at_ms)
