@@ -433,3 +433,115 @@ async fn an_event_strava_never_delivered_is_caught_by_the_planners_reconciliatio
         w.sim.shutdown();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_deletion_and_a_privacy_change_are_applied_from_what_strava_says() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let client = reqwest::Client::new();
+        let sim = format!("http://{}/_sim/activities", w.sim.addr());
+        let (_, page_total) = activities::page(&w.app.store, w.user, 2, 0).await.unwrap();
+        let (newest, _) = activities::page(&w.app.store, w.user, 2, 0).await.unwrap();
+        let (gone, hidden) = (
+            &newest[0].summary.external_id,
+            &newest[1].summary.external_id,
+        );
+        client.delete(format!("{sim}/{gone}")).send().await.unwrap();
+        client
+            .post(format!("{sim}/{hidden}"))
+            .json(&json!({"private": true}))
+            .send()
+            .await
+            .unwrap();
+        until("both events", async || w.pending().await == 2).await;
+        w.app.drain().await;
+        assert_eq!(w.pending().await, 0);
+        let find = |id: &str| {
+            let (store, user, id) = (w.app.store.clone(), w.user, id.to_owned());
+            async move {
+                activities::find(&store, user, "strava", &id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        assert!(
+            find(gone).await.deleted_at_ms.is_some(),
+            "Strava answered 404: soft-deleted"
+        );
+        assert!(
+            find(hidden).await.summary.is_private,
+            "Strava shows it private now"
+        );
+        let (_, total) = activities::page(&w.app.store, w.user, 2, 0).await.unwrap();
+        assert_eq!(total, page_total - 1);
+        w.sim.shutdown();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_receiving_the_same_event_fetch_the_activity_once() {
+    if !engines().contains(&Engine::Postgres) {
+        return;
+    }
+    let w = world(Engine::Postgres).await;
+    // A second server process on the same database, with its own scheduler.
+    let options = AppOptions {
+        engine: Engine::Postgres,
+        ..AppOptions::default()
+    };
+    let info = w.sim.info();
+    let second = trainload::startup::Application::build(
+        crate::helpers::settings(&options, w.app.store_args.clone()),
+        |store| {
+            let ctx = trainload::demo::sim_sync_context(store, &info)?;
+            Ok(trainload::jobs::all(&ctx)?)
+        },
+    )
+    .await
+    .unwrap();
+    let second_url = format!("http://127.0.0.1:{}", second.port().unwrap());
+    let second_scheduler = second.scheduler().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(second.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    let id = w.newest_stored().await;
+    let event = w.event(
+        id,
+        "update",
+        jiff::Timestamp::now().as_second(),
+        json!({"type": "Ride"}),
+    );
+    let path = w.callback().await.replace(&w.app.address, "");
+    let post = |base: String| {
+        let (client, event, path) = (w.app.client.clone(), event.clone(), path.clone());
+        async move {
+            client
+                .post(format!("{base}{path}"))
+                .json(&event)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let (a, b) = tokio::join!(post(w.app.address.clone()), post(second_url));
+    assert_eq!((a, b), (reqwest::StatusCode::OK, reqwest::StatusCode::OK));
+    assert_eq!(w.pending().await, 1, "one stored event");
+    assert_eq!(w.live_tasks().await, 1, "one task");
+    let before = w.sim_calls("strava.activity").await;
+    let (x, y) = tokio::join!(
+        w.app.scheduler.drain("one", 2),
+        second_scheduler.drain("two", 2)
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), 1, "one process ran the task");
+    assert_eq!(
+        w.sim_calls("strava.activity").await - before,
+        1,
+        "one fetch"
+    );
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+    w.sim.shutdown();
+}
