@@ -232,16 +232,19 @@ async fn drive_until_idle(
         }
         let quiet = changed_at.elapsed();
         if leased > 0 && quiet >= STALL {
-            // Leases nobody renews (the killed worker's): let them lapse.
+            // Leases nobody renews (the killed worker's): let them lapse. The lease may have
+            // ended since the state was read: then the clock only moves by a millisecond.
             let expiry = db
-                .scalar("SELECT MAX(lease_expires_at_ms) FROM task WHERE state = 'leased'")
+                .scalar(
+                    "SELECT COALESCE(MAX(lease_expires_at_ms), 0) FROM task WHERE state = 'leased'",
+                )
                 .await;
             clock.set(world, expiry.max(now) + 1);
             changed_at = Instant::now();
         } else if leased == 0 && ready > 0 && quiet >= QUIET {
             // Only waiting tasks: on to the earliest retry.
             let next = db
-                .scalar("SELECT MIN(not_before_ms) FROM task WHERE state = 'ready'")
+                .scalar("SELECT COALESCE(MIN(not_before_ms), 0) FROM task WHERE state = 'ready'")
                 .await;
             clock.set(world, next.max(now) + 1);
             changed_at = Instant::now();
