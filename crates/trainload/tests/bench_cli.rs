@@ -82,3 +82,31 @@ fn the_athlete_api_benchmark_times_every_endpoint_over_the_same_seeded_history()
         );
     }
 }
+
+#[test]
+fn the_freshness_benchmark_runs_both_modes_on_simulated_days() {
+    let result = bench(&[
+        "freshness",
+        "--athletes",
+        "5",
+        "--days",
+        "1",
+        "--step-s",
+        "120",
+    ]);
+    let runs = result["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["poll", "webhooks"], "{result}");
+    for run in runs {
+        assert!(run["uploads"].as_u64().unwrap() > 0, "{run}");
+        assert!(run["reads"].as_u64().unwrap() > 0, "{run}");
+    }
+    // With webhooks a new activity costs its detail and its streams, and nothing goes missing
+    // for good.
+    let webhooks = &runs[1];
+    assert_eq!(webhooks["not_synced_older_than_24h"], 0, "{webhooks}");
+    assert!(
+        webhooks["reads_per_new_activity"].as_f64().unwrap() >= 2.0,
+        "{webhooks}"
+    );
+}

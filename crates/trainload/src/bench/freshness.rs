@@ -24,7 +24,7 @@ use crate::planner::{PlannerSettings, StravaSync};
 use crate::startup::{Application, Settings};
 use crate::store::budget::{BudgetLimits, SqlRateBudget};
 use crate::store::integrations::{self, NewIntegration};
-use crate::store::users::{self, NewUser, Role, UserId};
+use crate::store::users::UserId;
 use crate::store::{Store, planner};
 use crate::sync::SyncContext;
 
@@ -287,14 +287,8 @@ async fn connect_all(store: &Store, sim: &SimHandle, now_ms: i64) -> anyhow::Res
             .error_for_status()?
             .json()
             .await?;
-        let new = NewUser {
-            name: athlete.name.clone(),
-            sex: None,
-            birth_year: None,
-            time_zone: sim.timezone(athlete.index).unwrap_or("UTC").to_owned(),
-            role: Role::Athlete,
-        };
-        let user = users::add(store, &new, now_ms).await?;
+        // The simulator's athlete, then reconnected with the pair just minted.
+        let user = crate::demo::add_sim_athlete(store, sim, &athlete, now_ms).await?;
         let text = |key: &str| minted[key].as_str().unwrap_or_default().to_owned();
         let strava = NewIntegration::strava(
             user,

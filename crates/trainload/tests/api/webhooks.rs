@@ -118,6 +118,21 @@ impl World {
             .unwrap_or(0)
     }
 
+    /// Has the simulator record a ride of the first athlete that just ended (its `create`
+    /// event follows, unless the simulator drops it); returns its id.
+    async fn record_ride(&self, minutes: u32) -> i64 {
+        let created: Value = reqwest::Client::new()
+            .post(format!("http://{}/_sim/activities", self.sim.addr()))
+            .json(&json!({"athlete": 0, "sport_type": "Ride", "minutes": minutes}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        created["id"].as_i64().unwrap()
+    }
+
     async fn newest_stored(&self) -> i64 {
         let (page, _) = activities::page(&self.app.store, self.user, 1, 0)
             .await
@@ -233,17 +248,7 @@ async fn a_recorded_activity_arrives_through_its_event_and_duplicates_change_not
     for engine in engines() {
         let w = world(engine).await;
         let before = w.newest_stored().await;
-        let client = reqwest::Client::new();
-        let created: Value = client
-            .post(format!("http://{}/_sim/activities", w.sim.addr()))
-            .json(&json!({"athlete": 0, "sport_type": "Ride", "minutes": 40}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let id = created["id"].as_i64().unwrap();
+        let id = w.record_ride(40).await;
         until("the event", async || w.pending().await == 1).await;
         assert_eq!(w.live_tasks().await, 1);
         // The same event again, twice (Strava retries and duplicates), and a burst of updates.
@@ -399,17 +404,7 @@ async fn an_event_strava_never_delivered_is_caught_by_the_planners_reconciliatio
             ..sim::WebhookFaults::default()
         };
         let w = world_with(engine, lost).await;
-        let client = reqwest::Client::new();
-        let created: Value = client
-            .post(format!("http://{}/_sim/activities", w.sim.addr()))
-            .json(&json!({"athlete": 0, "sport_type": "Ride", "minutes": 30}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let id = created["id"].as_i64().unwrap();
+        let id = w.record_ride(30).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(w.pending().await, 0, "the event was lost");
         assert_ne!(w.newest_stored().await, id);
