@@ -112,6 +112,10 @@ pub struct Metrics {
     pub samples: usize,
     /// Samples (per channel) rejected as artefacts.
     pub samples_rejected: usize,
+    /// Of which power spikes kept out of every figure.
+    pub power_spikes: usize,
+    /// Of which run seconds at an implausible speed.
+    pub implausible_speed: usize,
     /// Power section.
     pub power: Option<PowerReport>,
     /// Heart-rate section.
@@ -135,13 +139,16 @@ pub fn compute(
     athlete: &AthleteSettings,
 ) -> Result<Metrics, ScienceError> {
     let cfg = Config::default();
-    let grid = science::stream::resample(&activity.streams, &cfg.stream)?;
+    let class = science::SportClass::of(&activity.sport_type);
+    let grid = science::stream::activity_grid(&activity.streams, class, &cfg.stream)?;
     let thresholds = thresholds_in_force(athlete);
     let curve = mmp::activity_power_curve(&grid, &cfg.curves);
     let load = load(activity, &grid, &thresholds, &cfg)?;
     Ok(Metrics {
         samples: grid.len(),
         samples_rejected: grid.rejected.total(),
+        power_spikes: grid.rejected.power_spikes,
+        implausible_speed: grid.rejected.implausible_speed,
         power: power_report(&grid, athlete, &cfg),
         heart_rate: heart_rate_report(&grid, &thresholds, &cfg),
         pace: pace_report(activity, &grid, athlete, &cfg),

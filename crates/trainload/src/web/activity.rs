@@ -255,6 +255,17 @@ fn load_card(load: Option<&ActivityLoad>, units: Units) -> String {
     };
     row("Method", method_name(&load.method).to_owned());
     row("Input", p["input"].as_str().unwrap_or("summary").to_owned());
+    if let Some(total) = p["rejected"]["total"].as_u64() {
+        row(
+            "Samples kept out",
+            format!(
+                "{total} (out of range {}, power spikes {}, implausible running speed {})",
+                p["rejected"]["out_of_range"].as_u64().unwrap_or(0),
+                p["rejected"]["power_spikes"].as_u64().unwrap_or(0),
+                p["rejected"]["implausible_speed"].as_u64().unwrap_or(0),
+            ),
+        );
+    }
     row("Base load", html::num(Some(load.base_load), 1));
     row("Wellness modifier", format!("×{:.3}", load.modifier));
     row("UTL", html::num(Some(load.utl), 1));
@@ -316,12 +327,23 @@ fn thresholds_table(thresholds: &Value, units: Units) -> String {
             "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             html::escape(threshold_label(field)),
             html::escape(&threshold_value(field, value, units)),
-            html::escape(entry["basis"].as_str().unwrap_or("")),
+            html::escape(basis_label(entry["basis"].as_str().unwrap_or(""))),
         );
     }
     format!(
         r#"<table><thead><tr><th>Threshold</th><th class="num">Value</th><th>Basis</th></tr></thead><tbody>{rows}</tbody></table>"#
     )
+}
+
+/// How a threshold basis reads to the athlete.
+fn basis_label(basis: &str) -> &str {
+    match basis {
+        "manual" => "set by you",
+        "estimated" => "estimated",
+        "backfilled" => "estimated (earliest value, back-filled)",
+        "pctmax" => "89 % of max HR",
+        other => other,
+    }
 }
 
 fn components_table(modifier: &Value) -> String {
