@@ -70,8 +70,8 @@ pub fn distance_pieces(grid: &Grid, cfg: &CurveConfig) -> Vec<Piece> {
     }
 }
 
-/// The running best-speed curve: for every duration of G, the best average speed (m/s) held
-/// for at least that long, with the window that achieved it (same envelope as power, §8).
+/// The running best-speed curve: for every duration of G, the best average speed (m/s) over
+/// exactly that long, with the window that achieved it (exact, like power, §8).
 ///
 /// `None` when the grid has no distance or speed channel or no sample.
 pub fn activity_speed_curve(grid: &Grid, cfg: &CurveConfig) -> Option<MmpCurve> {

@@ -9,7 +9,7 @@ use crate::{
 };
 
 /// The calculation version: any change that can change an output bumps it (SCIENCE.md §12).
-pub const CALC_VERSION: &str = "tl-science/1.0.0";
+pub const CALC_VERSION: &str = "tl-science/1.1.0";
 
 /// All tunable constants, with the SCIENCE.md values as defaults.
 #[derive(Debug, Clone, PartialEq, Default)]

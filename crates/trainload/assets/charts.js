@@ -5,7 +5,9 @@
 // not load, the server-rendered fallback inside the container stays.
 //
 // Spec: { x: [..], x_kind: "date" | "seconds" | "log_seconds", height?: px, sync?: key,
-//         series: [{ label, color, values: [..], bars?: bool, axis?: "right", format?: "pace" }] }
+//         series: [{ label, color, values: [..], bars?: bool, steps?: bool, axis?: "right",
+//                    format?: "pace" }] }
+// `steps` draws a value held until the next point (thresholds effective from a date).
 // Dates are "YYYY-MM-DD" strings; values may be null (a gap).
 (function () {
   "use strict";
@@ -81,6 +83,8 @@
       if (s.bars) {
         one.fill = s.color;
         one.paths = uPlot.paths.bars({ size: [0.7, 24] });
+      } else if (s.steps) {
+        one.paths = uPlot.paths.stepped({ align: 1 });
       }
       series.push(one);
       data.push(s.values);

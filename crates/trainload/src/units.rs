@@ -93,6 +93,13 @@ impl Units {
         (mps > 0.0 && mps.is_finite()).then(|| self.metres_per_distance() / mps)
     }
 
+    /// The speed, m/s, of a pace in seconds per km (metric) or per mile (imperial); `None` for a
+    /// pace that is not positive.
+    pub fn speed_from_pace(self, seconds_per_unit: f64) -> Option<f64> {
+        (seconds_per_unit > 0.0 && seconds_per_unit.is_finite())
+            .then(|| self.metres_per_distance() / seconds_per_unit)
+    }
+
     /// `12.3 km` / `7.6 mi`, or a dash.
     pub fn distance(self, metres: Option<f64>) -> String {
         match metres {

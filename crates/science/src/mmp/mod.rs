@@ -1,10 +1,14 @@
-//! Mean-maximal power curves: exact per-activity curves, envelopes and window merging
-//! (SCIENCE.md §8).
+//! Mean-maximal power curves: exact per-activity curves, window merging and (for display only)
+//! envelopes (SCIENCE.md §8).
 //!
 //! An activity's grid becomes a series split into [`Piece`]s ([`power_pieces`]); the exact
-//! search ([`exact_curve`]) finds, for every duration of the grid G, the window with the highest
-//! mean, and the stored curve is its envelope MMP*(d) = max over d′ ≥ d of MMP(d′). Window
-//! curves ([`merge_window`]) are pointwise maxima of activity envelopes with provenance.
+//! search ([`exact_curve`]) finds, for every duration d of the grid G, the window of exactly d
+//! seconds with the highest mean: MMP(d), as GoldenCheetah, sweatpy and intervals.icu report it.
+//! That is the stored curve and what threshold estimation reads. The envelope
+//! MMP*(d) = max over d′ ≥ d of MMP(d′) ([`envelope`]) is not used for any stored or reported
+//! figure: it overstates a duration whenever a longer window has a higher mean (a surge after a
+//! pause). Window curves ([`merge_window`]) are pointwise maxima of exact activity curves with
+//! provenance.
 
 mod bounds;
 mod descent;
@@ -26,12 +30,13 @@ pub struct Piece {
     pub values: Vec<f64>,
 }
 
-/// One point of an envelope curve: the value and the window that achieved it.
+/// One point of a mean-maximal curve: the value and the window that achieved it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MmpPoint {
     /// The duration d, s.
     pub duration_s: u32,
-    /// MMP*(d): the best mean held for at least `duration_s` (W, or m/s for speed curves).
+    /// MMP(d): the best mean over exactly `duration_s` (W, or m/s for speed curves); on an
+    /// [`envelope`], the best mean held for at least `duration_s`.
     pub value: f64,
     /// Index of the piece holding the winning window.
     pub piece: usize,
@@ -39,12 +44,13 @@ pub struct MmpPoint {
     pub start: usize,
     /// Seconds from the activity's first sample to the winning window's first second.
     pub start_offset_s: u32,
-    /// True length of the winning window, s (≥ `duration_s`; larger when a longer window has
-    /// the higher mean).
+    /// True length of the winning window, s (= `duration_s` on exact curves; larger on an
+    /// envelope when a longer window has the higher mean).
     pub window_s: u32,
 }
 
-/// An envelope curve MMP*, ascending by duration, non-increasing in value.
+/// A mean-maximal curve, ascending by duration. Exact curves ([`exact_curve`]) are not always
+/// non-increasing; envelopes ([`envelope`]) are.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MmpCurve {
     /// Points in ascending duration; durations are G capped at the longest piece, plus every
@@ -61,17 +67,9 @@ impl MmpCurve {
             .and_then(|k| self.points.get(k))
     }
 
-    /// MMP*(`duration_s`) if that duration is on the curve.
+    /// The value at exactly `duration_s` if that duration is on the curve.
     pub fn at(&self, duration_s: u32) -> Option<f64> {
         self.point(duration_s).map(|p| p.value)
-    }
-
-    /// The point that bounds `duration_s` from below: the first point with duration ≥
-    /// `duration_s`. Its value is a mean held for at least `duration_s`, so it is the curve's
-    /// value between grid points. `None` beyond the longest duration.
-    pub fn held_for(&self, duration_s: u32) -> Option<&MmpPoint> {
-        let k = self.points.partition_point(|p| p.duration_s < duration_s);
-        self.points.get(k)
     }
 
     /// The longest duration on the curve, s.
@@ -217,6 +215,10 @@ pub fn raw_curve(pieces: &[Piece], cfg: &CurveConfig) -> Result<Vec<MmpPoint>, S
 
 /// The envelope MMP*(d) = max over d′ ≥ d of MMP(d′) of a raw curve, keeping the winning
 /// window. Ties keep the window of the shorter duration.
+///
+/// Only for a caller that needs a monotone curve (for instance a model that assumes one);
+/// nothing the application stores or shows uses it, since it reports for d a mean held over a
+/// longer window.
 pub fn envelope(raw: &[MmpPoint]) -> MmpCurve {
     let mut points = raw.to_vec();
     let mut best: Option<MmpPoint> = None;
@@ -234,15 +236,16 @@ pub fn envelope(raw: &[MmpPoint]) -> MmpCurve {
     MmpCurve { points }
 }
 
-/// The exact envelope curve MMP* of a series (see [`raw_curve`] and [`envelope`]).
+/// The exact mean-maximal curve MMP of a series (see [`raw_curve`]): for every duration, the
+/// best mean over exactly that many seconds.
 ///
 /// # Errors
 /// As [`raw_curve`].
 pub fn exact_curve(pieces: &[Piece], cfg: &CurveConfig) -> Result<MmpCurve, ScienceError> {
-    raw_curve(pieces, cfg).map(|raw| envelope(&raw))
+    raw_curve(pieces, cfg).map(|points| MmpCurve { points })
 }
 
-/// The power envelope of one activity; `None` without a power channel or samples.
+/// The exact power curve of one activity; `None` without a power channel or samples.
 ///
 /// Eligibility for threshold estimation (device power, coverage, no e-bikes) is the caller's.
 pub fn activity_power_curve(grid: &Grid, cfg: &CurveConfig) -> Option<MmpCurve> {

@@ -91,13 +91,19 @@ fn the_default_grid_has_every_second_then_minutes_then_five_minutes() {
 }
 
 #[test]
-fn the_raw_maximum_is_not_monotone_but_the_envelope_is() {
+fn the_exact_curve_is_not_monotone_but_the_envelope_is() {
     let cfg = CurveConfig::default();
     let pieces = [piece(&[10.0, 0.0, 10.0])];
     let raw = raw_curve(&pieces, &cfg).unwrap();
     assert!(close(raw[1].value, 5.0, TOL));
     assert!(close(raw[2].value, 20.0 / 3.0, TOL));
-    let env = exact_curve(&pieces, &cfg).unwrap();
+    let exact = exact_curve(&pieces, &cfg).unwrap();
+    assert!(
+        close(exact.at(2).unwrap(), 5.0, TOL),
+        "exactly 2 s, not held for 3 s"
+    );
+    assert_eq!(exact.point(2).unwrap().window_s, 2);
+    let env = envelope(&raw);
     let two = env.point(2).unwrap();
     assert!(close(two.value, 20.0 / 3.0, TOL));
     assert_eq!((two.window_s, two.start), (3, 0));
@@ -311,4 +317,68 @@ fn a_window_holds_every_durations_of_its_activities() {
     assert_eq!(durations, vec![1, 2, 3, 4, 5, 6, 7]);
     assert_eq!(w.point(3).unwrap().activity_id, 2);
     assert_eq!(w.point(5).unwrap().activity_id, 1);
+}
+
+/// A ride shaped like a real one: a noisy 200 W warm-up, a coffee stop (zero-filled), two
+/// 40-s surges over 900 W between 150 W recoveries, then a steady 240 W block.
+fn real_shaped_ride() -> Vec<f64> {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut noise = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        f64::from(u32::try_from(seed % 61).unwrap()) - 30.0
+    };
+    let mut w = Vec::new();
+    w.extend((0..1800).map(|_| 200.0 + noise()));
+    w.extend(std::iter::repeat_n(0.0, 300));
+    for _ in 0..2 {
+        w.extend((0..40).map(|_| 900.0 + noise()));
+        w.extend((0..200).map(|_| 150.0 + noise()));
+    }
+    w.extend((0..1500).map(|_| 240.0 + noise()));
+    w
+}
+
+#[test]
+fn a_real_shaped_ride_matches_brute_force_and_the_envelope_overstates_it() {
+    let cfg = CurveConfig::default();
+    let pieces = [piece(&real_shaped_ride())];
+    assert_fast_equals_brute(&pieces, &cfg);
+    let raw = raw_curve(&pieces, &cfg).unwrap();
+    let exact = exact_curve(&pieces, &cfg).unwrap();
+    let env = envelope(&raw);
+    // Brute force at 20 min, straight from the definition.
+    let v = &pieces[0].values;
+    let brute_1200 = (0..=v.len() - 1200)
+        .map(|i| v[i..i + 1200].iter().sum::<f64>() / 1200.0)
+        .fold(0.0, f64::max);
+    assert!(close(exact.at(1200).unwrap(), brute_1200, 1e-9));
+    assert!(env.at(1200).unwrap() >= exact.at(1200).unwrap());
+    // Somewhere the exact curve rises with duration, and there the envelope is higher.
+    assert!(
+        exact.points.windows(2).any(|w| w[1].value > w[0].value),
+        "a stop then surges make the exact curve non-monotone"
+    );
+    assert!(
+        exact
+            .points
+            .iter()
+            .zip(&env.points)
+            .any(|(e, m)| m.value > e.value && m.window_s > e.duration_s)
+    );
+    assert!(exact.points.iter().all(|p| p.window_s == p.duration_s));
+}
+
+#[test]
+fn known_values_follow_the_goldencheetah_and_sweatpy_convention() {
+    // Each duration's best mean over exactly that many samples, windows over the whole series.
+    let cfg = CurveConfig::default();
+    let c = exact_curve(&[piece(&[100.0, 200.0, 300.0, 400.0, 500.0])], &cfg).unwrap();
+    let values: Vec<f64> = c.points.iter().map(|p| p.value).collect();
+    assert_eq!(values, [500.0, 450.0, 400.0, 350.0, 300.0]);
+    // A hole between two efforts: 2 s is 5 W (10 + 0), not the 3-s mean 6.67 W.
+    let c = exact_curve(&[piece(&[10.0, 0.0, 10.0])], &cfg).unwrap();
+    assert!(close(c.at(2).unwrap(), 5.0, TOL));
+    assert!(close(c.at(3).unwrap(), 20.0 / 3.0, TOL));
 }

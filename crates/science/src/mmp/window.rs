@@ -1,16 +1,16 @@
-//! Window curves: the pointwise maximum of activity envelopes over a date window (§8).
+//! Window curves: the pointwise maximum of exact activity curves over a date window (§8).
 
 use super::{MmpCurve, MmpPoint};
 use crate::LocalDate;
 
-/// One activity's envelope curve with the identity the window curve keeps as provenance.
+/// One activity's exact curve with the identity the window curve keeps as provenance.
 #[derive(Debug, Clone, Copy)]
 pub struct DatedCurve<'a> {
     /// The activity id (unique per athlete).
     pub activity_id: i64,
     /// The activity's local start date.
     pub date: LocalDate,
-    /// Its envelope curve ([`super::activity_power_curve`] or the speed curve).
+    /// Its exact curve ([`super::activity_power_curve`] or the speed curve).
     pub curve: &'a MmpCurve,
 }
 
@@ -19,7 +19,7 @@ pub struct DatedCurve<'a> {
 pub struct WindowPoint {
     /// The duration, s.
     pub duration_s: u32,
-    /// The best envelope value over the window's activities (W or m/s).
+    /// The best value at exactly this duration over the window's activities (W or m/s).
     pub value: f64,
     /// The activity that holds it.
     pub activity_id: i64,
@@ -27,18 +27,18 @@ pub struct WindowPoint {
     pub date: LocalDate,
     /// Seconds from that activity's first sample to the start of the winning window.
     pub start_offset_s: u32,
-    /// True length of the winning window, s (≥ `duration_s`).
+    /// True length of the winning window, s (= `duration_s` for exact activity curves).
     pub window_s: u32,
 }
 
-/// The pointwise maximum of the envelopes of the activities dated `first_day ..= last_day`.
+/// The pointwise maximum of the exact curves of the activities dated `first_day ..= last_day`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WindowCurve {
     /// First day of the window (inclusive).
     pub first_day: LocalDate,
     /// Last day of the window (inclusive), usually `as_of`.
     pub last_day: LocalDate,
-    /// Points in ascending duration, non-increasing in value.
+    /// Points in ascending duration (not always non-increasing: exact values).
     pub points: Vec<WindowPoint>,
 }
 
@@ -57,12 +57,14 @@ impl WindowCurve {
     }
 }
 
-/// Merges the envelopes of the activities dated `first_day ..= last_day` into a window curve.
+/// Merges the exact curves of the activities dated `first_day ..= last_day` into a window
+/// curve.
 ///
-/// The durations are the union of the curves' durations. An activity's value at a duration it
-/// does not list is its value at the next longer duration it lists (a mean held for longer is
-/// held for at least that long), and it has none beyond its longest. So every activity curve
-/// stays ≤ the window curve, and the window curve stays non-increasing.
+/// An activity contributes at duration d only its value at exactly d. The durations kept are
+/// those every activity reaching them lists: the shared grid G, and an activity's own piece
+/// length only when no longer activity in the window lacks it (otherwise the window value there
+/// would ignore that longer activity and be understated). So each window value is the exact
+/// best over the window's activities.
 ///
 /// Ties go to the newer date, then the larger activity id, so the input order does not matter
 /// (activity ids are assumed unique). Cost: O(Σ curve points + activities × union size), with no
@@ -78,14 +80,20 @@ pub fn merge_window(
         .collect();
     let durations = union_durations(&in_window);
     let mut best: Vec<Option<WindowPoint>> = vec![None; durations.len()];
+    let mut complete = vec![true; durations.len()];
     for c in &in_window {
         let pts = &c.curve.points;
         let mut k = 0;
-        for (slot, &d) in best.iter_mut().zip(&durations) {
+        for ((slot, ok), &d) in best.iter_mut().zip(complete.iter_mut()).zip(&durations) {
             while k < pts.len() && pts[k].duration_s < d {
                 k += 1;
             }
             let Some(p) = pts.get(k) else { break };
+            if p.duration_s != d {
+                // The activity reaches beyond d without a value at exactly d.
+                *ok = false;
+                continue;
+            }
             if slot.is_none_or(|b| beats(p.value, c, &b)) {
                 *slot = Some(window_point(d, p, c));
             }
@@ -94,7 +102,11 @@ pub fn merge_window(
     WindowCurve {
         first_day,
         last_day,
-        points: best.into_iter().flatten().collect(),
+        points: best
+            .into_iter()
+            .zip(complete)
+            .filter_map(|(p, ok)| p.filter(|_| ok))
+            .collect(),
     }
 }
 

@@ -6,9 +6,11 @@
 
 use std::ops::Range;
 
+mod plausible;
 mod resample;
 mod validate;
 
+pub use plausible::{activity_grid, reject_implausible};
 pub use resample::resample;
 
 /// Index-aligned raw streams of one activity. A channel vector is either empty (the channel
@@ -48,12 +50,23 @@ pub struct Rejected {
     pub distance: usize,
     /// Altitude values outside [−500, 9000] m.
     pub altitude: usize,
+    /// Power samples removed as isolated spikes ([`reject_implausible`]).
+    pub power_spikes: usize,
+    /// Seconds of a run whose speed no runner holds ([`reject_implausible`]).
+    pub implausible_speed: usize,
 }
 
 impl Rejected {
     /// Sum over all channels.
     pub fn total(&self) -> usize {
-        self.time + self.watts + self.heartrate + self.velocity + self.distance + self.altitude
+        self.time
+            + self.watts
+            + self.heartrate
+            + self.velocity
+            + self.distance
+            + self.altitude
+            + self.power_spikes
+            + self.implausible_speed
     }
 }
 
@@ -166,6 +179,17 @@ pub struct StreamConfig {
     pub grade_limit_pct: f64,
     /// Without a `moving` stream a sample is moving when its speed is at least this, m/s (0.5).
     pub moving_speed_mps: f64,
+    /// Longest run of seconds that can be a power spike, s (3).
+    pub spike_max_s: u32,
+    /// A spike's seconds are all at least this, W (800).
+    pub spike_min_w: f64,
+    /// … and at least this multiple of the highest power around them (3).
+    pub spike_ratio: f64,
+    /// Seconds on either side of a spike that form its surroundings, s (5).
+    pub spike_context_s: u32,
+    /// Highest plausible running speed, m/s (7.5 = 27 km/h, faster than a 1500 m world
+    /// record's average; a 100 m sprint is faster and would be cut).
+    pub run_speed_max_mps: f64,
 }
 
 impl Default for StreamConfig {
@@ -182,6 +206,11 @@ impl Default for StreamConfig {
             altitude_max_m: 9000.0,
             grade_limit_pct: 45.0,
             moving_speed_mps: 0.5,
+            spike_max_s: 3,
+            spike_min_w: 800.0,
+            spike_ratio: 3.0,
+            spike_context_s: 5,
+            run_speed_max_mps: 7.5,
         }
     }
 }

@@ -58,6 +58,10 @@ pub struct PaceReport {
     pub avg_mps: f64,
     /// Normalized graded speed, m/s.
     pub ngp_mps: Option<f64>,
+    /// Mean moving pace, `m:ss/km`.
+    pub avg_pace: String,
+    /// Normalized graded pace, `m:ss/km`.
+    pub ngp_pace: Option<String>,
     /// NGP speed / threshold speed.
     #[serde(rename = "if")]
     pub intensity_factor: Option<f64>,
@@ -103,6 +107,19 @@ pub struct LoadReport {
     pub modifier: f64,
     /// base × modifier.
     pub utl: f64,
+    /// True when no measured method applied and the load is the duration estimate.
+    pub estimated: bool,
+    /// Each better method that was not used, with the reason, in the order tried.
+    pub skipped: Vec<SkippedMethod>,
+}
+
+/// A load method that was tried and skipped.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SkippedMethod {
+    /// `power_tss`, `pace_rtss` or `hr_trimp` (`hr_avg` for the average-HR variant).
+    pub method: &'static str,
+    /// Why it did not apply.
+    pub reason: String,
 }
 
 /// Every metric section of one activity.
@@ -112,6 +129,10 @@ pub struct Metrics {
     pub samples: usize,
     /// Samples (per channel) rejected as artefacts.
     pub samples_rejected: usize,
+    /// Of which power spikes kept out of every figure.
+    pub power_spikes: usize,
+    /// Of which run seconds at an implausible speed.
+    pub implausible_speed: usize,
     /// Power section.
     pub power: Option<PowerReport>,
     /// Heart-rate section.
@@ -135,42 +156,77 @@ pub fn compute(
     athlete: &AthleteSettings,
 ) -> Result<Metrics, ScienceError> {
     let cfg = Config::default();
-    let grid = science::stream::resample(&activity.streams, &cfg.stream)?;
-    let thresholds = thresholds_in_force(athlete);
+    let class = science::SportClass::of(&activity.sport_type);
+    let grid = science::stream::activity_grid(&activity.streams, class, &cfg.stream)?;
+    let thresholds = thresholds_in_force(athlete, &cfg);
     let curve = mmp::activity_power_curve(&grid, &cfg.curves);
     let load = load(activity, &grid, &thresholds, &cfg)?;
+    let power = power_report(&grid, class, athlete, &cfg);
     Ok(Metrics {
         samples: grid.len(),
         samples_rejected: grid.rejected.total(),
-        power: power_report(&grid, athlete, &cfg),
+        power_spikes: grid.rejected.power_spikes,
+        implausible_speed: grid.rejected.implausible_speed,
+        critical_power: curve
+            .as_ref()
+            .and_then(|c| critical_power_report(c, power.as_ref().and_then(|p| p.np_w), &cfg)),
+        power,
         heart_rate: heart_rate_report(&grid, &thresholds, &cfg),
         pace: pace_report(activity, &grid, athlete, &cfg),
         mmp_w: curve.as_ref().map(mmp_report),
-        critical_power: curve.as_ref().and_then(|c| critical_power_report(c, &cfg)),
         load: LoadReport {
             method: method_name(load.method),
             base: load.base_load,
             modifier: load.modifier.value,
             utl: load.utl,
+            estimated: load.estimated,
+            skipped: load
+                .skipped
+                .iter()
+                .map(|(m, reason)| SkippedMethod {
+                    method: match m {
+                        Method::HrAvg => "hr_avg",
+                        other => method_name(*other),
+                    },
+                    reason: reason.clone(),
+                })
+                .collect(),
         },
     })
 }
 
-fn thresholds_in_force(athlete: &AthleteSettings) -> ThresholdsInForce {
+/// The thresholds of the command line, resolved like the sync resolves a stored history: without
+/// `--lthr`, LTHR = 0.89 × max HR when max HR is known (SCIENCE.md §7.1 rule 4).
+fn thresholds_in_force(athlete: &AthleteSettings, cfg: &Config) -> ThresholdsInForce {
+    let lthr_bpm = athlete.lthr_bpm.or_else(|| {
+        athlete
+            .max_hr_bpm
+            .map(|max| cfg.thresholds.lthr_pct_max * max)
+    });
     ThresholdsInForce {
         set_id: None,
         ftp_w: athlete.ftp_w,
         threshold_speed_mps: athlete.threshold_speed_mps,
-        lthr_bpm: athlete.lthr_bpm,
+        lthr_bpm,
         max_hr_bpm: athlete.max_hr_bpm,
         resting_hr_bpm: athlete.rest_hr_bpm,
         sex: athlete.sex.map_or(heart_rate::Sex::Unknown, Into::into),
     }
 }
 
-fn power_report(grid: &Grid, athlete: &AthleteSettings, cfg: &Config) -> Option<PowerReport> {
+fn power_report(
+    grid: &Grid,
+    class: science::SportClass,
+    athlete: &AthleteSettings,
+    cfg: &Config,
+) -> Option<PowerReport> {
     let summary = power::summarize(grid, &cfg.power)?;
-    let with_ftp = summary.np_w.zip(athlete.ftp_w);
+    // The FTP is a cycling threshold: a run's power (a running power meter) would need a
+    // running threshold of its own, which the command line does not take, so no IF/TSS there.
+    let ftp = athlete
+        .ftp_w
+        .filter(|_| class.group() == SportGroup::Cycling);
+    let with_ftp = summary.np_w.zip(ftp);
     Some(PowerReport {
         avg_w: summary.avg_w,
         max_w: summary.max_w,
@@ -230,6 +286,8 @@ fn pace_report(
     Some(PaceReport {
         avg_mps: summary.avg_mps,
         ngp_mps: summary.ngp_mps,
+        avg_pace: crate::units::Units::Metric.pace(summary.avg_mps),
+        ngp_pace: summary.ngp_mps.map(|v| crate::units::Units::Metric.pace(v)),
         intensity_factor: with_threshold
             .and_then(|(ngp, thr)| running::pace_intensity_factor(ngp, thr).ok()),
         rtss: with_threshold.and_then(|(ngp, thr)| running::rtss(summary.samples, ngp, thr).ok()),
@@ -245,7 +303,16 @@ fn mmp_report(curve: &MmpCurve) -> MmpReport {
     )
 }
 
-fn critical_power_report(curve: &MmpCurve, cfg: &Config) -> Option<CriticalPowerReport> {
+/// CP and W′ from one ride, shown only when credible: the §7.2 fit on the ride's exact curve
+/// passes its gates (a point ≤ 5 min and one ≥ 12 min among the fit durations, R² ≥ 0.95,
+/// CP 50–600 W, W′ 3–60 kJ), and CP is at least the ride's own NP. A CP below NP would mean
+/// the rider held more than CP for the whole ride, so the long efforts were not maximal and
+/// the fit understates CP.
+fn critical_power_report(
+    curve: &MmpCurve,
+    np_w: Option<f64>,
+    cfg: &Config,
+) -> Option<CriticalPowerReport> {
     // One activity is a window of one day: the same fit and gates as the 90-day estimate.
     let day = LocalDate::from_days_since_epoch(0);
     let dated = [DatedCurve {
@@ -255,6 +322,9 @@ fn critical_power_report(curve: &MmpCurve, cfg: &Config) -> Option<CriticalPower
     }];
     let window = mmp::merge_window(&dated, day, day);
     let fit = cp_from_curve(&window, &cfg.thresholds)?;
+    if np_w.is_some_and(|np| fit.fit.cp_w < np) {
+        return None;
+    }
     Some(CriticalPowerReport {
         cp_w: fit.fit.cp_w,
         w_prime_j: fit.fit.w_prime_j,

@@ -71,8 +71,12 @@ pub struct ActivityReport {
     pub moving_s: Option<f64>,
     /// Number of 1 Hz samples after resampling.
     pub samples: Option<usize>,
-    /// Values rejected as artefacts while resampling (all channels).
+    /// Values rejected as artefacts while resampling (all channels, spikes included).
     pub samples_rejected: Option<usize>,
+    /// Of those, isolated power spikes kept out of curves, best efforts and loads.
+    pub power_spikes_rejected: Option<usize>,
+    /// Of those, seconds of a run at an implausible speed (over 27 km/h).
+    pub implausible_speed_rejected: Option<usize>,
     /// Power metrics; null without a power stream.
     pub power: Option<PowerReport>,
     /// Heart-rate metrics; null without a heart-rate stream.
@@ -100,6 +104,8 @@ impl ActivityReport {
             moving_s: None,
             samples: None,
             samples_rejected: None,
+            power_spikes_rejected: None,
+            implausible_speed_rejected: None,
             power: None,
             heart_rate: None,
             pace: None,
@@ -139,6 +145,8 @@ impl ActivityReport {
             moving_s: activity.moving_s,
             samples: Some(metrics.samples),
             samples_rejected: Some(metrics.samples_rejected),
+            power_spikes_rejected: Some(metrics.power_spikes),
+            implausible_speed_rejected: Some(metrics.implausible_speed),
             power: metrics.power,
             heart_rate: metrics.heart_rate,
             pace: metrics.pace,
@@ -196,7 +204,7 @@ mod tests {
         let error = FileError::new("x.fit", activity_file::FileErrorKind::NoRecords);
         let json = serde_json::to_value(ActivityReport::failed("x.fit".into(), &error)).unwrap();
         let object = json.as_object().unwrap();
-        assert_eq!(object.len(), 15);
+        assert_eq!(object.len(), 17);
         assert_eq!(object["file"], "x.fit");
         assert_eq!(object["error"], "x.fit: no records");
         let set: Vec<&String> = object

@@ -87,6 +87,11 @@ impl ApiError {
         self
     }
 
+    /// The human message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

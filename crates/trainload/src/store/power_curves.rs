@@ -47,9 +47,13 @@ pub struct CurvePoint {
     pub value: f64,
 }
 
-const PUT: &str = "INSERT INTO power_curves (user_id, activity_id, kind, encoded, computed_at_ms) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, activity_id, kind) DO UPDATE SET \
-     encoded = excluded.encoded, computed_at_ms = excluded.computed_at_ms";
+const PUT: &str = "INSERT INTO power_curves (user_id, activity_id, kind, encoded, computed_at_ms, \
+     calc_version) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, activity_id, kind) DO \
+     UPDATE SET encoded = excluded.encoded, computed_at_ms = excluded.computed_at_ms, \
+     calc_version = excluded.calc_version";
+const STALE: &str = "SELECT DISTINCT activity_id FROM power_curves WHERE user_id = $1 \
+     AND calc_version < $2 ORDER BY activity_id";
+const DELETE_ACTIVITY: &str = "DELETE FROM power_curves WHERE user_id = $1 AND activity_id = $2";
 const GET: &str =
     "SELECT encoded FROM power_curves WHERE user_id = $1 AND activity_id = $2 AND kind = $3";
 const BETWEEN: &str = "SELECT c.activity_id, c.encoded FROM power_curves c \
@@ -156,6 +160,41 @@ pub async fn put(
         .bind(kind.as_str())
         .bind(&encoded)
         .bind(now_ms)
+        .bind(crate::sync::calc_version())
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Activities of `user` with a curve computed by a calculation version older than `current`.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn stale(
+    store: &Store,
+    user: UserId,
+    current: i64,
+) -> Result<Vec<ActivityId>, StoreError> {
+    let ids: Vec<i64> = with_pool!(store, pool => sqlx::query_scalar(STALE)
+        .bind(user.0)
+        .bind(current)
+        .fetch_all(pool)
+        .await)?;
+    Ok(ids.into_iter().map(ActivityId).collect())
+}
+
+/// Removes every curve of one activity (before it is recomputed).
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn delete_activity(
+    store: &Store,
+    user: UserId,
+    activity: ActivityId,
+) -> Result<(), StoreError> {
+    with_pool!(store, pool => sqlx::query(DELETE_ACTIVITY)
+        .bind(user.0)
+        .bind(activity.0)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -187,6 +187,29 @@ const IN_EFFECT: &str = concat!(
     "WHERE user_id = $1 AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1"
 );
 
+const DELETE_MANUAL: &str = "DELETE FROM thresholds WHERE id = $1 AND user_id = $2 \
+     AND source = 'manual' RETURNING effective_from";
+
+/// Removes a manual set of `user`; returns its effective date, or `None` when `id` is not a
+/// manual set of that user. Loads that used it keep their row (their reference is cleared) until
+/// they are recomputed.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for an unreadable date.
+pub async fn delete_manual(
+    store: &Store,
+    user: UserId,
+    id: ThresholdSetId,
+) -> Result<Option<Date>, StoreError> {
+    let day: Option<String> = with_pool!(store, pool => sqlx::query_scalar(DELETE_MANUAL)
+        .bind(id.0)
+        .bind(user.0)
+        .fetch_optional(pool)
+        .await)?;
+    day.map(|d| date("thresholds.effective_from", &d))
+        .transpose()
+}
+
 /// Records a new set.
 ///
 /// # Errors

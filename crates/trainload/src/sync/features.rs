@@ -1,5 +1,5 @@
 //! What threshold estimation needs from one activity's streams, computed once when the streams
-//! arrive: its power or speed envelope (stored in `power_curves`) and its heart-rate peaks (kept
+//! arrive: its exact power or speed curve (stored in `power_curves`) and its heart-rate peaks (kept
 //! in the load's provenance).
 
 use science::mmp::{MmpCurve, MmpPoint};
@@ -33,7 +33,7 @@ pub(crate) fn hr_features(grid: &Grid, cfg: &Config) -> HrFeatures {
     }
 }
 
-/// Computes and stores the envelopes the estimators may use: power for eligible rides, speed
+/// Computes and stores the exact curves the estimators may use: power for eligible rides, speed
 /// for eligible runs.
 pub(crate) async fn store_curves(
     store: &Store,
@@ -70,8 +70,8 @@ pub(crate) async fn store_curves(
     Ok(())
 }
 
-/// A stored curve as an envelope the window merge accepts (window positions are not stored).
-pub(crate) fn envelope(points: &[CurvePoint]) -> MmpCurve {
+/// A stored exact curve as the window merge accepts it (window positions are not stored).
+pub(crate) fn exact_curve(points: &[CurvePoint]) -> MmpCurve {
     MmpCurve {
         points: points
             .iter()

@@ -111,7 +111,9 @@ pub(crate) async fn compute(
         StreamsState::Fetched => streams::get(&ctx.store, id).await?,
         _ => None,
     };
-    let grid = raw.and_then(|r| science::stream::resample(&r, &ctx.science.stream).ok());
+    let class = science::SportClass::of(&activity.summary.sport_type);
+    let grid =
+        raw.and_then(|r| science::stream::activity_grid(&r, class, &ctx.science.stream).ok());
     let Some(load) = utl_of(ctx, inputs, &activity, grid.as_ref()) else {
         return Ok(None);
     };
@@ -156,7 +158,7 @@ fn utl_of(
     };
     let newest_entry = set.fields.iter().flatten().map(|r| r.entry_id).max();
     let features = grid.map(|g| hr_features(g, cfg)).unwrap_or_default();
-    let provenance = provenance(activity, &result, &set, features, grid.is_some());
+    let provenance = provenance(activity, &result, &set, features, grid);
     Some(ActivityLoad {
         activity: activity.id,
         method: result.method.as_str().to_owned(),
@@ -212,8 +214,9 @@ fn provenance(
     result: &UtlResult,
     set: &science::thresholds::history::ThresholdSet,
     features: HrFeatures,
-    from_streams: bool,
+    grid: Option<&Grid>,
 ) -> Value {
+    let from_streams = grid.is_some();
     let fields: serde_json::Map<String, Value> = Field::ALL
         .iter()
         .filter_map(|&f| {
@@ -237,6 +240,7 @@ fn provenance(
         "estimated": result.estimated,
         "suspect_threshold": result.suspect_threshold,
         "duration_s": result.duration_s,
+        "rejected": rejected_json(grid),
         "coverage": {"watts": result.coverage.watts, "velocity": result.coverage.velocity,
                      "heartrate": result.coverage.heartrate},
         "sport": {"sport_type": result.sport.sport_type, "class": result.sport.class.as_str(),
@@ -253,6 +257,15 @@ fn provenance(
         map.insert("digest".to_owned(), json!(digest));
     }
     body
+}
+
+/// The samples kept out of every figure (SCIENCE.md §1.2, §1.4), as recorded in provenance.
+pub(crate) fn rejected_json(grid: Option<&Grid>) -> Value {
+    grid.map_or(Value::Null, |g| {
+        let r = &g.rejected;
+        json!({"total": r.total(), "out_of_range": r.total() - r.power_spikes - r.implausible_speed,
+               "power_spikes": r.power_spikes, "implausible_speed": r.implausible_speed})
+    })
 }
 
 /// The heart-rate features recorded in a stored load's provenance.

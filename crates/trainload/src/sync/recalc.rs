@@ -41,6 +41,9 @@ pub struct UtlRecalc {
     pub examples: Vec<DriftExample>,
     /// Loads written (drifted, or with changed provenance).
     pub written: u32,
+    /// Stored curves recomputed because an older calculation version produced them (any
+    /// date; 0 once every curve is current).
+    pub curves_recomputed: u32,
 }
 
 /// Re-estimates every threshold from the `window_days` days ending today (the weekly job) and
@@ -131,9 +134,39 @@ pub async fn recalculate_utl(
         }
         out.written += u32::from(write(ctx, &fresh).await?);
     }
+    out.curves_recomputed = refresh_stale_curves(ctx, &run.user).await?;
     if out.drift > 0 {
         let examples = serde_json::to_string(&out.examples).unwrap_or_default();
         tracing::warn!(user = user.0, drift = out.drift, %examples, "UTL drift: stored loads not reproduced");
     }
     Ok(out)
+}
+
+/// Recomputes every stored curve of `user` that an older calculation version produced (before
+/// 1.1.0 they were envelopes), from the stored streams; returns how many activities.
+async fn refresh_stale_curves(
+    ctx: &SyncContext,
+    user: &crate::store::users::User,
+) -> Result<u32, SyncError> {
+    use crate::store::{activities, power_curves, streams};
+    let store = &ctx.store;
+    let stale = power_curves::stale(store, user.id, super::loads::calc_version()).await?;
+    let mut count = 0;
+    for id in stale {
+        let activity = activities::get(store, id).await?;
+        power_curves::delete_activity(store, user.id, id).await?;
+        count += 1;
+        if activity.deleted_at_ms.is_some() {
+            continue;
+        }
+        let Some(raw) = streams::get(store, id).await? else {
+            continue;
+        };
+        let class = science::SportClass::of(&activity.summary.sport_type);
+        if let Ok(grid) = science::stream::activity_grid(&raw, class, &ctx.science.stream) {
+            let now = ctx.clock.now_ms();
+            super::features::store_curves(store, &activity, &grid, &ctx.science, now).await?;
+        }
+    }
+    Ok(count)
 }

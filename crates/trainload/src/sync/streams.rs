@@ -111,7 +111,8 @@ async fn stored(
     run.to_compute.insert(item.id);
     let activity = activities::get(store, item.id).await?;
     let cfg = &run.ctx.science;
-    if let Ok(grid) = science::stream::resample(raw, &cfg.stream) {
+    let class = science::SportClass::of(&activity.summary.sport_type);
+    if let Ok(grid) = science::stream::activity_grid(raw, class, &cfg.stream) {
         store_curves(store, &activity, &grid, cfg, now).await?;
         run.hr_features.insert(item.id.0, hr_features(&grid, cfg));
     }

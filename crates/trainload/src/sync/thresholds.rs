@@ -17,7 +17,7 @@ use science::thresholds::{Candidate, Field, Method};
 use serde_json::{Value, json};
 
 use super::convert::{add_days, civil, history_entry, local, set_field};
-use super::features::{HrFeatures, envelope};
+use super::features::{HrFeatures, exact_curve};
 use super::loads::{calc_version, hr_features_from_loads};
 use super::run::Run;
 use super::{SyncContext, SyncError, ThresholdChange};
@@ -145,7 +145,7 @@ fn lthr_efforts(
         .collect()
 }
 
-/// FTP (power curves) or threshold speed (speed curves) from the stored envelopes.
+/// FTP (power curves) or threshold speed (speed curves) from the stored exact curves.
 async fn curve_candidate(
     ctx: &SyncContext,
     user: &User,
@@ -164,7 +164,7 @@ async fn curve_candidate(
     let stored = power_curves::list_between(&ctx.store, user.id, kind, from, to + 1).await?;
     let curves: Vec<(i64, science::LocalDate, science::mmp::MmpCurve)> = stored
         .iter()
-        .filter_map(|(id, points)| Some((id.0, *dates.get(&id.0)?, envelope(points))))
+        .filter_map(|(id, points)| Some((id.0, *dates.get(&id.0)?, exact_curve(points))))
         .collect();
     let dated: Vec<DatedCurve<'_>> = curves
         .iter()

@@ -255,6 +255,17 @@ fn load_card(load: Option<&ActivityLoad>, units: Units) -> String {
     };
     row("Method", method_name(&load.method).to_owned());
     row("Input", p["input"].as_str().unwrap_or("summary").to_owned());
+    if let Some(total) = p["rejected"]["total"].as_u64() {
+        row(
+            "Samples kept out",
+            format!(
+                "{total} (out of range {}, power spikes {}, implausible running speed {})",
+                p["rejected"]["out_of_range"].as_u64().unwrap_or(0),
+                p["rejected"]["power_spikes"].as_u64().unwrap_or(0),
+                p["rejected"]["implausible_speed"].as_u64().unwrap_or(0),
+            ),
+        );
+    }
     row("Base load", html::num(Some(load.base_load), 1));
     row("Wellness modifier", format!("×{:.3}", load.modifier));
     row("UTL", html::num(Some(load.utl), 1));
@@ -330,6 +341,7 @@ fn thresholds_table(thresholds: &Value, units: Units) -> String {
     )
 }
 
+/// How a threshold basis reads to the athlete.
 fn components_table(modifier: &Value) -> String {
     let Some(parts) = modifier["components"].as_array() else {
         return r#"<p class="muted">None recorded.</p>"#.to_owned();

@@ -4,14 +4,17 @@
 
 use std::fmt::Write;
 
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{chart, html};
 use crate::http::athlete::data;
 use crate::http::athlete::fitness::{self, BestTime, CurveWindow, PowerCurve, ThresholdEntry};
+use crate::http::athlete::manual::{self, ManualThresholds};
 use crate::http::athlete::session::PageSession;
 use crate::http::{ApiError, AppState};
 use crate::store::users;
@@ -40,16 +43,155 @@ pub async fn fitness(
             ApiError::bad_request("invalid_window", "window must be 90d, 365d or all")
         })?,
     };
+    render(&state, session, window, "").await
+}
+
+async fn render(
+    state: &AppState,
+    session: PageSession,
+    window: CurveWindow,
+    notice: &str,
+) -> Result<Response, ApiError> {
     let units = users::units(&state.store, session.user).await?;
     let today = data::today_of(&state.store, session.user).await?;
     let history = fitness::thresholds_history(&state.store, session.user).await?;
     let curve = fitness::power_curve(&state.store, session.user, window.range(today)).await?;
     let mut body = String::from("<h1>Fitness</h1>");
+    body.push_str(notice);
     body.push_str(&window_links(window));
     body.push_str(&curve_card(&curve));
     body.push_str(&efforts_card(&curve.best_times, units));
-    body.push_str(&thresholds_card(&history, units));
+    body.push_str(&thresholds_card(&history, units, &today.to_string()));
+    body.push_str(&manual_form(units, &today.to_string()));
     Ok(html::page("Fitness", session.nav(), &body))
+}
+
+/// The `/fitness` threshold form: every field optional text, empty = not set.
+#[derive(Debug, Deserialize)]
+pub struct ThresholdForm {
+    #[serde(default)]
+    effective_from: String,
+    #[serde(default)]
+    ftp_w: String,
+    /// `m:ss` per km or per mile (the athlete's units).
+    #[serde(default)]
+    threshold_pace: String,
+    #[serde(default)]
+    lthr_bpm: String,
+    #[serde(default)]
+    max_hr_bpm: String,
+    #[serde(default)]
+    resting_hr_bpm: String,
+}
+
+/// A number field: empty → `None`, else a number or the reason it is not.
+fn number(label: &str, text: &str) -> Result<Option<f64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<f64>()
+        .map(Some)
+        .map_err(|_| format!("{label}: {t:?} is not a number"))
+}
+
+/// `m:ss` (or plain seconds) → seconds.
+fn pace_seconds(text: &str) -> Result<Option<f64>, String> {
+    let t = text.trim().trim_end_matches("/km").trim_end_matches("/mi");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || format!("threshold pace: {t:?} is not m:ss");
+    match t.split_once(':') {
+        Some((m, s)) => {
+            let m: u32 = m.trim().parse().map_err(|_| bad())?;
+            let s: u32 = s.trim().parse().map_err(|_| bad())?;
+            if s >= 60 {
+                return Err(bad());
+            }
+            Ok(Some(f64::from(m * 60 + s)))
+        }
+        None => t.parse::<f64>().map(Some).map_err(|_| bad()),
+    }
+}
+
+impl ThresholdForm {
+    fn to_input(&self, units: Units) -> Result<ManualThresholds, String> {
+        let pace = pace_seconds(&self.threshold_pace)?;
+        let speed = match pace {
+            None => None,
+            Some(p) => Some(
+                units
+                    .speed_from_pace(p)
+                    .ok_or_else(|| "threshold pace must be positive".to_owned())?,
+            ),
+        };
+        Ok(ManualThresholds {
+            effective_from: Some(self.effective_from.clone()),
+            ftp_w: number("FTP", &self.ftp_w)?,
+            threshold_pace_s_per_km: None,
+            threshold_speed_mps: speed,
+            lthr_bpm: number("LTHR", &self.lthr_bpm)?,
+            max_hr_bpm: number("Max HR", &self.max_hr_bpm)?,
+            resting_hr_bpm: number("Resting HR", &self.resting_hr_bpm)?,
+        })
+    }
+}
+
+fn error_notice(text: &str) -> String {
+    format!(
+        r#"<div class="card warn" id="thresholds-error">{}</div>"#,
+        html::escape(text)
+    )
+}
+
+/// `POST /fitness/thresholds`: records the form's values as a manual entry and recomputes the
+/// loads from its date; a refused value shows the page again with the reason.
+pub async fn set_thresholds(
+    State(state): State<AppState>,
+    session: PageSession,
+    form: Result<Form<ThresholdForm>, FormRejection>,
+) -> Result<Response, ApiError> {
+    let Form(form) = form.map_err(|e| ApiError::bad_request("invalid_form", e.body_text()))?;
+    let units = users::units(&state.store, session.user).await?;
+    let input = match form.to_input(units) {
+        Ok(input) => input,
+        Err(reason) => return refused(&state, session, &reason).await,
+    };
+    match manual::set(&state, session.user, &input).await {
+        Ok(_) => Ok(Redirect::to("/fitness#thresholds").into_response()),
+        Err(error) if error.status() == StatusCode::BAD_REQUEST => {
+            let reason = error.message().to_owned();
+            refused(&state, session, &reason).await
+        }
+        Err(error) => Err(error),
+    }
+}
+
+async fn refused(
+    state: &AppState,
+    session: PageSession,
+    reason: &str,
+) -> Result<Response, ApiError> {
+    let page = render(state, session, CurveWindow::Days90, &error_notice(reason)).await?;
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
+/// `POST /fitness/thresholds/{id}/remove`: removes one of the athlete's manual entries.
+pub async fn remove_threshold(
+    State(state): State<AppState>,
+    session: PageSession,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    manual::remove(&state, session.user, id).await?;
+    Ok(Redirect::to("/fitness#thresholds").into_response())
+}
+
+fn manual_form(units: Units, today: &str) -> String {
+    let unit = units.distance_unit();
+    format!(
+        r#"<div class="card" id="set-thresholds"><h2>Set your thresholds</h2><p class="muted">Values you set win over the estimates from the date you choose until you set new ones or remove them; loads from that date are recomputed. Leave a field empty to keep it as it is.</p><form method="post" action="/fitness/thresholds" class="thresholds-form"><label>Effective from <input type="date" name="effective_from" value="{today}" required></label><label>FTP (W) <input type="number" name="ftp_w" min="20" max="1000" step="1" inputmode="numeric"></label><label>Running threshold pace (m:ss/{unit}) <input type="text" name="threshold_pace" placeholder="4:30" pattern="\d{{1,2}}:[0-5]\d"></label><label>LTHR (bpm) <input type="number" name="lthr_bpm" min="80" max="230" step="1"></label><label>Max HR (bpm) <input type="number" name="max_hr_bpm" min="100" max="250" step="1"></label><label>Resting HR (bpm) <input type="number" name="resting_hr_bpm" min="25" max="120" step="1"></label><button type="submit" id="save-thresholds">Save thresholds</button></form></div>"#
+    )
 }
 
 fn window_links(current: CurveWindow) -> String {
@@ -101,7 +243,7 @@ fn curve_card(curve: &PowerCurve) -> String {
         );
     }
     format!(
-        r#"<div class="card" id="power-curve"><h2>Power-duration curve</h2><p class="muted">The best average power held for each duration (log scale).</p>{}<div class="scroll"><table><thead><tr><th>Duration</th><th class="num">Best</th><th>Ride</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
+        r#"<div class="card" id="power-curve"><h2>Power-duration curve</h2><p class="muted">The best average power over exactly each duration, as GoldenCheetah and intervals.icu report it (log scale).</p>{}<div class="scroll"><table><thead><tr><th>Duration</th><th class="num">Best</th><th>Ride</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
         chart::container(None, &spec, chart::SEE_TABLE)
     )
 }
@@ -156,26 +298,36 @@ fn clock(seconds: f64) -> String {
     }
 }
 
-fn thresholds_card(history: &[ThresholdEntry], units: Units) -> String {
+/// One step of the threshold chart: date, FTP, LTHR, resting HR.
+type StepPoint<'a> = (&'a str, Option<f64>, Option<f64>, Option<f64>);
+
+fn thresholds_card(history: &[ThresholdEntry], units: Units, today: &str) -> String {
     if history.is_empty() {
-        return r#"<div class="card" id="thresholds"><h2>Thresholds</h2><p class="muted">No thresholds yet: they are estimated from your activities as they arrive.</p></div>"#.to_owned();
+        return r#"<div class="card" id="thresholds"><h2>Thresholds</h2><p class="muted">No thresholds yet: they are estimated from your activities as they arrive, or set them below.</p></div>"#.to_owned();
     }
-    // A set may carry only some fields; the chart carries each field forward.
+    // A set may carry only some fields; the chart carries each field forward and draws steps
+    // (a threshold holds from its date until the next one), extended to today.
     let (mut ftp, mut lthr, mut rest) = (None, None, None);
-    let mut points = Vec::new();
+    let mut points: Vec<StepPoint<'_>> = Vec::new();
     for v in history {
         ftp = v.ftp_w.or(ftp);
         lthr = v.lthr_bpm.or(lthr);
         rest = v.resting_hr_bpm.or(rest);
-        points.push((v.effective_from.as_str(), ftp, lthr, rest));
+        match points.last_mut() {
+            Some(last) if last.0 == v.effective_from.as_str() => *last = (last.0, ftp, lthr, rest),
+            _ => points.push((v.effective_from.as_str(), ftp, lthr, rest)),
+        }
+    }
+    if points.last().is_some_and(|p| p.0 < today) {
+        points.push((today, ftp, lthr, rest));
     }
     let spec = json!({
         "x": points.iter().map(|p| p.0).collect::<Vec<_>>(),
         "x_kind": "date",
         "series": [
-            {"label": "FTP (W)", "color": "#f59e0b", "values": points.iter().map(|p| p.1).collect::<Vec<_>>()},
-            {"label": "LTHR (bpm)", "color": "#dc2626", "axis": "right", "values": points.iter().map(|p| p.2).collect::<Vec<_>>()},
-            {"label": "Resting HR (bpm)", "color": "#64748b", "axis": "right", "values": points.iter().map(|p| p.3).collect::<Vec<_>>()},
+            {"label": "FTP (W)", "color": "#f59e0b", "steps": true, "values": points.iter().map(|p| p.1).collect::<Vec<_>>()},
+            {"label": "LTHR (bpm)", "color": "#dc2626", "axis": "right", "steps": true, "values": points.iter().map(|p| p.2).collect::<Vec<_>>()},
+            {"label": "Resting HR (bpm)", "color": "#64748b", "axis": "right", "steps": true, "values": points.iter().map(|p| p.3).collect::<Vec<_>>()},
         ],
     });
     let cell = |value: Option<f64>, show: &dyn Fn(f64) -> String| {
@@ -183,21 +335,33 @@ fn thresholds_card(history: &[ThresholdEntry], units: Units) -> String {
     };
     let mut rows = String::new();
     for v in history.iter().rev().take(HISTORY_ROWS) {
+        let (source, action) = if v.source == "manual" {
+            (
+                super::words::threshold_source("manual"),
+                format!(
+                    r#"<form method="post" action="/fitness/thresholds/{}/remove"><button type="submit" class="link" id="remove-threshold-{}">Remove</button></form>"#,
+                    v.id, v.id
+                ),
+            )
+        } else {
+            (super::words::threshold_source(v.source), String::new())
+        };
         let _ = write!(
             rows,
-            r#"<tr><td>{}</td><td>{}<div class="muted">{}</div></td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            r#"<tr><td>{}</td><td>{}<div class="muted">{}</div></td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{action}</td></tr>"#,
             html::escape(&v.effective_from),
-            super::words::threshold_source(v.source),
+            source,
             super::words::threshold_method(&v.method),
             cell(v.ftp_w, &|w| format!("{w:.0} W")),
             cell(v.cp_w, &|w| format!("{w:.0} W")),
             html::escape(&cell(v.threshold_speed_mps, &|s| units.pace(s))),
             cell(v.lthr_bpm, &|b| format!("{b:.0}")),
+            cell(v.max_hr_bpm, &|b| format!("{b:.0}")),
             cell(v.resting_hr_bpm, &|b| format!("{b:.0}")),
         );
     }
     format!(
-        r#"<div class="card" id="thresholds"><h2>Thresholds</h2>{}<p class="muted">{} entries, newest first{}.</p><div class="scroll"><table><thead><tr><th>From</th><th>Source</th><th class="num">FTP</th><th class="num">CP</th><th class="num">Threshold pace</th><th class="num">LTHR</th><th class="num">Resting HR</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
+        r#"<div class="card" id="thresholds"><h2>Thresholds</h2>{}<p class="muted">{} entries, newest first{}. Values you set win over estimates until you remove them.</p><div class="scroll"><table><thead><tr><th>From</th><th>Source</th><th class="num">FTP</th><th class="num">CP</th><th class="num">Threshold pace</th><th class="num">LTHR</th><th class="num">Max HR</th><th class="num">Resting HR</th><th></th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
         chart::container(None, &spec, chart::SEE_TABLE),
         history.len(),
         if history.len() > HISTORY_ROWS {

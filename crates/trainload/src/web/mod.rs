@@ -42,6 +42,11 @@ pub fn router() -> Router<AppState> {
         .route("/activities", get(pages::activities))
         .route("/activities/{id}", get(activity::activity))
         .route("/fitness", get(fitness::fitness))
+        .route("/fitness/thresholds", post(fitness::set_thresholds))
+        .route(
+            "/fitness/thresholds/{id}/remove",
+            post(fitness::remove_threshold),
+        )
         .route("/wellness", get(wellness::wellness))
         .route("/settings/display", get(display::show).post(display::save))
         .route("/auth/strava/login", get(strava_auth::login))

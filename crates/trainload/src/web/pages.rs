@@ -160,12 +160,17 @@ fn stats(s: &Dashboard) -> String {
     [
         cell("Fitness (CTL)", html::num(Some(s.ctl), 1), "42-day load"),
         cell("Fatigue (ATL)", html::num(Some(s.atl), 1), "7-day load"),
-        cell("Form (TSB)", html::num(Some(s.tsb), 1), "fitness − fatigue"),
+        cell(
+            "Form (TSB)",
+            html::num(Some(s.tsb), 1),
+            "yesterday's fitness − yesterday's fatigue (going into today)",
+        ),
         cell(
             "This week",
             html::num(Some(s.week_load_utl), 0),
             &format!(
-                "UTL, last 7 days · synced {}",
+                "UTL, the 7 days to {} (today included) · synced {}",
+                html::escape(&s.date),
                 html::time(s.last_sync_at_ms)
             ),
         ),

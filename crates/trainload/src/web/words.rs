@@ -19,7 +19,7 @@ pub fn threshold_method(method: &str) -> &'static str {
 /// Where a threshold came from, for a person.
 pub fn threshold_source(source: &str) -> &'static str {
     match source {
-        "manual" => "Entered",
+        "manual" => "set by you",
         "wellness" => "From wellness",
         _ => "Estimated",
     }
@@ -28,7 +28,7 @@ pub fn threshold_source(source: &str) -> &'static str {
 /// Why a threshold value applied to an activity's day.
 pub fn threshold_basis(basis: &str) -> &'static str {
     match basis {
-        "manual" => "entered by hand",
+        "manual" => "set by you",
         "estimated" => "estimated",
         "backfilled" => "earliest estimate, used for the days before it",
         "pctmax" => "share of your max HR",

@@ -25,6 +25,7 @@ mod export;
 mod health;
 mod jobs;
 mod lifecycle;
+mod manual_thresholds;
 mod me;
 mod me_endpoints;
 mod me_synced;

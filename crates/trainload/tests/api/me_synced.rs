@@ -70,7 +70,9 @@ async fn an_onboarded_cyclist_reads_thresholds_curves_wellness_and_sync_status()
             .iter()
             .map(|p| p["value"].as_f64().unwrap())
             .collect();
-        assert!(watts.windows(2).all(|w| w[0] >= w[1]), "{watts:?}");
+        // Exact values (best mean over exactly d) need not fall at every step, but none beats
+        // the best single second.
+        assert!(watts.iter().all(|w| *w <= watts[0]), "{watts:?}");
         let best_5s = &curve["power"]["best_efforts"][0];
         assert_eq!(best_5s["duration_s"], 5);
         assert!(best_5s["value"].as_f64().unwrap() > 200.0, "{best_5s}");

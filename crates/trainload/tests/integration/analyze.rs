@@ -9,7 +9,7 @@ use crate::scenarios;
 use crate::xml::fixture;
 
 /// Every key of one report object, in order.
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 17] = [
     "file",
     "error",
     "sport_type",
@@ -19,6 +19,8 @@ const KEYS: [&str; 15] = [
     "moving_s",
     "samples",
     "samples_rejected",
+    "power_spikes_rejected",
+    "implausible_speed_rejected",
     "power",
     "heart_rate",
     "pace",
@@ -219,4 +221,33 @@ fn metrics_are_rounded_and_the_load_is_exact() {
         reports[0]["load"], full[0]["load"],
         "the load keeps full precision"
     );
+}
+
+#[test]
+fn analyze_reports_the_exact_curve_the_sync_stores_for_the_same_file() {
+    let dir = TempDir::new("analyze-exact-curve");
+    let ride = dir.write("ride.fit", &scenarios::ride_with_pause());
+    let (output, reports) = analyze(&[&ride]);
+    assert!(output.status.success());
+    let mmp = reports[0]["mmp_w"].as_object().unwrap().clone();
+    assert!(!mmp.is_empty());
+    // What the sync stores: the same grid (resample + implausible samples out) and the exact
+    // curve of that grid.
+    let activity = trainload::activity_file::read_path(&ride)
+        .unwrap()
+        .remove(0);
+    let cfg = science::Config::default();
+    let class = science::SportClass::of(&activity.sport_type);
+    let grid = science::stream::activity_grid(&activity.streams, class, &cfg.stream).unwrap();
+    let curve = science::mmp::activity_power_curve(&grid, &cfg.curves).unwrap();
+    for (d, w) in &mmp {
+        let d: u32 = d.parse().unwrap();
+        let stored = curve.at(d).unwrap();
+        // JSON parsing may round the last bit.
+        assert!(
+            (w.as_f64().unwrap() - stored).abs() <= 1e-9 * stored,
+            "{d} s"
+        );
+        assert_eq!(curve.point(d).unwrap().window_s, d, "exactly {d} s");
+    }
 }

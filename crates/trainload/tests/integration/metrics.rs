@@ -126,3 +126,83 @@ fn model_efforts_give_back_critical_power_and_w_prime() {
     assert!(cp["r2"].as_f64().unwrap() > 0.99);
     assert_eq!(cp["durations_s"].as_array().unwrap().len(), 9);
 }
+
+#[test]
+fn a_run_never_gets_a_cycling_tss_from_the_cycling_ftp() {
+    let r = analyze("stryd.fit", &scenarios::stryd_run(), &["--ftp", "250"]);
+    assert_eq!(r["sport"], "running");
+    assert!(
+        r["power"]["np_w"].as_f64().unwrap() > 0.0,
+        "running power is reported"
+    );
+    assert!(
+        r["power"]["if"].is_null() && r["power"]["tss"].is_null(),
+        "{}",
+        r["power"]
+    );
+    assert_ne!(r["load"]["method"], "power_tss");
+    let skipped = r["load"]["skipped"].as_array().unwrap();
+    assert_eq!(skipped[0]["method"], "power_tss");
+    assert_eq!(skipped[0]["reason"], "not a cycling activity");
+    assert!(
+        r["pace"]["avg_pace"].as_str().unwrap().ends_with("/km"),
+        "{}",
+        r["pace"]
+    );
+}
+
+#[test]
+fn a_fallback_load_says_why_each_better_method_was_skipped() {
+    let r = analyze("hr-bare.fit", &scenarios::hr_only_run(), &[]);
+    assert_eq!(r["load"]["method"], "duration_estimate");
+    assert_eq!(r["load"]["estimated"], true);
+    let skipped: Vec<(&str, &str)> = r["load"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["method"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .collect();
+    let methods: Vec<&str> = skipped.iter().map(|s| s.0).collect();
+    assert_eq!(
+        methods,
+        ["power_tss", "pace_rtss", "hr_trimp", "hr_avg"],
+        "{skipped:?}"
+    );
+    assert!(skipped.iter().all(|s| !s.1.is_empty()));
+    let measured = analyze(
+        "hr-full.fit",
+        &scenarios::hr_only_run(),
+        &["--max-hr", "190", "--rest-hr", "50", "--lthr", "170"],
+    );
+    assert_eq!(measured["load"]["estimated"], false);
+}
+
+#[test]
+fn without_lthr_analyze_uses_89_percent_of_max_hr_like_the_sync() {
+    let implied = analyze(
+        "hr-implied.fit",
+        &scenarios::hr_only_run(),
+        &["--max-hr", "190", "--rest-hr", "50"],
+    );
+    let explicit = analyze(
+        "hr-explicit.fit",
+        &scenarios::hr_only_run(),
+        &[
+            "--max-hr",
+            "190",
+            "--rest-hr",
+            "50",
+            "--lthr",
+            &(0.89 * 190.0).to_string(),
+        ],
+    );
+    assert_eq!(implied["load"]["method"], "hr_trimp");
+    assert_close(
+        &implied["heart_rate"]["hrtss"],
+        explicit["heart_rate"]["hrtss"].as_f64().unwrap(),
+    );
+    assert_close(
+        &implied["load"]["utl"],
+        explicit["load"]["utl"].as_f64().unwrap(),
+    );
+}

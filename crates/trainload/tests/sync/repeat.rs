@@ -72,3 +72,21 @@ conformance!(
         other.finish().await;
     }
 );
+
+conformance!(
+    async fn the_monthly_recalculation_recomputes_curves_of_an_older_version_once(db) {
+        let world = world(&db.store, unlimited(SimConfig::new(3, 6)), Duration::from_secs(30)).await;
+        let user = world.athlete(0, true).await;
+        sync::user_sync(&world.ctx, user, &options()).await.unwrap();
+        let since = jiff::civil::date(2000, 1, 1);
+        let current = sync::recalculate_utl(&world.ctx, user, since).await.unwrap();
+        assert_eq!(current.curves_recomputed, 0, "fresh curves are current");
+        // Curves written by 1.0.0 (envelopes) are recomputed once, then never again.
+        db.raw("UPDATE power_curves SET calc_version = 1000000").await;
+        let first = sync::recalculate_utl(&world.ctx, user, since).await.unwrap();
+        assert!(first.curves_recomputed > 0, "{first:?}");
+        assert_eq!(first.drift, 0);
+        let again = sync::recalculate_utl(&world.ctx, user, since).await.unwrap();
+        assert_eq!(again.curves_recomputed, 0, "{again:?}");
+    }
+);

@@ -186,7 +186,8 @@ pub struct Dashboard {
     pub ctl: f64,
     /// Acute training load (fatigue), UTL/day.
     pub atl: f64,
-    /// Training stress balance (form) going into today.
+    /// Training stress balance (form) going into today: yesterday's CTL − yesterday's ATL
+    /// (TrainingPeaks' convention), so it is not `ctl − atl` of this answer.
     pub tsb: f64,
     /// ACWR by series: `overall`, `running`, `cycling`.
     pub acwr: BTreeMap<&'static str, AcwrView>,

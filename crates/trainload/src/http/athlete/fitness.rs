@@ -209,10 +209,10 @@ pub struct PowerCurve {
 
 /// The power and speed curves of `user`'s activities dated within `range`.
 ///
-/// The window curve follows SCIENCE.md §8 (pointwise maximum of the activities' envelopes, an
-/// activity's value at a duration it does not list being its value at the next longer one it
-/// lists; ties to the newer date, then the larger id), as `science::mmp::merge_window` gives
-/// it, but only at the chart durations. Each stored curve is folded in as it is decoded, so
+/// The window curve follows SCIENCE.md §8 (pointwise maximum of the activities' exact curves:
+/// an activity counts at a duration only with its best mean over exactly that duration; ties to
+/// the newer date, then the larger id), as `science::mmp::merge_window` gives it, but only at
+/// the chart durations (all on the shared grid, so every activity reaching one lists it). Each stored curve is folded in as it is decoded, so
 /// five years of rides cost one pass and only their compact encoded form is held at once. A
 /// best time is the fastest over the distance within one run.
 ///
@@ -290,8 +290,8 @@ impl WindowFold {
         }
     }
 
-    /// Folds in one activity's envelope (durations increasing). Activities come by date then
-    /// id, so on a tie the later one is the newer date or the larger id and wins.
+    /// Folds in one activity's exact curve (durations increasing). Activities come by date
+    /// then id, so on a tie the later one is the newer date or the larger id and wins.
     fn add(&mut self, activity: ActivityId, date: Date, points: &[CurvePoint]) {
         self.activities += 1;
         let mut k = 0;
@@ -300,6 +300,9 @@ impl WindowFold {
                 k += 1;
             }
             let Some(p) = points.get(k) else { break };
+            if p.duration_s != d {
+                continue;
+            }
             if slot.is_none_or(|b| p.value >= b.value) {
                 *slot = Some(Held {
                     value: p.value,
@@ -413,7 +416,7 @@ mod tests {
     fn the_fold_keeps_the_best_per_duration_and_the_fastest_effort() {
         let day = |d| Date::constant(2026, 1, d);
         let mut fold = WindowFold::new(vec![10.0]);
-        // The first lists 1 s and 3 s only: its 2 s value is its 3 s value (held longer).
+        // The first lists 1 s and 3 s only: it has no value at exactly 2 s (no envelope).
         fold.add(ActivityId(1), day(1), &curve(&[(1, 500.0), (3, 400.0)]));
         fold.add(
             ActivityId(2),
@@ -437,8 +440,8 @@ mod tests {
         let efforts: Vec<u32> = view.best_efforts.iter().map(|p| p.duration_s).collect();
         assert_eq!(
             efforts,
-            [5, 60],
-            "the efforts reached, from the chart points"
+            [60],
+            "the efforts reached, from the chart points (no curve lists exactly 5 s)"
         );
         let mut runs = WindowFold::new(vec![10.0]);
         runs.add(ActivityId(4), day(1), &curve(&[(1, 4.0), (3, 4.0)]));
@@ -455,12 +458,12 @@ mod tests {
         let raw: Vec<(i64, Date, Vec<CurvePoint>)> = (0..12_i64)
             .map(|k| {
                 let longest = 30 + 997 * (k as u32 % 7) * (k as u32 % 5);
-                let step = 1 + (k as u32 % 4);
+                // Exact curves are not monotone: a bump after the first minutes.
                 let points = (1..=longest)
-                    .step_by(step as usize)
                     .map(|d| CurvePoint {
                         duration_s: d,
-                        value: (400.0 + 25.0 * (k % 3) as f64) * 30.0 / (30.0 + f64::from(d)),
+                        value: (400.0 + 25.0 * (k % 3) as f64) * 30.0 / (30.0 + f64::from(d))
+                            + if (200..400).contains(&d) { 40.0 } else { 0.0 },
                     })
                     .collect();
                 (k + 1, Date::constant(2026, 1, 1 + (k / 2) as i8), points)
@@ -472,7 +475,7 @@ mod tests {
         }
         let curves: Vec<MmpCurve> = raw
             .iter()
-            .map(|(_, _, points)| crate::sync::features::envelope(points))
+            .map(|(_, _, points)| crate::sync::features::exact_curve(points))
             .collect();
         let dated: Vec<DatedCurve<'_>> = raw
             .iter()

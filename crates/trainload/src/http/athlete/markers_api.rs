@@ -8,11 +8,12 @@ use utoipa::IntoParams;
 
 use super::data;
 use super::fitness::{CurveWindow, PowerCurve, ThresholdEntry};
+use super::manual::{self, ManualOutcome, ManualThresholds};
 use super::range::DateRange;
 use super::session::AthleteSession;
 use super::status::SyncStatus;
 use super::wellness::WellnessDay;
-use crate::http::extract::Query;
+use crate::http::extract::{JsonBody, Path, Query};
 use crate::http::openapi::ApiErrorBody;
 use crate::http::{ApiError, ApiResult, AppState};
 
@@ -35,6 +36,48 @@ pub(super) async fn thresholds(
     Ok(Json(
         data::thresholds_history(&state.store, session.user).await?,
     ))
+}
+
+/// Sets thresholds by hand from a date (default today): FTP, running threshold pace (or speed),
+/// LTHR, max and resting HR, any subset. A manual value wins over every estimate for the fields
+/// it carries from that date until a later manual entry; the loads dated on or after it are
+/// recomputed before the answer.
+#[utoipa::path(
+    put, path = "/api/v1/me/thresholds", tag = "athlete", security(("session" = [])),
+    request_body = ManualThresholds,
+    responses(
+        (status = 200, description = "Recorded; loads recomputed", body = ManualOutcome),
+        (status = 400, description = "`invalid_body` or `invalid_thresholds`", body = ApiErrorBody),
+        (status = 401, description = "No live session", body = ApiErrorBody),
+    )
+)]
+pub(super) async fn set_thresholds(
+    State(state): State<AppState>,
+    session: AthleteSession,
+    JsonBody(body): JsonBody<ManualThresholds>,
+) -> ApiResult<Json<ManualOutcome>> {
+    let body =
+        body.ok_or_else(|| ApiError::bad_request("invalid_body", "a JSON body is needed"))?;
+    Ok(Json(manual::set(&state, session.user, &body).await?))
+}
+
+/// Removes a manual threshold entry; the estimates in force then apply again and the loads from
+/// its date on are recomputed. Estimated entries cannot be removed (404).
+#[utoipa::path(
+    delete, path = "/api/v1/me/thresholds/{id}", tag = "athlete", security(("session" = [])),
+    params(("id" = i64, Path, description = "Threshold entry id (a manual one)")),
+    responses(
+        (status = 200, description = "Removed; loads recomputed", body = ManualOutcome),
+        (status = 401, description = "No live session", body = ApiErrorBody),
+        (status = 404, description = "No manual entry of yours with that id", body = ApiErrorBody),
+    )
+)]
+pub(super) async fn remove_threshold(
+    State(state): State<AppState>,
+    session: AthleteSession,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ManualOutcome>> {
+    Ok(Json(manual::remove(&state, session.user, id).await?))
 }
 
 /// `?from=&to=`.

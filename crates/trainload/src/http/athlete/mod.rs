@@ -9,6 +9,7 @@ pub mod export;
 mod export_csv;
 pub mod fitness;
 mod load_api;
+pub mod manual;
 mod markers_api;
 pub mod range;
 pub mod recommend;
@@ -40,7 +41,11 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(load_api::list_activities))
         .routes(routes!(load_api::one_activity))
         .routes(routes!(load_api::recommendations))
-        .routes(routes!(markers_api::thresholds))
+        .routes(routes!(
+            markers_api::thresholds,
+            markers_api::set_thresholds
+        ))
+        .routes(routes!(markers_api::remove_threshold))
         .routes(routes!(markers_api::wellness))
         .routes(routes!(markers_api::power_curve))
         .routes(routes!(markers_api::sync))
