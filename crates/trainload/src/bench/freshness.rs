@@ -133,6 +133,9 @@ async fn one_run(
 ) -> anyhow::Result<Value> {
     let mut config = SimConfig::new(0xF4E5, athletes);
     config.history_days = 30;
+    // From a UTC midnight, so the run's days are Strava's budget days.
+    let midnight = sim::DEFAULT_START_MS.div_euclid(86_400_000) * 86_400_000;
+    config.clock = SimClock::fixed(midnight);
     config.intervals_max_rps = None;
     config.webhook_faults = WebhookFaults {
         dropped: args.dropped_pct / 100.0,

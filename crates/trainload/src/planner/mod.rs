@@ -104,6 +104,9 @@ pub struct Placement {
     pub reason: Reason,
     /// Uploads the pattern expects since the last listing.
     pub expected_uploads: f64,
+    /// Uploads the pattern expects since the newest activity we have: a high value means an
+    /// upload was probably missed, so such reconciliations go first.
+    pub overdue_uploads: f64,
     /// Time since the last complete listing, ms.
     pub stale_ms: i64,
 }
@@ -188,6 +191,8 @@ pub async fn plan(
             .unwrap_or(connection.created_at_ms);
         let stale_ms = now_ms - since;
         let expected = pattern.expected(since, now_ms, &zone);
+        let last_seen = pattern.last_upload_ms.unwrap_or(connection.created_at_ms);
+        let overdue = pattern.expected(last_seen, now_ms, &zone);
         let reason = if stale_ms >= settings.reconcile_every_ms {
             Some(Reason::Reconcile)
         } else if !healthy && expected >= settings.poll_at_expected_uploads {
@@ -207,16 +212,22 @@ pub async fn plan(
                 list_days,
                 reason,
                 expected_uploads: expected,
+                overdue_uploads: overdue,
                 stale_ms,
             });
         }
     }
     plan.budget = budget_view(store, settings, now_ms, projected).await?;
-    // Events first (they are no listing), then likely uploads, then the stalest reconciliation.
+    // Events first (they are no listing), then likely uploads, then reconciliations where an
+    // upload is most overdue (a missed event), the stalest first among equals.
     due.sort_by(|a, b| {
         a.reason.cmp(&b.reason).then_with(|| match a.reason {
             Reason::Predicted => b.expected_uploads.total_cmp(&a.expected_uploads),
-            _ => b.stale_ms.cmp(&a.stale_ms),
+            Reason::Reconcile => b
+                .overdue_uploads
+                .total_cmp(&a.overdue_uploads)
+                .then_with(|| b.stale_ms.cmp(&a.stale_ms)),
+            Reason::Events => b.stale_ms.cmp(&a.stale_ms),
         })
     });
     let mut room = plan.budget.listing_room;
@@ -327,8 +338,14 @@ pub async fn relearn(
 ) -> Result<(), StoreError> {
     let since = now_ms - pattern::HISTORY_WEEKS * 7 * DAY_MS;
     let uploads = planner::upload_instants(store, user, since).await?;
+    let connected_at = crate::store::integrations::get(store, integration)
+        .await?
+        .created_at_ms;
+    let known_since = uploads
+        .first()
+        .map_or(connected_at, |&first| first.min(connected_at));
     let zone = TimeZone::get(zone).unwrap_or(TimeZone::UTC);
-    let learnt = UploadPattern::learn(&uploads, &zone, now_ms);
+    let learnt = UploadPattern::learn(&uploads, &zone, now_ms, known_since);
     let json = serde_json::to_string(&learnt).unwrap_or_default();
     planner::set_pattern(store, integration, &json).await
 }

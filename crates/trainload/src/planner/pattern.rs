@@ -26,6 +26,9 @@ pub struct UploadPattern {
     pub shares: Vec<f64>,
     /// Uploads per week (decay-weighted).
     pub per_week: f64,
+    /// The newest upload learnt from, epoch ms.
+    #[serde(default)]
+    pub last_upload_ms: Option<i64>,
 }
 
 impl Default for UploadPattern {
@@ -34,14 +37,17 @@ impl Default for UploadPattern {
         Self {
             shares: vec![1.0 / HOURS as f64; HOURS],
             per_week: PRIOR_PER_WEEK,
+            last_upload_ms: None,
         }
     }
 }
 
 impl UploadPattern {
-    /// Learns from upload instants (epoch ms) in `zone`, as of `now_ms`; uploads older than
-    /// [`HISTORY_WEEKS`] are ignored. The prior fills in while history is short.
-    pub fn learn(uploads_ms: &[i64], zone: &TimeZone, now_ms: i64) -> Self {
+    /// Learns from upload instants (epoch ms) in `zone`, as of `now_ms`, over the history
+    /// known since `known_since_ms` (a connection made last week has a week of history, not
+    /// twelve weeks of silence); uploads older than [`HISTORY_WEEKS`] are ignored. The prior
+    /// fills in while history is short.
+    pub fn learn(uploads_ms: &[i64], zone: &TimeZone, now_ms: i64, known_since_ms: i64) -> Self {
         let prior = Self::default();
         let mut weights: Vec<f64> = prior.shares.iter().map(|s| s * PRIOR_WEIGHT).collect();
         let mut decayed_count = 0.0;
@@ -59,17 +65,17 @@ impl UploadPattern {
             }
         }
         let total: f64 = weights.iter().sum();
-        // The decayed count over the history's decayed length is the recent weekly rate.
-        let decayed_weeks: f64 = (0..HISTORY_WEEKS * 7)
-            .map(|day| 0.5_f64.powf(day as f64 / HALF_LIFE_DAYS))
-            .sum::<f64>()
-            / 7.0;
+        // The decayed count over the known history's decayed length is the recent weekly rate.
+        let known_days = ((now_ms - known_since_ms) as f64 / (24.0 * HOUR_MS as f64))
+            .clamp(1.0, (HISTORY_WEEKS * 7) as f64);
+        let decayed_weeks: f64 = decayed_days(known_days) / 7.0;
         let observed = decayed_count / decayed_weeks;
         let per_week = (observed * decayed_count + PRIOR_PER_WEEK * PRIOR_WEIGHT)
             / (decayed_count + PRIOR_WEIGHT);
         Self {
             shares: weights.iter().map(|w| w / total).collect(),
             per_week,
+            last_upload_ms: uploads_ms.iter().copied().max(),
         }
     }
 
@@ -93,6 +99,13 @@ impl UploadPattern {
         }
         expected
     }
+}
+
+/// `∫₀ᵈ 0.5^(t / half-life) dt`: the weight of `days` of history, each day counting as
+/// much as an upload of its age.
+fn decayed_days(days: f64) -> f64 {
+    let rate = std::f64::consts::LN_2 / HALF_LIFE_DAYS;
+    (1.0 - (-rate * days).exp()) / rate
 }
 
 /// The hour of the local week (Monday 00:00 = 0) of an instant.
@@ -124,7 +137,7 @@ mod tests {
     fn a_daily_evening_habit_is_expected_in_the_evening_and_not_at_night() {
         let now = MONDAY + 12 * 7 * DAY;
         let uploads: Vec<i64> = (1..70).map(|d| now - d * DAY + 19 * HOUR_MS).collect();
-        let pattern = UploadPattern::learn(&uploads, &TimeZone::UTC, now);
+        let pattern = UploadPattern::learn(&uploads, &TimeZone::UTC, now, now - 12 * 7 * DAY);
         let evening = pattern.expected(now + 18 * HOUR_MS, now + 21 * HOUR_MS, &TimeZone::UTC);
         let night = pattern.expected(now + HOUR_MS, now + 5 * HOUR_MS, &TimeZone::UTC);
         assert!(evening > 0.7, "an upload a day at 19:00: {evening}");
@@ -138,9 +151,20 @@ mod tests {
         let now = MONDAY + 12 * 7 * DAY;
         // 07:00 in New York (11:00 UTC in June) every day.
         let uploads: Vec<i64> = (1..70).map(|d| now - d * DAY + 11 * HOUR_MS).collect();
-        let pattern = UploadPattern::learn(&uploads, &zone, now);
+        let pattern = UploadPattern::learn(&uploads, &zone, now, now - 12 * 7 * DAY);
         let morning_utc = pattern.expected(now + 10 * HOUR_MS, now + 12 * HOUR_MS, &zone);
         assert!(morning_utc > 0.7, "{morning_utc}");
+    }
+
+    #[test]
+    fn a_short_history_is_not_read_as_weeks_of_silence() {
+        let now = MONDAY + 12 * 7 * DAY;
+        // Connected a week ago, one upload a day since.
+        let uploads: Vec<i64> = (1..8).map(|d| now - d * DAY + 19 * HOUR_MS).collect();
+        let week = UploadPattern::learn(&uploads, &TimeZone::UTC, now, now - 7 * DAY);
+        assert!(week.per_week > 6.0, "{}", week.per_week);
+        let misread = UploadPattern::learn(&uploads, &TimeZone::UTC, now, now - 84 * DAY);
+        assert!(misread.per_week < week.per_week, "{}", misread.per_week);
     }
 
     #[test]

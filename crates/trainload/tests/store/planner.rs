@@ -127,7 +127,7 @@ conformance! {
         planner_store::set_webhook_missed(store, connections[1].1, NOW - DAY).await.unwrap();
         planner_store::set_webhook_missed(store, connections[2].1, NOW - DAY).await.unwrap();
         let habit: Vec<i64> = (1..60).map(|d| NOW - d * DAY - HOUR).collect();
-        let learnt = UploadPattern::learn(&habit, &jiff::tz::TimeZone::UTC, NOW);
+        let learnt = UploadPattern::learn(&habit, &jiff::tz::TimeZone::UTC, NOW, NOW - 60 * DAY);
         planner_store::set_pattern(store, connections[2].1, &serde_json::to_string(&learnt).unwrap())
             .await
             .unwrap();
