@@ -280,6 +280,36 @@ async fn failed_tasks_are_listed_with_their_error_and_retry_puts_them_back() {
 }
 
 #[tokio::test]
+async fn the_same_reconnect_failure_is_shown_once_per_integration_not_per_run() {
+    // User 1 is the admin; user 2's Strava must be reconnected; user 3's task fails otherwise.
+    let job = TestJob::new("quick_sync", vec![1, 2, 3])
+        .script(2, Script::Reconnect)
+        .script(3, Script::Permanent);
+    let app = spawn_app_with(AppOptions::default(), vec![job.arc()]).await;
+    let (_, cookie) = signed_in(&app.store, "Ada Admin", Role::Admin).await;
+    signed_in(&app.store, "Bo Runner", Role::Athlete).await;
+    signed_in(&app.store, "Cy Rider", Role::Athlete).await;
+    for _ in 0..3 {
+        submit(&app, "/admin/jobs/quick_sync/run", &cookie, &[]).await;
+        app.drain().await;
+    }
+    let overview = page(&app, "/admin", &cookie).await;
+    assert_eq!(
+        overview
+            .matches("the athlete must reconnect strava")
+            .count(),
+        1,
+        "{overview}"
+    );
+    // Other failures are still shown for every run.
+    assert_eq!(overview.matches("token revoked").count(), 3, "{overview}");
+    assert!(
+        overview.contains(r#"<p class="muted" id="reconnect-repeats">2 older task(s)"#),
+        "{overview}"
+    );
+}
+
+#[tokio::test]
 async fn the_rate_budget_and_integrations_needing_reauthorisation_are_shown() {
     for engine in engines() {
         let app = spawn_app_with(
