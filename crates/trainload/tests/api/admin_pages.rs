@@ -310,6 +310,28 @@ async fn the_same_reconnect_failure_is_shown_once_per_integration_not_per_run() 
 }
 
 #[tokio::test]
+async fn a_run_whose_tasks_were_cancelled_says_so() {
+    let job = TestJob::new("quick_sync", vec![1, 2]);
+    let app = spawn_app_with(AppOptions::default(), vec![job.arc()]).await;
+    let (_, cookie) = signed_in(&app.store, "Ada Admin", Role::Admin).await;
+    let run = app.start_run("quick_sync").await;
+    let response = app.post(&format!("/scheduler/runs/{run}/cancel")).await;
+    assert_eq!(response.status(), 200);
+    let detail = page(&app, &format!("/admin/runs/{run}"), &cookie).await;
+    assert!(
+        detail.contains(
+            r#"<div class="card warn" id="cancelled">2 of 2 task(s) of this run were cancelled"#
+        ),
+        "{detail}"
+    );
+    let overview = page(&app, "/admin", &cookie).await;
+    assert!(
+        overview.contains(r#"<div class="muted cancelled">2 of 2 task(s) cancelled</div>"#),
+        "{overview}"
+    );
+}
+
+#[tokio::test]
 async fn the_rate_budget_and_integrations_needing_reauthorisation_are_shown() {
     for engine in engines() {
         let app = spawn_app_with(

@@ -46,6 +46,12 @@ pub async fn page(
             html::escape(reason)
         ));
     }
+    if run.tasks_cancelled > 0 {
+        body.push_str(&format!(
+            r#"<div class="card warn" id="cancelled">{} of {} task(s) of this run were cancelled: they did not run and will not be retried.</div>"#,
+            run.tasks_cancelled, run.tasks_total
+        ));
+    }
     let retry = if run.tasks_failed + run.tasks_dead > 0 {
         sections::retry_button(run.id)
     } else {

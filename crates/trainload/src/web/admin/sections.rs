@@ -78,12 +78,13 @@ pub fn runs(title: &str, runs: &[RunView]) -> String {
     for run in runs {
         let _ = write!(
             rows,
-            r#"<tr class="run" data-job="{job}" data-run="{id}"><td><a href="/admin/runs/{id}">#{id}</a></td><td>{job}</td><td class="hide-sm">{trigger}<div class="muted">{actor}</div></td><td>{state}</td><td class="hide-sm">{created}</td><td class="hide-sm">{finished}</td><td class="num">{ok}/{total}</td><td class="num">{failed}</td></tr>"#,
+            r#"<tr class="run" data-job="{job}" data-run="{id}"><td><a href="/admin/runs/{id}">#{id}</a></td><td>{job}</td><td class="hide-sm">{trigger}<div class="muted">{actor}</div></td><td>{state}{cancelled}</td><td class="hide-sm">{created}</td><td class="hide-sm">{finished}</td><td class="num">{ok}/{total}</td><td class="num">{failed}</td></tr>"#,
             id = run.id,
             job = html::escape(&run.job_id),
             trigger = html::escape(&run.trigger),
             actor = html::escape(&run.actor),
             state = state_badge(&run.state),
+            cancelled = cancelled_note(run),
             created = html::escape(&run.created_at),
             finished = html::escape(run.finished_at.as_deref().unwrap_or("–")),
             ok = run.tasks_succeeded,
@@ -220,6 +221,17 @@ pub fn reauth(integrations: &[Integration], names: &HashMap<i64, String>) -> Str
     }
     format!(
         r#"<div class="card"><h2>Integrations needing re-authorisation</h2><table><thead><tr><th>Athlete</th><th>Provider</th><th>Status</th><th>Reason</th><th class="hide-sm">Last sync</th></tr></thead><tbody>{rows}</tbody></table></div>"#
+    )
+}
+
+/// "2 of 3 tasks cancelled" under a run's state, when any were.
+fn cancelled_note(run: &RunView) -> String {
+    if run.tasks_cancelled == 0 {
+        return String::new();
+    }
+    format!(
+        r#"<div class="muted cancelled">{} of {} task(s) cancelled</div>"#,
+        run.tasks_cancelled, run.tasks_total
     )
 }
 
