@@ -332,6 +332,37 @@ async fn a_run_whose_tasks_were_cancelled_says_so() {
 }
 
 #[tokio::test]
+async fn admin_times_are_relative_and_local_with_the_exact_instant_in_a_tooltip() {
+    let job = TestJob::new("quick_sync", vec![1]);
+    let app = spawn_app_with(AppOptions::default(), vec![job.arc()]).await;
+    let (_, cookie) = signed_in(&app.store, "Ada Admin", Role::Admin).await;
+    let run = app.start_run("quick_sync").await;
+    let overview = page(&app, "/admin", &cookie).await;
+    let row_start = overview
+        .find(&format!(r#"data-run="{run}">"#))
+        .expect("the run's row");
+    let row = &overview[row_start..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(r#"<time datetime=""#), "{row}");
+    assert!(
+        row.contains(" UTC\">"),
+        "the exact instant is the tooltip: {row}"
+    );
+    // The rate budget's windows end in the future.
+    let budget = &overview[overview.find("Provider rate budget").unwrap()..];
+    assert!(budget.contains(">in "), "{budget}");
+    // Relative times, never a raw RFC 3339 text, in the cells.
+    let visible: String = overview
+        .split("<time ")
+        .map(|part| part.split_once('>').map_or(part, |(_, rest)| rest))
+        .collect();
+    assert!(
+        !visible.contains("+00:00") && !visible.contains("+01:00"),
+        "{visible}"
+    );
+}
+
+#[tokio::test]
 async fn the_rate_budget_and_integrations_needing_reauthorisation_are_shown() {
     for engine in engines() {
         let app = spawn_app_with(

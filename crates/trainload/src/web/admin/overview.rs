@@ -80,22 +80,23 @@ pub async fn page(
         .map(view::run_view)
         .collect();
     let names = user_names(&state.store).await?;
+    let clock = super::clock(&state);
     let mut body = String::from("<h1>Admin</h1>");
     body.push_str(&notice_card(&notice));
     if !jobs.scheduler_running {
         body.push_str(r#"<div class="card warn">The scheduler is not ticking in this process: scheduled runs start only where it runs.</div>"#);
     }
-    body.push_str(&sections::jobs(&jobs.jobs));
-    body.push_str(&sections::runs("Recent runs", &recent));
+    body.push_str(&sections::jobs(&jobs.jobs, &clock));
+    body.push_str(&sections::runs("Recent runs", &recent, &clock));
     body.push_str(&problems(&state, &names).await?);
-    body.push_str(&sections::budget(&budget(&state.store).await?));
+    body.push_str(&sections::budget(&budget(&state.store).await?, &clock));
     let settings = crate::http::planner_settings(&state);
     let strava =
         crate::planner::overview(&state.store, &settings, state.scheduler.now_ms()).await?;
-    body.push_str(&strava::webhooks(&strava));
+    body.push_str(&strava::webhooks(&strava, &clock));
     body.push_str(&strava::planner(&strava));
     let inactive = integrations::not_active(&state.store).await?;
-    body.push_str(&sections::reauth(&inactive, &names));
+    body.push_str(&sections::reauth(&inactive, &names, &clock));
     Ok(html::page("Admin", html::Nav::Admin, &body))
 }
 

@@ -39,7 +39,11 @@ pub async fn page(
             notice.conflicts.unwrap_or(0)
         ));
     }
-    body.push_str(&sections::runs("Run", std::slice::from_ref(&run)));
+    body.push_str(&sections::runs(
+        "Run",
+        std::slice::from_ref(&run),
+        &super::clock(&state),
+    ));
     if let Some(reason) = &run.reason {
         body.push_str(&format!(
             r#"<div class="card warn">Reason: {}</div>"#,

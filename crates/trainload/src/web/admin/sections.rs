@@ -25,7 +25,7 @@ pub struct BudgetRow {
 
 /// The jobs with their schedule, next and last run, paused flag and buttons. The run-now
 /// button's id is `run-<job id>` (the browser test clicks `run-quick_sync`).
-pub fn jobs(jobs: &[JobView]) -> String {
+pub fn jobs(jobs: &[JobView], clock: &html::Clock) -> String {
     let mut rows = String::new();
     for job in jobs {
         let id = html::escape(&job.id);
@@ -37,7 +37,10 @@ pub fn jobs(jobs: &[JobView]) -> String {
                     run.id,
                     run.id,
                     state_badge(&run.state),
-                    html::escape(run.finished_at.as_deref().unwrap_or("not finished"))
+                    run.finished_at.as_deref().map_or_else(
+                        || "not finished".to_owned(),
+                        |t| html::when_text(Some(t), clock)
+                    )
                 )
             },
         );
@@ -64,7 +67,10 @@ pub fn jobs(jobs: &[JobView]) -> String {
             paused_flag = job.paused,
             name = html::escape(&job.name),
             trigger = html::escape(&job.trigger),
-            next = html::escape(job.next_run_time.as_deref().unwrap_or("–")),
+            next = job
+                .next_run_time
+                .as_deref()
+                .map_or_else(|| "–".to_owned(), |t| html::when_text(Some(t), clock)),
         );
     }
     format!(
@@ -73,7 +79,7 @@ pub fn jobs(jobs: &[JobView]) -> String {
 }
 
 /// Runs as `tr.run[data-job]` rows, newest first.
-pub fn runs(title: &str, runs: &[RunView]) -> String {
+pub fn runs(title: &str, runs: &[RunView], clock: &html::Clock) -> String {
     let mut rows = String::new();
     for run in runs {
         let _ = write!(
@@ -85,8 +91,11 @@ pub fn runs(title: &str, runs: &[RunView]) -> String {
             actor = html::escape(&run.actor),
             state = state_badge(&run.state),
             cancelled = cancelled_note(run),
-            created = html::escape(&run.created_at),
-            finished = html::escape(run.finished_at.as_deref().unwrap_or("–")),
+            created = html::when_text(Some(&run.created_at), clock),
+            finished = run
+                .finished_at
+                .as_deref()
+                .map_or_else(|| "–".to_owned(), |t| html::when_text(Some(t), clock)),
             ok = run.tasks_succeeded,
             total = run.tasks_total,
             failed = run.tasks_failed + run.tasks_dead,
@@ -168,7 +177,7 @@ pub fn retry_button(run_id: i64) -> String {
 }
 
 /// The rate budget: used versus limit in each current window.
-pub fn budget(rows: &[BudgetRow]) -> String {
+pub fn budget(rows: &[BudgetRow], clock: &html::Clock) -> String {
     let mut body = String::new();
     for row in rows {
         let (used, limit, share) = match row.usage {
@@ -188,7 +197,7 @@ pub fn budget(rows: &[BudgetRow]) -> String {
             r#"<tr class="budget"><td>{}</td><td>{}</td><td class="num">{used}</td><td class="num">{limit}</td><td class="num">{share}</td><td class="hide-sm">{}</td></tr>"#,
             row.provider,
             row.window,
-            html::time(Some(row.resets_at_ms)),
+            html::when(Some(row.resets_at_ms), clock),
         );
     }
     format!(
@@ -197,7 +206,11 @@ pub fn budget(rows: &[BudgetRow]) -> String {
 }
 
 /// Integrations that are not active, with their athlete's name.
-pub fn reauth(integrations: &[Integration], names: &HashMap<i64, String>) -> String {
+pub fn reauth(
+    integrations: &[Integration],
+    names: &HashMap<i64, String>,
+    clock: &html::Clock,
+) -> String {
     let mut rows = String::new();
     for integration in integrations {
         let _ = write!(
@@ -211,7 +224,7 @@ pub fn reauth(integrations: &[Integration], names: &HashMap<i64, String>) -> Str
             html::escape(integration.provider),
             html::escape(integration.status.as_str()),
             html::escape(integration.status_reason.as_deref().unwrap_or("")),
-            html::time(integration.last_sync_at_ms),
+            html::when(integration.last_sync_at_ms, clock),
         );
     }
     if integrations.is_empty() {
