@@ -12,10 +12,11 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use axum::routing::get;
 use futures_util::stream::{self, Stream};
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 use tokio::sync::watch;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::athlete::AthleteSession;
 use super::extract::LastEventId;
@@ -32,9 +33,27 @@ const RECONNECT: Duration = Duration::from_secs(3);
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/events", get(subscribe))
+    routes().into()
 }
 
+/// The route with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(subscribe))
+}
+
+/// The signed-in athlete's live updates as Server-Sent Events. The first message is a greeting;
+/// then each message's data is one stored event as JSON (`id`, `user`, `kind`, `payload`,
+/// `created_at_ms`) with the event's id as the SSE id. A browser that reconnects with
+/// `Last-Event-ID` first receives the events after that id (at most 100). A keep-alive comment
+/// goes out every 15 s; the stream ends when the server shuts down.
+#[utoipa::path(
+    get, path = "/events", tag = "athlete", security(("session" = [])),
+    params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id")),
+    responses(
+        (status = 200, description = "An endless `text/event-stream`", body = String, content_type = "text/event-stream"),
+        (status = 401, description = "No live session", body = super::openapi::ApiErrorBody),
+    )
+)]
 async fn subscribe(
     State(state): State<AppState>,
     session: AthleteSession,

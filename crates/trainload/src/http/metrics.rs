@@ -1,14 +1,18 @@
 //! `GET /metrics`: Prometheus text exposition (SCHEDULER.md §8.2), written by hand from the
 //! scheduler's tables, so every process reports the same durable truth and no metrics crate is
-//! needed. `user_id` is never a label.
+//! needed, plus this process's HTTP requests per matched route (counts and a latency
+//! histogram). `user_id` is never a label: routes are their templates (`/admin/runs/{id}`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::sync::{LazyLock, Mutex};
+use std::time::Instant;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, header};
-use axum::response::IntoResponse;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use queue::{Db, QueueError, with_db};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -68,6 +72,108 @@ async fn metrics(
         )],
         text,
     ))
+}
+
+/// Upper bounds of the request latency histogram's buckets, seconds.
+const LATENCY_BUCKETS_S: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Requests of one method, route template and status class.
+#[derive(Debug, Default, Clone)]
+struct RouteStats {
+    count: u64,
+    /// Requests at or under each bound of `LATENCY_BUCKETS_S` (not cumulative here).
+    buckets: [u64; LATENCY_BUCKETS_S.len()],
+    sum_s: f64,
+}
+
+/// `(method, route, status class)` → stats, since this process started.
+type HttpStats = BTreeMap<(String, String, &'static str), RouteStats>;
+
+static HTTP: LazyLock<Mutex<HttpStats>> = LazyLock::new(|| Mutex::new(BTreeMap::new()));
+
+/// Middleware: counts every request by method, matched route template (`unmatched` when no
+/// route matched) and status class, and its time to the response head.
+pub async fn record(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let class = match response.status().as_u16() {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    };
+    if let Ok(mut stats) = HTTP.lock() {
+        let entry = stats.entry((method, route, class)).or_default();
+        entry.count += 1;
+        entry.sum_s += elapsed;
+        if let Some(i) = LATENCY_BUCKETS_S.iter().position(|bound| elapsed <= *bound) {
+            entry.buckets[i] += 1;
+        }
+    }
+    response
+}
+
+/// The HTTP families: a counter and a latency histogram per method, route and status class.
+fn render_http(out: &mut String) {
+    let stats = HTTP.lock().map(|s| s.clone()).unwrap_or_default();
+    family(
+        out,
+        "trainload_http_requests_total",
+        "counter",
+        "HTTP requests answered by this process, by method, route template and status class.",
+    );
+    for ((method, route, class), s) in &stats {
+        let _ = writeln!(
+            out,
+            "trainload_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{class}\"}} {}",
+            label(route),
+            s.count
+        );
+    }
+    family(
+        out,
+        "trainload_http_request_duration_seconds",
+        "histogram",
+        "Time to the response head, by method, route template and status class.",
+    );
+    for ((method, route, class), s) in &stats {
+        let labels = format!(
+            "method=\"{method}\",route=\"{}\",status=\"{class}\"",
+            label(route)
+        );
+        let mut cumulative = 0;
+        for (bound, n) in LATENCY_BUCKETS_S.iter().zip(s.buckets) {
+            cumulative += n;
+            let _ = writeln!(
+                out,
+                "trainload_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "trainload_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n\
+             trainload_http_request_duration_seconds_sum{{{labels}}} {:.6}\n\
+             trainload_http_request_duration_seconds_count{{{labels}}} {}",
+            s.count, s.sum_s, s.count
+        );
+    }
+}
+
+/// A label value with `\`, `"` and newlines escaped.
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// One gauge or counter family.
@@ -154,6 +260,7 @@ async fn render(db: &Db, now_ms: i64) -> Result<String, QueueError> {
         seconds(age_ms)
     );
     render_budget(db, now_ms, &mut out).await?;
+    render_http(&mut out);
     Ok(out)
 }
 

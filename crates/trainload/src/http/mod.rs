@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(metrics::record))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetSensitiveRequestHeadersLayer::new([

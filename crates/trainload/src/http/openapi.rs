@@ -81,6 +81,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(super::athlete::routes())
+        .merge(super::events::routes())
         .merge(super::admin_routes())
 }
 

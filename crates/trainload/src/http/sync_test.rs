@@ -37,11 +37,12 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     post, path = "/sync/test/{user_id}", tag = "scheduler", security(("admin_token" = [])),
     params(("user_id" = i64, Path, description = "User id")),
     responses(
-        (status = 200, description = "The sync report", body = Object),
+        (status = 200, description = "The sync report (its `errors` list the steps that failed, if any)", body = Object),
         (status = 401, description = "No or a wrong admin token", body = ApiErrorBody),
         (status = 404, description = "`user_not_found` or `job_not_found`", body = ApiErrorBody),
         (status = 409, description = "`task_live`: the user's sync is already queued or running", body = ApiErrorBody),
         (status = 429, description = "`budget_exhausted`; `Retry-After` says when", body = ApiErrorBody),
+        (status = 502, description = "The sync failed as a whole: the same report fields, `message` \"sync failed\" and the error in `errors`", body = Object),
         (status = 504, description = "`sync_timeout`: the run continues under normal retry", body = ApiErrorBody),
     )
 )]
@@ -50,7 +51,7 @@ async fn sync_test(
     admin: Admin,
     State(state): State<AppState>,
     Path(user_id): Path<i64>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<(StatusCode, Json<Value>)> {
     match users::get(&state.store, UserId(user_id)).await {
         Ok(_) => {}
         Err(StoreError::NotFound) => {
@@ -75,14 +76,17 @@ async fn sync_test(
     answer(outcome, state.scheduler.now_ms())
 }
 
-/// The 200 report, or 409 / 429 / 504.
-fn answer(outcome: InlineOutcome, now_ms: i64) -> ApiResult<Json<Value>> {
+/// The 200 report, the 502 failure report, or 409 / 429 / 504.
+fn answer(outcome: InlineOutcome, now_ms: i64) -> ApiResult<(StatusCode, Json<Value>)> {
     match outcome {
         InlineOutcome::Finished {
             run_id,
             result: Ok(report),
             duration_ms,
-        } => Ok(Json(report_body(run_id, &report, duration_ms))),
+        } => Ok((
+            StatusCode::OK,
+            Json(report_body(run_id, &report, duration_ms)),
+        )),
         InlineOutcome::Finished {
             result:
                 Err(TaskError::RateLimited {
@@ -105,7 +109,10 @@ fn answer(outcome: InlineOutcome, now_ms: i64) -> ApiResult<Json<Value>> {
             run_id,
             result: Err(error),
             duration_ms,
-        } => Ok(Json(failure_body(run_id, &error, duration_ms))),
+        } => Ok((
+            StatusCode::BAD_GATEWAY,
+            Json(failure_body(run_id, &error, duration_ms)),
+        )),
         InlineOutcome::TaskLive { live_task_id } => Err(ApiError::new(
             StatusCode::CONFLICT,
             "task_live",

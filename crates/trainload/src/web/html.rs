@@ -125,9 +125,84 @@ pub fn time(ms: Option<i64>) -> String {
         )
 }
 
+/// The reader's "now" and the zone local times are shown in (the scheduler's zone), for
+/// [`when`].
+#[derive(Debug, Clone)]
+pub struct Clock {
+    /// Now, epoch ms.
+    pub now_ms: i64,
+    /// The zone of local times.
+    pub zone: jiff::tz::TimeZone,
+}
+
+/// A moment for people: relative ("in 12 min", "3 h ago", "now") and the zone's local time
+/// ("Sun 6 Dec 05:00 CET"), in a `<time>` whose `datetime` and tooltip hold the exact UTC
+/// instant. "never" when there is none.
+pub fn when(ms: Option<i64>, clock: &Clock) -> String {
+    let Some(timestamp) = ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()) else {
+        return "never".to_owned();
+    };
+    let delta_s = (timestamp.as_millisecond() - clock.now_ms) / 1000;
+    let relative = match delta_s {
+        d if d.abs() < 60 => "now".to_owned(),
+        d if d > 0 => format!("in {}", age(d)),
+        d => format!("{} ago", age(-d)),
+    };
+    let local = timestamp
+        .to_zoned(clock.zone.clone())
+        .strftime("%a %-d %b %H:%M %Z")
+        .to_string();
+    format!(
+        r#"<time datetime="{iso}" title="{utc}">{relative}<span class="muted"> · {local}</span></time>"#,
+        iso = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        utc = timestamp.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        local = escape(&local),
+    )
+}
+
+/// [`when`] of an RFC 3339 time as the API views carry it; the text itself if it does not parse.
+pub fn when_text(text: Option<&str>, clock: &Clock) -> String {
+    match text {
+        None => "never".to_owned(),
+        Some(text) => text
+            .parse::<jiff::Timestamp>()
+            .map_or_else(|_| escape(text), |t| when(Some(t.as_millisecond()), clock)),
+    }
+}
+
+/// A length of time, rounded down: "45 s", "12 min", "3 h", "2 d".
+pub fn age(seconds: i64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7_200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3_600),
+        s => format!("{} d", s / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_are_relative_and_local_with_the_exact_instant_kept() {
+        let clock = Clock {
+            now_ms: 1_765_000_000_000,
+            zone: jiff::tz::TimeZone::get("Europe/Berlin").unwrap(),
+        };
+        let later = when(Some(clock.now_ms + 12 * 60_000), &clock);
+        assert!(later.contains(">in 12 min<"), "{later}");
+        assert!(later.contains("Sat 6 Dec 06:58 CET</span>"), "{later}");
+        assert!(
+            later.contains(r#"datetime="2025-12-06T05:58:40Z""#),
+            "{later}"
+        );
+        let earlier = when(Some(clock.now_ms - 3 * 3_600_000), &clock);
+        assert!(earlier.contains(">3 h ago<"), "{earlier}");
+        assert_eq!(when(None, &clock), "never");
+        assert!(when_text(Some("2025-12-06T06:46:40+01:00"), &clock).contains(">now<"));
+        assert_eq!(when_text(Some("<soon>"), &clock), "&lt;soon&gt;");
+    }
 
     #[test]
     fn markup_in_user_text_is_escaped() {

@@ -280,6 +280,89 @@ async fn failed_tasks_are_listed_with_their_error_and_retry_puts_them_back() {
 }
 
 #[tokio::test]
+async fn the_same_reconnect_failure_is_shown_once_per_integration_not_per_run() {
+    // User 1 is the admin; user 2's Strava must be reconnected; user 3's task fails otherwise.
+    let job = TestJob::new("quick_sync", vec![1, 2, 3])
+        .script(2, Script::Reconnect)
+        .script(3, Script::Permanent);
+    let app = spawn_app_with(AppOptions::default(), vec![job.arc()]).await;
+    let (_, cookie) = signed_in(&app.store, "Ada Admin", Role::Admin).await;
+    signed_in(&app.store, "Bo Runner", Role::Athlete).await;
+    signed_in(&app.store, "Cy Rider", Role::Athlete).await;
+    for _ in 0..3 {
+        submit(&app, "/admin/jobs/quick_sync/run", &cookie, &[]).await;
+        app.drain().await;
+    }
+    let overview = page(&app, "/admin", &cookie).await;
+    assert_eq!(
+        overview
+            .matches("the athlete must reconnect strava")
+            .count(),
+        1,
+        "{overview}"
+    );
+    // Other failures are still shown for every run.
+    assert_eq!(overview.matches("token revoked").count(), 3, "{overview}");
+    assert!(
+        overview.contains(r#"<p class="muted" id="reconnect-repeats">2 older task(s)"#),
+        "{overview}"
+    );
+}
+
+#[tokio::test]
+async fn a_run_whose_tasks_were_cancelled_says_so() {
+    let job = TestJob::new("quick_sync", vec![1, 2]);
+    let app = spawn_app_with(AppOptions::default(), vec![job.arc()]).await;
+    let (_, cookie) = signed_in(&app.store, "Ada Admin", Role::Admin).await;
+    let run = app.start_run("quick_sync").await;
+    let response = app.post(&format!("/scheduler/runs/{run}/cancel")).await;
+    assert_eq!(response.status(), 200);
+    let detail = page(&app, &format!("/admin/runs/{run}"), &cookie).await;
+    assert!(
+        detail.contains(
+            r#"<div class="card warn" id="cancelled">2 of 2 task(s) of this run were cancelled"#
+        ),
+        "{detail}"
+    );
+    let overview = page(&app, "/admin", &cookie).await;
+    assert!(
+        overview.contains(r#"<div class="muted cancelled">2 of 2 task(s) cancelled</div>"#),
+        "{overview}"
+    );
+}
+
+#[tokio::test]
+async fn admin_times_are_relative_and_local_with_the_exact_instant_in_a_tooltip() {
+    let job = TestJob::new("quick_sync", vec![1]);
+    let app = spawn_app_with(AppOptions::default(), vec![job.arc()]).await;
+    let (_, cookie) = signed_in(&app.store, "Ada Admin", Role::Admin).await;
+    let run = app.start_run("quick_sync").await;
+    let overview = page(&app, "/admin", &cookie).await;
+    let row_start = overview
+        .find(&format!(r#"data-run="{run}">"#))
+        .expect("the run's row");
+    let row = &overview[row_start..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(r#"<time datetime=""#), "{row}");
+    assert!(
+        row.contains(" UTC\">"),
+        "the exact instant is the tooltip: {row}"
+    );
+    // The rate budget's windows end in the future.
+    let budget = &overview[overview.find("Provider rate budget").unwrap()..];
+    assert!(budget.contains(">in "), "{budget}");
+    // Relative times, never a raw RFC 3339 text, in the cells.
+    let visible: String = overview
+        .split("<time ")
+        .map(|part| part.split_once('>').map_or(part, |(_, rest)| rest))
+        .collect();
+    assert!(
+        !visible.contains("+00:00") && !visible.contains("+01:00"),
+        "{visible}"
+    );
+}
+
+#[tokio::test]
 async fn the_rate_budget_and_integrations_needing_reauthorisation_are_shown() {
     for engine in engines() {
         let app = spawn_app_with(

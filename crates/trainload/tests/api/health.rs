@@ -68,3 +68,83 @@ async fn metrics_expose_runs_tasks_and_next_fires_as_prometheus_text() {
     );
     assert!(!text.contains("user_id"));
 }
+
+#[tokio::test]
+async fn metrics_count_http_requests_per_route_template_and_status_class() {
+    let app = spawn_app(vec![]).await;
+    for path in ["/health", "/health", "/no/such/page/12345"] {
+        app.client.get(app.url(path)).send().await.unwrap();
+    }
+    let response = app
+        .client
+        .get(app.url("/scheduler/runs/424242"))
+        .bearer_auth(crate::helpers::TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("# TYPE trainload_http_requests_total counter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# TYPE trainload_http_request_duration_seconds histogram"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "trainload_http_requests_total{method=\"GET\",route=\"/health\",status=\"2xx\"} 2"
+        ),
+        "{text}"
+    );
+    // The route is its template: no id, so no user id, becomes a label value.
+    assert!(
+        text.contains("trainload_http_requests_total{method=\"GET\",route=\"/scheduler/runs/{id}\",status=\"4xx\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "trainload_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"4xx\"} 1"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("424242") && !text.contains("12345"),
+        "{text}"
+    );
+    let labels = "method=\"GET\",route=\"/health\",status=\"2xx\"";
+    assert!(
+        text.contains(&format!(
+            "trainload_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} 2"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "trainload_http_request_duration_seconds_count{{{labels}}} 2"
+        )),
+        "{text}"
+    );
+    // Buckets are cumulative: never decreasing up to the total.
+    let counts: Vec<u64> = text
+        .lines()
+        .filter(|l| {
+            l.starts_with(&format!(
+                "trainload_http_request_duration_seconds_bucket{{{labels}"
+            ))
+        })
+        .map(|l| l.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(counts.len(), 12, "{text}");
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+    assert!(!text.contains("user_id"));
+}

@@ -125,6 +125,8 @@ impl Drop for PgDatabase {
 pub enum Script {
     Succeed,
     Permanent,
+    /// Fails permanently the way a sync of a revoked Strava connection does.
+    Reconnect,
     /// Rate-limited until this instant (epoch ms).
     RateLimited(i64),
     Hang,
@@ -231,6 +233,10 @@ impl Job for TestJob {
             {
                 Script::Succeed => Ok(sync_report()),
                 Script::Permanent => Err(TaskError::Permanent("token revoked".into())),
+                Script::Reconnect => Err(TaskError::Permanent(
+                    "strava: needs_reauth (strava.connection needs_reauth: the athlete must reconnect strava (revoked)) | intervals: ok"
+                        .into(),
+                )),
                 Script::RateLimited(until) => Err(TaskError::RateLimited {
                     retry_at_ms: until,
                     message: "budget exhausted".into(),

@@ -76,11 +76,12 @@ async fn the_document_is_openapi_3_with_exactly_our_routes_and_resolvable_schema
         "/api/v1/me/export/activities.csv" => "/api/v1/me/export/{file}",
         _ => p,
     });
-    // Write-only athlete routes (no GET, so not in ME_PATHS).
+    // Write-only athlete routes (no GET, so not in ME_PATHS), and the event stream.
     let me_writes = ["/api/v1/me/thresholds/{id}"];
     let routed: BTreeSet<&str> = me_templates
         .into_iter()
         .chain(me_writes)
+        .chain(["/events"])
         .chain(ADMIN_PATHS)
         .collect();
     assert_eq!(documented, routed);
@@ -123,7 +124,7 @@ async fn the_document_is_openapi_3_with_exactly_our_routes_and_resolvable_schema
                     assert!(schemes.contains_key(scheme), "{method} {path}: {scheme}");
                 }
             }
-            if path.starts_with("/api/v1/me") {
+            if path.starts_with("/api/v1/me") || path == "/events" {
                 assert_eq!(
                     op["security"][0]["session"],
                     serde_json::json!([]),
@@ -133,6 +134,20 @@ async fn the_document_is_openapi_3_with_exactly_our_routes_and_resolvable_schema
             }
         }
     }
+    // The live stream says what it sends; a failed inline sync has its own status.
+    let events = &doc["paths"]["/events"]["get"];
+    assert!(
+        events["responses"]["200"]["content"]
+            .get("text/event-stream")
+            .is_some(),
+        "{events}"
+    );
+    assert!(
+        doc["paths"]["/sync/test/{user_id}"]["post"]["responses"]
+            .get("502")
+            .is_some(),
+        "a failed sync is documented"
+    );
     // The documented error body is the one we answer.
     let me = Athlete::new(&app).await;
     let (status, error) = me.get(&app, "/api/v1/me/pmc?days=0").await;

@@ -111,13 +111,14 @@ async fn sync_test_is_429_with_retry_after_when_the_budget_is_exhausted() {
 }
 
 #[tokio::test]
-async fn sync_test_reports_a_failed_task_in_errors() {
+async fn sync_test_answers_502_with_the_failed_task_in_errors() {
     let job = TestJob::new("quick_sync", vec![]).script(1, Script::Permanent);
     let app = spawn_app(vec![job.arc()]).await;
     let user = add_user(&app.store).await;
     assert_eq!(user, 1);
     let response = app.post(&format!("/sync/test/{user}")).await;
-    assert_eq!(response.status(), 200);
+    // A failed sync says so in its status code, not only in its body.
+    assert_eq!(response.status(), 502);
     let body = body(response).await;
     assert_eq!(body["message"], "sync failed");
     assert_eq!(body["errors"][0]["class"], "permanent");

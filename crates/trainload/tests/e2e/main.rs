@@ -120,6 +120,16 @@ async fn an_athlete_signs_in_reads_the_dashboard_and_runs_a_quick_sync() {
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+    // The job's next run reads as people read it: relative and local, not RFC 3339.
+    let times = browser
+        .find_all(r#"tr.job[data-job="quick_sync"] time"#)
+        .await;
+    assert!(!times.is_empty(), "the job row shows its next run");
+    let shown = browser.text(&times[0]).await;
+    assert!(
+        (shown.starts_with("in ") || shown.starts_with("now")) && !shown.contains("+00:00"),
+        "{shown}"
+    );
     browser.screenshot(&shots.join("3-admin-run.png")).await;
 
     browser.quit().await;

@@ -39,11 +39,21 @@ pub async fn page(
             notice.conflicts.unwrap_or(0)
         ));
     }
-    body.push_str(&sections::runs("Run", std::slice::from_ref(&run)));
+    body.push_str(&sections::runs(
+        "Run",
+        std::slice::from_ref(&run),
+        &super::clock(&state),
+    ));
     if let Some(reason) = &run.reason {
         body.push_str(&format!(
             r#"<div class="card warn">Reason: {}</div>"#,
             html::escape(reason)
+        ));
+    }
+    if run.tasks_cancelled > 0 {
+        body.push_str(&format!(
+            r#"<div class="card warn" id="cancelled">{} of {} task(s) of this run were cancelled: they did not run and will not be retried.</div>"#,
+            run.tasks_cancelled, run.tasks_total
         ));
     }
     let retry = if run.tasks_failed + run.tasks_dead > 0 {

@@ -25,7 +25,7 @@ pub struct BudgetRow {
 
 /// The jobs with their schedule, next and last run, paused flag and buttons. The run-now
 /// button's id is `run-<job id>` (the browser test clicks `run-quick_sync`).
-pub fn jobs(jobs: &[JobView]) -> String {
+pub fn jobs(jobs: &[JobView], clock: &html::Clock) -> String {
     let mut rows = String::new();
     for job in jobs {
         let id = html::escape(&job.id);
@@ -37,7 +37,10 @@ pub fn jobs(jobs: &[JobView]) -> String {
                     run.id,
                     run.id,
                     state_badge(&run.state),
-                    html::escape(run.finished_at.as_deref().unwrap_or("not finished"))
+                    run.finished_at.as_deref().map_or_else(
+                        || "not finished".to_owned(),
+                        |t| html::when_text(Some(t), clock)
+                    )
                 )
             },
         );
@@ -64,7 +67,10 @@ pub fn jobs(jobs: &[JobView]) -> String {
             paused_flag = job.paused,
             name = html::escape(&job.name),
             trigger = html::escape(&job.trigger),
-            next = html::escape(job.next_run_time.as_deref().unwrap_or("–")),
+            next = job
+                .next_run_time
+                .as_deref()
+                .map_or_else(|| "–".to_owned(), |t| html::when_text(Some(t), clock)),
         );
     }
     format!(
@@ -73,19 +79,23 @@ pub fn jobs(jobs: &[JobView]) -> String {
 }
 
 /// Runs as `tr.run[data-job]` rows, newest first.
-pub fn runs(title: &str, runs: &[RunView]) -> String {
+pub fn runs(title: &str, runs: &[RunView], clock: &html::Clock) -> String {
     let mut rows = String::new();
     for run in runs {
         let _ = write!(
             rows,
-            r#"<tr class="run" data-job="{job}" data-run="{id}"><td><a href="/admin/runs/{id}">#{id}</a></td><td>{job}</td><td class="hide-sm">{trigger}<div class="muted">{actor}</div></td><td>{state}</td><td class="hide-sm">{created}</td><td class="hide-sm">{finished}</td><td class="num">{ok}/{total}</td><td class="num">{failed}</td></tr>"#,
+            r#"<tr class="run" data-job="{job}" data-run="{id}"><td><a href="/admin/runs/{id}">#{id}</a></td><td>{job}</td><td class="hide-sm">{trigger}<div class="muted">{actor}</div></td><td>{state}{cancelled}</td><td class="hide-sm">{created}</td><td class="hide-sm">{finished}</td><td class="num">{ok}/{total}</td><td class="num">{failed}</td></tr>"#,
             id = run.id,
             job = html::escape(&run.job_id),
             trigger = html::escape(&run.trigger),
             actor = html::escape(&run.actor),
             state = state_badge(&run.state),
-            created = html::escape(&run.created_at),
-            finished = html::escape(run.finished_at.as_deref().unwrap_or("–")),
+            cancelled = cancelled_note(run),
+            created = html::when_text(Some(&run.created_at), clock),
+            finished = run
+                .finished_at
+                .as_deref()
+                .map_or_else(|| "–".to_owned(), |t| html::when_text(Some(t), clock)),
             ok = run.tasks_succeeded,
             total = run.tasks_total,
             failed = run.tasks_failed + run.tasks_dead,
@@ -167,7 +177,7 @@ pub fn retry_button(run_id: i64) -> String {
 }
 
 /// The rate budget: used versus limit in each current window.
-pub fn budget(rows: &[BudgetRow]) -> String {
+pub fn budget(rows: &[BudgetRow], clock: &html::Clock) -> String {
     let mut body = String::new();
     for row in rows {
         let (used, limit, share) = match row.usage {
@@ -187,7 +197,7 @@ pub fn budget(rows: &[BudgetRow]) -> String {
             r#"<tr class="budget"><td>{}</td><td>{}</td><td class="num">{used}</td><td class="num">{limit}</td><td class="num">{share}</td><td class="hide-sm">{}</td></tr>"#,
             row.provider,
             row.window,
-            html::time(Some(row.resets_at_ms)),
+            html::when(Some(row.resets_at_ms), clock),
         );
     }
     format!(
@@ -196,7 +206,11 @@ pub fn budget(rows: &[BudgetRow]) -> String {
 }
 
 /// Integrations that are not active, with their athlete's name.
-pub fn reauth(integrations: &[Integration], names: &HashMap<i64, String>) -> String {
+pub fn reauth(
+    integrations: &[Integration],
+    names: &HashMap<i64, String>,
+    clock: &html::Clock,
+) -> String {
     let mut rows = String::new();
     for integration in integrations {
         let _ = write!(
@@ -210,7 +224,7 @@ pub fn reauth(integrations: &[Integration], names: &HashMap<i64, String>) -> Str
             html::escape(integration.provider),
             html::escape(integration.status.as_str()),
             html::escape(integration.status_reason.as_deref().unwrap_or("")),
-            html::time(integration.last_sync_at_ms),
+            html::when(integration.last_sync_at_ms, clock),
         );
     }
     if integrations.is_empty() {
@@ -220,6 +234,17 @@ pub fn reauth(integrations: &[Integration], names: &HashMap<i64, String>) -> Str
     }
     format!(
         r#"<div class="card"><h2>Integrations needing re-authorisation</h2><table><thead><tr><th>Athlete</th><th>Provider</th><th>Status</th><th>Reason</th><th class="hide-sm">Last sync</th></tr></thead><tbody>{rows}</tbody></table></div>"#
+    )
+}
+
+/// "2 of 3 tasks cancelled" under a run's state, when any were.
+fn cancelled_note(run: &RunView) -> String {
+    if run.tasks_cancelled == 0 {
+        return String::new();
+    }
+    format!(
+        r#"<div class="muted cancelled">{} of {} task(s) cancelled</div>"#,
+        run.tasks_cancelled, run.tasks_total
     )
 }
 

@@ -9,7 +9,7 @@ use crate::planner::{Overview, Reason, StravaSync};
 use crate::web::html;
 
 /// The webhook card.
-pub fn webhooks(overview: &Overview) -> String {
+pub fn webhooks(overview: &Overview, clock: &html::Clock) -> String {
     let hooks = &overview.webhooks;
     let subscription = match (hooks.subscription_id, &hooks.callback_url) {
         (Some(id), Some(url)) => format!(
@@ -20,7 +20,7 @@ pub fn webhooks(overview: &Overview) -> String {
     };
     let last = hooks.last_event_age_s.map_or_else(
         || "No event received yet.".to_owned(),
-        |age| format!("Last event {} ago.", human_age(age)),
+        |age| format!("Last event {} ago.", html::age(age)),
     );
     let ignored: HashMap<i64, i64> = hooks.ignored_per_hour.iter().copied().collect();
     let mut hours: Vec<i64> = hooks
@@ -37,7 +37,7 @@ pub fn webhooks(overview: &Overview) -> String {
         let _ = write!(
             rows,
             r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
-            html::time(Some(*hour)),
+            html::when(Some(*hour), clock),
             received.get(hour).copied().unwrap_or(0),
             ignored.get(hour).copied().unwrap_or(0),
         );
@@ -117,7 +117,7 @@ pub fn planner(overview: &Overview) -> String {
             reason_label(placement.reason),
             placement.list_days,
             placement.expected_uploads,
-            human_age(placement.stale_ms / 1000),
+            html::age(placement.stale_ms / 1000),
             if placed { "now" } else { "next in line" },
         );
     }
@@ -137,15 +137,5 @@ const fn reason_label(reason: Reason) -> &'static str {
         Reason::Events => "events waiting",
         Reason::Predicted => "upload likely",
         Reason::Reconcile => "daily check",
-    }
-}
-
-/// "45 s", "12 min", "3 h", "2 d".
-fn human_age(seconds: i64) -> String {
-    match seconds {
-        s if s < 120 => format!("{s} s"),
-        s if s < 7_200 => format!("{} min", s / 60),
-        s if s < 172_800 => format!("{} h", s / 3_600),
-        s => format!("{} d", s / 86_400),
     }
 }
