@@ -171,6 +171,7 @@ async fn one_run(
     }
     let reads = strava_reads(&sim) - reads_before;
     let measured = measure(&ctx.store, &sim, &users, start_ms, end_ms).await?;
+    let backlog = backlog(&ctx.store).await?;
     let _ = stop.send(());
     server.await??;
     sim.shutdown();
@@ -188,6 +189,24 @@ async fn one_run(
         "without_load": measured.without_load,
         "refused_429": sim.stats()["refused_429"], "webhooks_dropped": sim.stats()["webhooks_dropped"],
         "fresh": fresh, "wall_s": round2(wall.elapsed().as_secs_f64()),
+        "at_end": backlog,
+    }))
+}
+
+/// What was still waiting when the run ended: unprocessed events, and tasks by job and state.
+async fn backlog(store: &Store) -> anyhow::Result<Value> {
+    let db = store.queue_db();
+    let tasks: Vec<(String, String, i64)> = queue::with_db!(&db, pool => sqlx::query_as(
+        "SELECT job_id, state, COUNT(*) FROM task WHERE state <> 'succeeded' GROUP BY job_id, state ORDER BY 1, 2")
+        .fetch_all(pool).await)?;
+    let events = crate::store::webhooks::hourly_counts(store, 0).await?;
+    let pending = crate::store::webhooks::stranded_users(store, i64::MAX)
+        .await?
+        .len();
+    Ok(json!({
+        "users_with_unprocessed_events": pending,
+        "events_received": events.received.iter().map(|(_, n)| n).sum::<i64>(),
+        "tasks_not_succeeded": tasks.iter().map(|(job, state, n)| json!({"job": job, "state": state, "tasks": n})).collect::<Vec<_>>(),
     }))
 }
 
