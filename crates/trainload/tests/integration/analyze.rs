@@ -227,8 +227,14 @@ fn metrics_are_rounded_and_the_load_is_exact() {
 fn analyze_reports_the_exact_curve_the_sync_stores_for_the_same_file() {
     let dir = TempDir::new("analyze-exact-curve");
     let ride = dir.write("ride.fit", &scenarios::ride_with_pause());
-    let (output, reports) = analyze(&[&ride]);
+    // Full precision: the printed figures are otherwise rounded for people.
+    let output = Command::new(env!("CARGO_BIN_EXE_trainload"))
+        .args(["analyze", "--ftp", "250", "--full-precision"])
+        .arg(&ride)
+        .output()
+        .unwrap();
     assert!(output.status.success());
+    let reports: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     let mmp = reports[0]["mmp_w"].as_object().unwrap().clone();
     assert!(!mmp.is_empty());
     // What the sync stores: the same grid (resample + implausible samples out) and the exact
