@@ -199,6 +199,10 @@ async fn backlog(store: &Store) -> anyhow::Result<Value> {
     let tasks: Vec<(String, String, i64)> = queue::with_db!(&db, pool => sqlx::query_as(
         "SELECT job_id, state, COUNT(*) FROM task WHERE state <> 'succeeded' GROUP BY job_id, state ORDER BY 1, 2")
         .fetch_all(pool).await)?;
+    let waiting: Vec<(String, Option<String>, i64, i64)> = queue::with_db!(&db, pool => sqlx::query_as(
+        "SELECT job_id, SUBSTR(COALESCE(last_error, ''), 1, 120), MIN(not_before_ms), COUNT(*) \
+         FROM task WHERE state = 'ready' GROUP BY job_id, SUBSTR(COALESCE(last_error, ''), 1, 120) ORDER BY 4 DESC LIMIT 5")
+        .fetch_all(pool).await)?;
     let events = crate::store::webhooks::hourly_counts(store, 0).await?;
     let pending = crate::store::webhooks::stranded_users(store, i64::MAX)
         .await?
@@ -206,6 +210,7 @@ async fn backlog(store: &Store) -> anyhow::Result<Value> {
     Ok(json!({
         "users_with_unprocessed_events": pending,
         "events_received": events.received.iter().map(|(_, n)| n).sum::<i64>(),
+        "waiting": waiting.iter().map(|(job, error, at, n)| json!({"job": job, "last_error": error, "earliest_ms": at, "tasks": n})).collect::<Vec<_>>(),
         "tasks_not_succeeded": tasks.iter().map(|(job, state, n)| json!({"job": job, "state": state, "tasks": n})).collect::<Vec<_>>(),
     }))
 }
