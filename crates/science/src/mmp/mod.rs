@@ -1,5 +1,5 @@
 //! Mean-maximal power curves: exact per-activity curves, window merging and (for display only)
-//! envelopes (SCIENCE.md §8).
+//! envelopes (docs/science.md, "Mean-maximal curves are exact per duration").
 //!
 //! An activity's grid becomes a series split into [`Piece`]s ([`power_pieces`]); the exact
 //! search ([`exact_curve`]) finds, for every duration d of the grid G, the window of exactly d

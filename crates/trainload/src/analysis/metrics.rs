@@ -196,7 +196,7 @@ pub fn compute(
 }
 
 /// The thresholds of the command line, resolved like the sync resolves a stored history: without
-/// `--lthr`, LTHR = 0.89 × max HR when max HR is known (SCIENCE.md §7.1 rule 4).
+/// `--lthr`, LTHR = 0.89 × max HR when max HR is known (the sync's rule; docs/science.md).
 fn thresholds_in_force(athlete: &AthleteSettings, cfg: &Config) -> ThresholdsInForce {
     let lthr_bpm = athlete.lthr_bpm.or_else(|| {
         athlete

@@ -272,9 +272,7 @@ async fn webhooks_flowing(store: &Store, now_ms: i64) -> Result<bool, StoreError
     if subscription.subscription_id.is_none() {
         return Ok(false);
     }
-    let last_event = webhooks::hourly_counts(store, now_ms - WEBHOOKS_QUIET_MS)
-        .await?
-        .last_received_at_ms;
+    let last_event = webhooks::last_received_at(store).await?;
     let newest = last_event.map_or(subscription.updated_at_ms, |e| {
         e.max(subscription.updated_at_ms)
     });

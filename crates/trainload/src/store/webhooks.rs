@@ -314,13 +314,19 @@ pub async fn hourly_counts(store: &Store, since_ms: i64) -> Result<HourlyCounts,
         .bind(since_ms).fetch_all(pool).await)?;
     let ignored: Vec<(i64, i64)> = with_pool!(store, pool => sqlx::query_as(IGNORED_PER_HOUR)
         .bind(since_ms).fetch_all(pool).await)?;
-    let last_received_at_ms: Option<i64> =
-        with_pool!(store, pool => sqlx::query_scalar(LAST_RECEIVED).fetch_one(pool).await)?;
     Ok(HourlyCounts {
         received,
         ignored,
-        last_received_at_ms,
+        last_received_at_ms: last_received_at(store).await?,
     })
+}
+
+/// The newest accepted event's arrival, epoch ms.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn last_received_at(store: &Store) -> Result<Option<i64>, StoreError> {
+    Ok(with_pool!(store, pool => sqlx::query_scalar(LAST_RECEIVED).fetch_one(pool).await)?)
 }
 
 /// Deletes processed events and ignore counts older than `before_ms` (retention).

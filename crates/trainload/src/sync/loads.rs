@@ -259,7 +259,7 @@ fn provenance(
     body
 }
 
-/// The samples kept out of every figure (SCIENCE.md §1.2, §1.4), as recorded in provenance.
+/// The samples kept out of every figure (docs/science.md, "Implausible samples"), as recorded in provenance.
 pub(crate) fn rejected_json(grid: Option<&Grid>) -> Value {
     grid.map_or(Value::Null, |g| {
         let r = &g.rejected;

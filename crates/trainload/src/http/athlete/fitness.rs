@@ -209,7 +209,7 @@ pub struct PowerCurve {
 
 /// The power and speed curves of `user`'s activities dated within `range`.
 ///
-/// The window curve follows SCIENCE.md §8 (pointwise maximum of the activities' exact curves:
+/// The window curve follows docs/science.md (pointwise maximum of the activities' exact curves:
 /// an activity counts at a duration only with its best mean over exactly that duration; ties to
 /// the newer date, then the larger id), as `science::mmp::merge_window` gives it, but only at
 /// the chart durations (all on the shared grid, so every activity reaching one lists it). Each stored curve is folded in as it is decoded, so

@@ -1,6 +1,6 @@
 //! Thresholds the athlete sets by hand (FTP, running threshold pace, LTHR, max and resting HR),
 //! effective from a date: recorded as a `manual` entry, which wins over every estimate for the
-//! fields it carries (SCIENCE.md §7.1 rule 1), and removable, after which the estimates apply
+//! fields it carries (docs/science.md, "Thresholds the athlete sets"), and removable, after which the estimates apply
 //! again. Either way the loads dated on or after the entry's date are recomputed at once. The
 //! JSON API and the `/fitness` form both come here.
 

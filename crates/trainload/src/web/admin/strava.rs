@@ -108,8 +108,9 @@ pub fn planner(overview: &Overview) -> String {
         );
     }
     let mut rows = String::new();
-    for placement in plan.placements.iter().chain(&plan.deferred).take(20) {
-        let placed = plan.placements.contains(placement);
+    let now = plan.placements.iter().map(|p| (p, true));
+    let later = plan.deferred.iter().map(|p| (p, false));
+    for (placement, placed) in now.chain(later).take(20) {
         let _ = write!(
             rows,
             r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{:.2}</td><td class="num">{}</td><td>{}</td></tr>"#,
