@@ -1,4 +1,4 @@
-//! The one error type of both clients and the classes that drive retries (PROVIDERS.md §1.6).
+//! The one error type of both clients and the classes that drive retries (docs/providers.md §1.6).
 //!
 //! The client makes one attempt and classifies what happened; the caller (a task or a request
 //! handler) decides whether to retry, because only it sees attempts and the shared budget.
@@ -11,7 +11,8 @@ use crate::budget::BudgetError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReauthReason {
-    /// Strava: the token lacks `activity:read` (401 `AccessToken`/`activity:read_permission`/`missing`).
+    /// Strava: the token lacks `activity:read` (401
+    /// `AccessToken`/`activity:read_permission`/`missing`).
     ScopeMissing,
     /// Strava: the refresh token was rejected and the stored token version did not move.
     RefreshTokenInvalid,
@@ -33,7 +34,8 @@ impl ReauthReason {
     }
 }
 
-/// What the caller should do with a failed call (STYLE.md §3).
+/// What the caller should do with a failed call: every error is classified once, where it is
+/// understood, so the queue decides retries from the class and never from a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorClass {
     /// Back off and try again; the attempt counts.

@@ -1,4 +1,4 @@
-//! Tolerant number and text parsing for provider JSON (PROVIDERS.md §1.3, §3).
+//! Tolerant number and text parsing for provider JSON (docs/providers.md §1.3, §3).
 //!
 //! Providers send integers as floats (`162.0`, `-14400.0`), ids beyond 2^32 and, in published
 //! examples, integers beyond u64 in fields we do not read. Integer fields here accept an integer

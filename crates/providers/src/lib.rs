@@ -1,5 +1,6 @@
 //! Strava and Intervals.icu clients: OAuth, activity listings, streams, wellness, the shared rate
-//! budget and the error classes that drive retries (PROVIDERS.md §1–§4).
+//! budget and the error classes that drive retries (docs/providers.md §1–§4). A bare "§n" in
+//! this crate's documentation is a section of that page.
 //!
 //! Each client owns one `reqwest::Client`, makes one attempt per call and returns a classified
 //! [`ProviderError`]; retries, token persistence and the SQL budget belong to the application.

@@ -1,4 +1,4 @@
-//! "Now" for the scheduler: read once per transaction and bound as a parameter (SCHEDULER.md
+//! "Now" for the scheduler: read once per transaction and bound as a parameter (docs/scheduler.md
 //! §5.1). Tests inject a [`ManualClock`].
 
 use std::fmt::Debug;

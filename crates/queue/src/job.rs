@@ -1,5 +1,5 @@
 //! What the application registers: jobs with a trigger, a policy, a fan-out and a task handler
-//! (SCHEDULER.md §6.2, §11). The queue knows nothing else about them.
+//! (docs/scheduler.md §6.2, §11). The queue knows nothing else about them.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -32,7 +32,7 @@ impl Overlap {
     }
 }
 
-/// Per-job scheduling policy (SCHEDULER.md §2).
+/// Per-job scheduling policy (docs/scheduler.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
     /// How late the newest due occurrence may still run, ms.
@@ -98,7 +98,8 @@ pub struct TaskReport {
     pub detail: Value,
 }
 
-/// A handler's failure, classified (STYLE.md §3).
+/// A handler's failure, classified so that the queue decides retry, give-up or reschedule from
+/// the variant alone.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TaskError {
     /// Try again later with backoff; uses an attempt.
@@ -134,7 +135,7 @@ pub trait Job: Send + Sync + 'static {
     fn id(&self) -> &'static str;
     /// Human name.
     fn name(&self) -> &'static str;
-    /// Bumped on any change of trigger or policy (SCHEDULER.md §5.6).
+    /// Bumped on any change of trigger or policy (docs/scheduler.md §5.6).
     fn spec_rev(&self) -> i32;
     /// When it fires.
     fn trigger(&self) -> Trigger;

@@ -1,7 +1,9 @@
-//! A generic durable scheduler and task queue over SQLite and PostgreSQL (SCHEDULER.md):
+//! A generic durable scheduler and task queue over SQLite and PostgreSQL (docs/scheduler.md):
 //! DST-correct triggers, exactly one ledger row per occurrence across processes, per-user tasks
 //! with leases, heartbeats, fencing, retries with full-jitter backoff and rate-limit waits that
 //! keep their attempt. It knows nothing about training load; the application registers jobs.
+//! A bare "§n" in this crate's documentation is a section of the repository's
+//! `docs/scheduler.md`.
 
 pub mod clock;
 pub mod db;

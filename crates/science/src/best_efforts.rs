@@ -1,4 +1,4 @@
-//! Best-speed curves and best times over standard running distances (SCIENCE.md §8).
+//! Best-speed curves and best times over standard running distances (docs/science.md §8).
 //!
 //! The speed curve is the mean-maximal machinery of [`crate::mmp`] applied to per-second
 //! distance increments; best times come from a two-pointer sweep over cumulative distance.

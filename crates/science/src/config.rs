@@ -1,4 +1,4 @@
-//! Every constant of SCIENCE.md as a default in one [`Config`], and its digest for provenance.
+//! Every constant of docs/science.md as a default in one [`Config`], and its digest for provenance.
 //!
 //! Each module owns the part of the configuration it reads; this file only gathers them.
 
@@ -8,10 +8,10 @@ use crate::{
     thresholds::ThresholdConfig, utl::UtlConfig, wbal::WbalConfig, wellness::WellnessConfig,
 };
 
-/// The calculation version: any change that can change an output bumps it (SCIENCE.md §12).
+/// The calculation version: any change that can change an output bumps it (docs/science.md §12).
 pub const CALC_VERSION: &str = "tl-science/1.1.0";
 
-/// All tunable constants, with the SCIENCE.md values as defaults.
+/// All tunable constants, with the docs/science.md values as defaults.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     /// Validation and resampling of raw streams (§1).

@@ -1,4 +1,4 @@
-//! Critical power and critical speed fits, and the Morton 3-parameter curve (SCIENCE.md §7.2,
+//! Critical power and critical speed fits, and the Morton 3-parameter curve (docs/science.md §7.2,
 //! §7.3).
 //!
 //! Both fits are the Monod & Scherrer work–time model: work W = P·t (or distance d = v·t) is a
@@ -299,7 +299,7 @@ mod tests {
         assert!(close(got.fit.cp_w, 250.0, VECTOR_TOL));
         assert!(close(got.fit.w_prime_j, 20_000.0, VECTOR_TOL));
         assert_eq!(got.points.len(), 9);
-        // SCIENCE.md §7.2 example: P20 = 266.67 W and 0.95 × P20 = 253.3 W.
+        // docs/science.md §7.2 example: P20 = 266.67 W and 0.95 × P20 = 253.3 W.
         assert!(close(
             c.at(1200).unwrap(),
             266.666_666_666_666_7,

@@ -1,8 +1,8 @@
-//! Banister TRIMP and hrTSS (SCIENCE.md §4).
+//! Banister TRIMP and hrTSS (docs/science.md §4).
 //!
-//! TRIMP uses the Morton, Fitz-Clarke & Banister 1990 weighting y(x) = k1·e^(k2·x) of the heart-rate
-//! reserve fraction x. hrTSS rescales TRIMP so that one hour at LTHR scores 100, the anchor TSS and
-//! rTSS share (Skiba's HRSS, GoldenCheetah "TRIMP(100)").
+//! TRIMP uses the Morton, Fitz-Clarke & Banister 1990 weighting y(x) = k1·e^(k2·x) of the
+//! heart-rate reserve fraction x. hrTSS rescales TRIMP so that one hour at LTHR scores 100, the
+//! anchor TSS and rTSS share (Skiba's HRSS, GoldenCheetah "TRIMP(100)").
 
 use crate::ScienceError;
 use crate::error::non_negative;
@@ -106,7 +106,7 @@ fn weighted(hr_bpm: f64, rest: f64, range: f64, (k1, k2): (f64, f64)) -> f64 {
     x * k1 * libm::exp(k2 * x)
 }
 
-/// Banister TRIMP summed per 1 Hz sample (SCIENCE.md §4).
+/// Banister TRIMP summed per 1 Hz sample (docs/science.md §4).
 ///
 /// # Formula
 /// x_i = clamp((HR_i − HR_rest)/(HR_max − HR_rest), 0, 1), y(x) = k1·e^(k2·x),
@@ -136,7 +136,7 @@ pub fn trimp(
     Ok(sum / 60.0)
 }
 
-/// Banister TRIMP from an average heart rate: TRIMP_avg = T_min · x̄ · y(x̄) (SCIENCE.md §4).
+/// Banister TRIMP from an average heart rate: TRIMP_avg = T_min · x̄ · y(x̄) (docs/science.md §4).
 ///
 /// # Errors
 /// [`ScienceError::NotFinite`] / [`ScienceError::OutOfRange`] for minutes that are not finite
@@ -156,7 +156,7 @@ pub fn trimp_avg(
     Ok(minutes * weighted(avg, rest, range, coefficients(sex, cfg)))
 }
 
-/// hrTSS = 100 × TRIMP / TRIMP_LT (SCIENCE.md §4).
+/// hrTSS = 100 × TRIMP / TRIMP_LT (docs/science.md §4).
 ///
 /// # Formula
 /// TRIMP_LT = 60 · x_LT · y(x_LT), x_LT = (LTHR − HR_rest)/(HR_max − HR_rest): one hour at LTHR
@@ -191,7 +191,7 @@ pub fn hrtss(
     Ok(100.0 * trimp / trimp_lt)
 }
 
-/// Implied intensity IF_hr = sqrt(hrTSS / (100 × hours)) (SCIENCE.md §4, used by §11).
+/// Implied intensity IF_hr = sqrt(hrTSS / (100 × hours)) (docs/science.md §4, used by §11).
 ///
 /// # Errors
 /// [`ScienceError::OutOfRange`] / [`ScienceError::NotFinite`] for a negative or non-finite

@@ -1,5 +1,5 @@
 //! Small numeric helpers with a fixed evaluation order, so results are bit-identical everywhere
-//! (SCIENCE.md §12).
+//! (docs/science.md §12).
 
 /// x⁴ evaluated as (x·x)·(x·x).
 #[inline]
@@ -24,7 +24,7 @@ fn window_mean(values: &[f64], start: usize, end: usize, divisor: f64) -> f64 {
 }
 
 /// Trailing mean with partial windows at the start: element i is the mean of
-/// `values[max(0, i + 1 − window) ..= i]` (sweatpy `rolling_mean`; SCIENCE.md §13.1).
+/// `values[max(0, i + 1 − window) ..= i]` (sweatpy `rolling_mean`; docs/science.md §13.1).
 ///
 /// This is the display smoother. Normalized Power never uses partial windows (see
 /// [`normalized_mean`]). Each window is summed afresh in index order, so the cost is
@@ -43,7 +43,7 @@ pub fn trailing_mean_partial(values: &[f64], window: usize) -> Vec<f64> {
         .collect()
 }
 
-/// The Coggan recipe of SCIENCE.md §2.1 for any series and window (NP, NGP).
+/// The Coggan recipe of docs/science.md §2.1 for any series and window (NP, NGP).
 ///
 /// # Formula
 /// r_i = mean of the `window` values ending at i, for i = window … n (the partial windows are

@@ -1,4 +1,4 @@
-//! Cycling power metrics: NP, IF, TSS, work, VI, xPower (SCIENCE.md §2).
+//! Cycling power metrics: NP, IF, TSS, work, VI, xPower (docs/science.md §2).
 //!
 //! Every function takes the valid power samples of a grid in order ([`power_samples`]): pauses
 //! and missing stretches are skipped, so rolling windows run on across pauses over the
@@ -9,7 +9,7 @@ use crate::error::{non_negative, positive};
 use crate::numeric::{normalized_mean, pow4, root4};
 use crate::stream::Grid;
 
-/// How the Normalized Power rolling window starts (SCIENCE.md §2.1).
+/// How the Normalized Power rolling window starts (docs/science.md §2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NpVariant {
     /// Coggan 2003: the partial windows of the first 29 samples are dropped.
@@ -46,7 +46,7 @@ pub fn power_samples(grid: &Grid) -> Vec<f64> {
     grid.watts.iter().flatten().copied().collect()
 }
 
-/// Normalized Power, W (SCIENCE.md §2.1).
+/// Normalized Power, W (docs/science.md §2.1).
 ///
 /// # Formula
 /// Coggan: r_i = mean of the 30 samples ending at i, for i = 30 … n;
@@ -87,7 +87,7 @@ fn zero_seeded_normalized_mean(samples: &[f64], window: usize) -> Option<f64> {
     np.is_finite().then_some(np)
 }
 
-/// xPower, W (Skiba's BikeScore; SCIENCE.md §2.3).
+/// xPower, W (Skiba's BikeScore; docs/science.md §2.3).
 ///
 /// # Formula
 /// e_0 = 0, e_i = (τ·e_{i−1} + p_i)/(τ + 1) with τ = 25 s at 1 Hz; xPower = ((1/n) Σ e_i⁴)^(1/4).
@@ -110,7 +110,7 @@ pub fn xpower(samples: &[f64], cfg: &PowerConfig) -> Option<f64> {
     xp.is_finite().then_some(xp)
 }
 
-/// Intensity factor IF = NP / FTP (SCIENCE.md §2.2).
+/// Intensity factor IF = NP / FTP (docs/science.md §2.2).
 ///
 /// # Errors
 /// [`ScienceError::NotFinite`] for a non-finite input, [`ScienceError::OutOfRange`] for a
@@ -121,7 +121,7 @@ pub fn intensity_factor(np_w: f64, ftp_w: f64) -> Result<f64, ScienceError> {
     Ok(np_w / ftp_w)
 }
 
-/// Training Stress Score (SCIENCE.md §2.2).
+/// Training Stress Score (docs/science.md §2.2).
 ///
 /// # Formula
 /// TSS = 100 × (n/3600) × IF², IF = NP/FTP, where n counts every power sample used, including
@@ -134,7 +134,7 @@ pub fn tss(samples: usize, np_w: f64, ftp_w: f64) -> Result<f64, ScienceError> {
     Ok(100.0 * (samples as f64 / 3600.0) * intensity * intensity)
 }
 
-/// Power figures of one activity (SCIENCE.md §2).
+/// Power figures of one activity (docs/science.md §2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PowerSummary {
     /// Valid power samples used, n (1 Hz, so also seconds).

@@ -1,4 +1,4 @@
-//! Grade-adjusted speed (Minetti), NGP and rTSS (SCIENCE.md §3).
+//! Grade-adjusted speed (Minetti), NGP and rTSS (docs/science.md §3).
 //!
 //! Samples are the grid seconds with a valid speed and moving = true; stopped seconds are skipped
 //! like pauses. Speeds are adjusted for grade with the Minetti et al. 2002 cost of running, and
@@ -40,7 +40,7 @@ impl Default for RunningConfig {
     }
 }
 
-/// The Minetti grade factor f(g) = C(g)/3.6 (SCIENCE.md §3 item 3).
+/// The Minetti grade factor f(g) = C(g)/3.6 (docs/science.md §3 item 3).
 ///
 /// # Formula
 /// C(g) = 155.4g⁵ − 30.4g⁴ − 43.3g³ + 46.3g² + 19.5g + 3.6 J·kg⁻¹·m⁻¹ (Minetti et al. 2002),
@@ -64,7 +64,7 @@ pub fn minetti_factor(grade: f64) -> f64 {
     cost / 3.6
 }
 
-/// Pace figures of one run (SCIENCE.md §3).
+/// Pace figures of one run (docs/science.md §3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaceSummary {
     /// Moving samples with a valid speed, n (1 Hz, so also seconds).
@@ -108,7 +108,7 @@ pub fn summarize(grid: &Grid, cfg: &RunningConfig) -> Option<PaceSummary> {
     })
 }
 
-/// Decimal grade of grid sample `i` inside `segment` (SCIENCE.md §3 item 2), before clamping.
+/// Decimal grade of grid sample `i` inside `segment` (docs/science.md §3 item 2), before clamping.
 fn grade_at(grid: &Grid, i: usize, segment: &Range<usize>, cfg: &RunningConfig) -> f64 {
     if let Some(Some(pct)) = grid.grade_pct.get(i) {
         return pct / 100.0;
@@ -130,7 +130,7 @@ fn grade_at(grid: &Grid, i: usize, segment: &Range<usize>, cfg: &RunningConfig) 
     }
 }
 
-/// Running intensity factor IF = v_NGP / v_threshold (speed over speed; SCIENCE.md §3 item 5).
+/// Running intensity factor IF = v_NGP / v_threshold (speed over speed; docs/science.md §3 item 5).
 ///
 /// In pace units this is threshold pace / NGP pace, so a faster run has a higher IF.
 ///
@@ -144,7 +144,7 @@ pub fn pace_intensity_factor(ngp_mps: f64, threshold_speed_mps: f64) -> Result<f
 }
 
 /// Running Training Stress Score rTSS = 100 × (n/3600) × IF², IF from
-/// [`pace_intensity_factor`] (SCIENCE.md §3 item 5).
+/// [`pace_intensity_factor`] (docs/science.md §3 item 5).
 ///
 /// # Errors
 /// As [`pace_intensity_factor`].

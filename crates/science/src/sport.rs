@@ -1,9 +1,9 @@
 //! Strava sport types, the classes the load methods use, and the sport groups of ACWR.
 //!
-//! SCIENCE.md §5.2: all 56 current Strava `SportType` values map to a class; anything else
+//! docs/science.md §5.2: all 56 current Strava `SportType` values map to a class; anything else
 //! (including legacy or future strings) is class `other`. The raw string is always kept.
 
-/// The load class of a sport type (SCIENCE.md §5.2).
+/// The load class of a sport type (docs/science.md §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SportClass {
     /// Run, TrailRun, VirtualRun.
@@ -40,7 +40,7 @@ pub enum SportGroup {
 }
 
 impl SportGroup {
-    /// All groups, in the tie-break order of SCIENCE.md §11.6.
+    /// All groups, in the tie-break order of docs/science.md §11.6.
     pub const ALL: [Self; 4] = [Self::Running, Self::Cycling, Self::Swimming, Self::Other];
 
     /// Lower-case name used in JSON and the UI.
@@ -135,8 +135,8 @@ impl SportClass {
     }
 }
 
-/// Per-class constants of SCIENCE.md §5.2: the HR-load factor and the default intensity used by
-/// the `estimated` method.
+/// Per-class constants of docs/science.md §5.2: the HR-load factor and the default intensity used
+/// by the `estimated` method.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SportParams {
     /// Multiplier applied to hrTSS (methods `hr` and `hr_avg` only).
@@ -199,7 +199,7 @@ impl Default for SportTable {
     }
 }
 
-/// Every current Strava `SportType` value (SCIENCE.md §5.2 lists all 56).
+/// Every current Strava `SportType` value (docs/science.md §5.2 lists all 56).
 pub const STRAVA_SPORT_TYPES: [&str; 56] = [
     "AlpineSki",
     "BackcountrySki",

@@ -4,7 +4,8 @@
 //! (`/strava/oauth/*`, `/strava/api/v3/*`, `/intervals/api/v1/*`) plus a control API (`/_sim/*`,
 //! `/sim/stats`). Athletes, activities, streams and wellness are pure functions of the seed:
 //! nothing is precomputed, streams are generated per request, and only mutations (tokens, edits,
-//! created activities, counters) are kept in memory. See PROVIDERS.md §6.
+//! created activities, counters) are kept in memory. See docs/providers.md §6; a bare "§n" in
+//! this crate's documentation is a section of that page.
 
 // The wellness record is one `json!` literal with every field Intervals.icu sends.
 #![recursion_limit = "256"]

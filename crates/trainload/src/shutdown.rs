@@ -1,4 +1,4 @@
-//! One shutdown signal for the whole process (STYLE.md §6): the HTTP server, the tick loop and
+//! One shutdown signal for the whole process: the HTTP server, the tick loop and
 //! every worker slot watch the same flag, so SIGTERM stops them together.
 
 use tokio::sync::watch;

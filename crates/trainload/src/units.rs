@@ -1,4 +1,4 @@
-//! Display units (issue #6 §3): the athlete chooses metric or imperial, and every page formats
+//! Display units: the athlete chooses metric or imperial, and every page formats
 //! distance (km/mi), speed and pace (min/km or min/mi) and elevation (m/ft) through here.
 //! Stored values stay SI; only the text shown changes.
 

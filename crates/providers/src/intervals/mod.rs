@@ -1,6 +1,6 @@
-//! The Intervals.icu client (PROVIDERS.md §3): a wellness source only. HTTP Basic auth with the
-//! user name `API_KEY` and the athlete's key as password; a per-process pace of `max_rps` plus a
-//! reservation in the shared `minute` budget row before each call.
+//! The Intervals.icu client (docs/providers.md §3): a wellness source only. HTTP Basic auth with
+//! the user name `API_KEY` and the athlete's key as password; a per-process pace of `max_rps` plus
+//! a reservation in the shared `minute` budget row before each call.
 
 mod models;
 mod pacer;
@@ -25,7 +25,7 @@ pub const MAX_WELLNESS_DAYS: i64 = 366;
 /// The wait after a 429 without `Retry-After`, ms (the caller doubles it up to 5 min).
 pub const DEFAULT_RETRY_AFTER_MS: i64 = 10_000;
 
-/// Intervals.icu settings; see [`IntervalsConfig::default`] for PROVIDERS.md's defaults.
+/// Intervals.icu settings; see [`IntervalsConfig::default`] for docs/providers.md's defaults.
 #[derive(Debug, Clone)]
 pub struct IntervalsConfig {
     /// `intervals.base_url`; paths under `/api/v1` are appended.
@@ -134,7 +134,7 @@ impl IntervalsClient {
     }
 }
 
-/// Classifies a non-2xx answer (PROVIDERS.md §3 "Errors").
+/// Classifies a non-2xx answer (docs/providers.md §3 "Errors").
 fn failure(response: &Response, secrets: &[&SecretString]) -> ProviderError {
     let status = response.status;
     match status {

@@ -1,4 +1,4 @@
-//! Intervals.icu models (PROVIDERS.md §3): the athlete, wellness records, activity stubs.
+//! Intervals.icu models (docs/providers.md §3): the athlete, wellness records, activity stubs.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -21,7 +21,7 @@ pub struct IntervalsAthlete {
     pub timezone: Option<String>,
 }
 
-/// One day of wellness (field table of PROVIDERS.md §3). Any value may be absent.
+/// One day of wellness (field table of docs/providers.md §3). Any value may be absent.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WellnessRecord {
     /// The athlete-local day (the record's `id`).

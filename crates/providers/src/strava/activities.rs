@@ -1,5 +1,5 @@
-//! Reading calls: activity listings (PROVIDERS.md §1.3), one activity, its streams (§1.4) and the
-//! athlete.
+//! Reading calls: activity listings (docs/providers.md §1.3), one activity, its streams (§1.4) and
+//! the athlete.
 
 use std::collections::HashSet;
 

@@ -1,4 +1,4 @@
-//! Status and body of a failed Strava call → [`ProviderError`] (PROVIDERS.md §1.6).
+//! Status and body of a failed Strava call → [`ProviderError`] (docs/providers.md §1.6).
 //!
 //! The status decides; the `Fault` body only refines 400 and 401 and is kept as diagnostic text.
 //! 429 is not handled here: it needs the budget (see `StravaClient::rate_limited`).

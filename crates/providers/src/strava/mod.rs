@@ -1,4 +1,4 @@
-//! The Strava API v3 client (PROVIDERS.md §1–§2): OAuth, activities, streams, the athlete and
+//! The Strava API v3 client (docs/providers.md §1–§2): OAuth, activities, streams, the athlete and
 //! push subscriptions. One attempt per call, classified; every API call passes the shared
 //! [`RateBudget`] first and reports the rate-limit headers to it afterwards.
 //!
@@ -36,7 +36,7 @@ use crate::budget::{Bucket, Observed, Priority, Provider, RateBudget};
 use crate::error::ProviderError;
 use crate::http::{self, Response};
 
-/// Strava settings; see [`StravaConfig::new`] for PROVIDERS.md's defaults.
+/// Strava settings; see [`StravaConfig::new`] for docs/providers.md's defaults.
 #[derive(Debug, Clone)]
 pub struct StravaConfig {
     /// `strava.api_base_url`, e.g. `https://www.strava.com/api/v3`.
@@ -59,7 +59,7 @@ pub struct StravaConfig {
 }
 
 impl StravaConfig {
-    /// The defaults of PROVIDERS.md with the application's credentials.
+    /// The defaults of docs/providers.md with the application's credentials.
     pub fn new(client_id: impl Into<String>, client_secret: SecretString) -> Self {
         Self {
             api_base_url: "https://www.strava.com/api/v3".to_owned(),

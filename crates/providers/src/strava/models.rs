@@ -1,4 +1,4 @@
-//! Strava response models (PROVIDERS.md §1.2–§1.3), parsed tolerantly.
+//! Strava response models (docs/providers.md §1.2–§1.3), parsed tolerantly.
 //!
 //! Each model has a private raw form that mirrors the JSON (unknown fields ignored, every field
 //! optional, integers lenient, see [`crate::lenient`]) and a public form with units in the names.

@@ -1,4 +1,4 @@
-//! OAuth2 authorization-code flow (PROVIDERS.md §1.2). Persisting rotated tokens and the
+//! OAuth2 authorization-code flow (docs/providers.md §1.2). Persisting rotated tokens and the
 //! single-flight refresh lease belong to the application's store; this is the HTTP side.
 
 use reqwest::Url;

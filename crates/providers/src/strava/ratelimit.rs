@@ -1,4 +1,4 @@
-//! Strava's rate-limit headers (PROVIDERS.md §1.5).
+//! Strava's rate-limit headers (docs/providers.md §1.5).
 //!
 //! Each header holds "15-minute,daily" numbers: `X-RateLimit-Limit`, `X-RateLimit-Usage`,
 //! `X-ReadRateLimit-Limit`, `X-ReadRateLimit-Usage`. Strava writes them as `X-Ratelimit-Limit`;

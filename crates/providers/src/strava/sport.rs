@@ -1,4 +1,4 @@
-//! Strava `sport_type` → our sport group (PROVIDERS.md §1.3). The raw value is what is stored;
+//! Strava `sport_type` → our sport group (docs/providers.md §1.3). The raw value is what is stored;
 //! this table is applied on read, so editing it re-maps stored rows. Unknown values are `Other`.
 
 /// The sport groups the science and the loads distinguish.

@@ -1,5 +1,5 @@
-//! Activity streams (PROVIDERS.md §1.4): the keyed form (`key_by_type=true`) and the array form
-//! parse into one [`StreamSet`]. Gaps (`null`) stay gaps; unequal lengths are truncated to the
+//! Activity streams (docs/providers.md §1.4): the keyed form (`key_by_type=true`) and the array
+//! form parse into one [`StreamSet`]. Gaps (`null`) stay gaps; unequal lengths are truncated to the
 //! shortest and flagged; streams we do not ask for (`latlng`, `cadence`, …) are ignored.
 
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! Push subscription management (PROVIDERS.md §2.1): one subscription per application, managed
+//! Push subscription management (docs/providers.md §2.1): one subscription per application, managed
 //! with the client credentials (form fields on create, query parameters on list and delete, as
 //! Strava requires; URLs are therefore never logged).
 

@@ -1,4 +1,4 @@
-//! Webhook payloads (PROVIDERS.md §2.2–§2.3): the models the webhook handler uses. The HTTP
+//! Webhook payloads (docs/providers.md §2.2–§2.3): the models the webhook handler uses. The HTTP
 //! handler itself lives in the application crate.
 
 use std::collections::BTreeMap;
@@ -35,7 +35,7 @@ pub enum AspectType {
     Unknown,
 }
 
-/// A webhook event (PROVIDERS.md §2.3). Unsigned: a hint to fetch, never data.
+/// A webhook event (docs/providers.md §2.3). Unsigned: a hint to fetch, never data.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct WebhookEvent {
     /// `activity` or `athlete`.

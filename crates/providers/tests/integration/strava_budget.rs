@@ -1,5 +1,5 @@
 //! The shared budget around Strava calls: reserve first, reconcile from headers, no request when
-//! refused, 429 recorded (PROVIDERS.md §1.5).
+//! refused, 429 recorded (docs/providers.md §1.5).
 
 use providers::{Bucket, ErrorClass, Observed, Priority, Provider, ProviderError};
 use wiremock::matchers::{method, path};

@@ -1,4 +1,4 @@
-//! Every Strava fixture is served over real HTTP and parsed by the client (PROVIDERS.md §7).
+//! Every Strava fixture is served over real HTTP and parsed by the client (docs/providers.md §7).
 
 use providers::Priority;
 use providers::strava::{

@@ -1,4 +1,4 @@
-//! Error fixtures of PROVIDERS.md §1.6 served over HTTP and classified by the Strava client.
+//! Error fixtures of docs/providers.md §1.6 served over HTTP and classified by the Strava client.
 
 use std::io::{Read, Write};
 

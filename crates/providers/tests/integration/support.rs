@@ -43,8 +43,8 @@ struct State {
     unavailable: bool,
 }
 
-/// The `api_budget` rules of PROVIDERS.md §1.5 in memory, at a fixed instant (tests never cross
-/// a window boundary by accident).
+/// The `api_budget` rules of docs/providers.md §1.5 in memory, at a fixed instant (tests never
+/// cross a window boundary by accident).
 #[derive(Debug)]
 pub struct MemoryBudget {
     now_ms: i64,

@@ -1,4 +1,4 @@
-//! Fenced task transitions (SCHEDULER.md §6.3–§6.4): every write names the lease's fence, so a
+//! Fenced task transitions (docs/scheduler.md §6.3–§6.4): every write names the lease's fence, so a
 //! worker that lost its lease changes nothing.
 
 use tracing::warn;

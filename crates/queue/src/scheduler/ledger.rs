@@ -1,5 +1,5 @@
 //! Ledger rows: runs and their tasks, inserted in the caller's transaction, and the run
-//! counters that finalise a run when its last task ends (SCHEDULER.md §5.2, §6.6).
+//! counters that finalise a run when its last task ends (docs/scheduler.md §5.2, §6.6).
 
 use serde_json::{Value, json};
 

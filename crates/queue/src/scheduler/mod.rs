@@ -24,7 +24,7 @@ pub use operations::{JobStatus, ManualRun, ManualRunRequest, RunDetail, RunRow, 
 pub use tick::TickReport;
 pub use worker::ClaimedTask;
 
-/// Process-wide scheduler settings (SCHEDULER.md §1).
+/// Process-wide scheduler settings (docs/scheduler.md §1).
 #[derive(Debug, Clone)]
 pub struct SchedulerConfig {
     /// Zone of every calendar job.
@@ -48,7 +48,7 @@ pub struct SchedulerConfig {
 }
 
 impl SchedulerConfig {
-    /// The SCHEDULER.md defaults in `zone`, for node `node_id`.
+    /// The docs/scheduler.md defaults in `zone`, for node `node_id`.
     pub fn new(zone: TimeZone, node_id: impl Into<String>) -> Self {
         Self {
             zone,
@@ -75,7 +75,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: SchedulerConfig,
     jobs: BTreeMap<&'static str, Arc<dyn Job>>,
-    /// Jobs whose stored spec_rev is newer than this build's: not ticked (SCHEDULER.md §5.6).
+    /// Jobs whose stored spec_rev is newer than this build's: not ticked (docs/scheduler.md §5.6).
     stale: Mutex<BTreeSet<String>>,
     rng: Mutex<random::SplitMix>,
 }

@@ -1,4 +1,4 @@
-//! What an admin drives (SCHEDULER.md §5.5, §7): manual runs with idempotency keys, pause and
+//! What an admin drives (docs/scheduler.md §5.5, §7): manual runs with idempotency keys, pause and
 //! resume, retry of failed tasks, cancel, and the read models behind the API.
 
 use serde::Serialize;
@@ -167,7 +167,7 @@ const JOB_COLUMNS: &str = "job_id, name, kind, spec, zone, next_fire_at_ms, next
      catch_up_window_ms, overlap, paused, paused_reason, paused_by, paused_at_ms";
 
 impl Scheduler {
-    /// Starts a run now without moving the schedule (SCHEDULER.md §7.1).
+    /// Starts a run now without moving the schedule (docs/scheduler.md §7.1).
     ///
     /// # Errors
     /// [`QueueError::JobNotFound`] for an unknown job; database errors.

@@ -1,5 +1,5 @@
 //! Job definitions live in code; at start each process upserts them into `schedule`
-//! (SCHEDULER.md §5.6). A spec change recomputes the cursor and writes no ledger rows.
+//! (docs/scheduler.md §5.6). A spec change recomputes the cursor and writes no ledger rows.
 
 use tracing::{error, info, warn};
 

@@ -1,5 +1,5 @@
 //! The tick: every process ticks, there is no leader, and each occurrence gets exactly one
-//! ledger row (SCHEDULER.md §5.2–§5.5).
+//! ledger row (docs/scheduler.md §5.2–§5.5).
 
 use jiff::Timestamp;
 use tracing::{info, warn};
@@ -175,7 +175,7 @@ impl Scheduler {
     }
 
     /// Writes the ledger rows of the due occurrences: the newest runs (or is skipped), older
-    /// ones are `missed` (SCHEDULER.md §5.3).
+    /// ones are `missed` (docs/scheduler.md §5.3).
     #[expect(
         clippy::too_many_arguments,
         reason = "one transaction's worth of context"

@@ -1,4 +1,4 @@
-//! Claiming and executing tasks (SCHEDULER.md §6.1–§6.3, §6.8): one statement claims a batch,
+//! Claiming and executing tasks (docs/scheduler.md §6.1–§6.3, §6.8): one statement claims a batch,
 //! each task runs in its own tokio task under a timeout, a heartbeat renews its lease, and a
 //! lost lease stops it.
 
@@ -113,8 +113,8 @@ impl Scheduler {
     }
 
     /// Leases the first ready task of `run_id` for `owner`, whatever its `not_before` (a caller
-    /// that executes a manual run's task inline, SCHEDULER.md §7.2). `None` when the run has no
-    /// ready task (a worker took it, or it was deduped).
+    /// that executes a manual run's task inline, docs/scheduler.md §7.2). `None` when the run has
+    /// no ready task (a worker took it, or it was deduped).
     ///
     /// # Errors
     /// A database error; nothing is claimed then.

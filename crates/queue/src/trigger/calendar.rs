@@ -1,4 +1,4 @@
-//! "Every N days at HH:MM local" from an anchor date (SCHEDULER.md §3.1, `calendar_interval`).
+//! "Every N days at HH:MM local" from an anchor date (docs/scheduler.md §3.1, `calendar_interval`).
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};

@@ -1,4 +1,4 @@
-//! Triggers and the pure `next_fire` function (SCHEDULER.md §3).
+//! Triggers and the pure `next_fire` function (docs/scheduler.md §3).
 //!
 //! Three kinds: an interval on a fixed epoch grid, a 5-field calendar (cron) spec, and "every N
 //! days at HH:MM". Calendar kinds are matched in civil time and resolved in the schedule's zone
@@ -46,7 +46,7 @@ pub struct Fire {
     pub note: Option<DstNote>,
 }
 
-/// The first occurrence strictly after `after` (SCHEDULER.md §3.2).
+/// The first occurrence strictly after `after` (docs/scheduler.md §3.2).
 ///
 /// # Errors
 /// [`TriggerError::Exhausted`] when no occurrence exists before the end of jiff's time range.

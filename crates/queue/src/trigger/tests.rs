@@ -1,4 +1,4 @@
-//! SCHEDULER.md §10 T1–T5 and the interval grid: exact instants, DST notes, one fire per local
+//! docs/scheduler.md §10 T1–T5 and the interval grid: exact instants, DST notes, one fire per local
 //! date.
 
 use jiff::civil::{Date, date, time};

@@ -1,5 +1,5 @@
 //! Manual runs: idempotency keys, overlap conflicts, dedupe, and the schedule left untouched
-//! (SCHEDULER.md §10 T10, T11).
+//! (docs/scheduler.md §10 T10, T11).
 
 use std::sync::Arc;
 

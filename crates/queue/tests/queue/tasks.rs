@@ -1,5 +1,5 @@
 //! Task execution: claims, outcomes, retries with backoff, rate-limit waits, fencing and
-//! reclaim, run finalisation, per-user isolation (SCHEDULER.md §10 T9, T14, T15, T17).
+//! reclaim, run finalisation, per-user isolation (docs/scheduler.md §10 T9, T14, T15, T17).
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
 //! Run creation: one ledger row per occurrence across concurrent schedulers, catch-up and
-//! missed rows, pause and resume (SCHEDULER.md §10 T6–T8, T12).
+//! missed rows, pause and resume (docs/scheduler.md §10 T6–T8, T12).
 
 use std::sync::Arc;
 

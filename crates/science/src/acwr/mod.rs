@@ -1,5 +1,5 @@
 //! Acute:chronic workload ratios, risk bands, combined risk, monotony and strain
-//! (SCIENCE.md §10).
+//! (docs/science.md §10).
 //!
 //! Two ratios per series: the coupled rolling ratio (7-day sum ÷ 28-day sum/4) and the EWMA
 //! ratio of Williams et al. 2017 (λ = 2/(N+1), seed 0 on the seed day), which is the headline

@@ -1,4 +1,4 @@
-//! Daily load series, CTL/ATL/TSB and ramp (SCIENCE.md §10).
+//! Daily load series, CTL/ATL/TSB and ramp (docs/science.md §10).
 //!
 //! Every day from the seed (the day before the athlete's first activity) to `as_of` is iterated;
 //! a rest day is 0. The overall, running and cycling series share that seed, so a sport's chronic
@@ -11,9 +11,9 @@
 use crate::error::{self, ScienceError};
 use crate::{LocalDate, SportGroup};
 
-/// CTL gain 1 − e^(−1/42), as documented in SCIENCE.md §10.
+/// CTL gain 1 − e^(−1/42), as documented in docs/science.md §10.
 pub const CTL_GAIN: f64 = 0.023528313347756735;
-/// ATL gain 1 − e^(−1/7), as documented in SCIENCE.md §10.
+/// ATL gain 1 − e^(−1/7), as documented in docs/science.md §10.
 pub const ATL_GAIN: f64 = 0.1331221002498184;
 /// Longest history accepted, in days (200 years): guards the allocation against garbage dates.
 pub const MAX_HISTORY_DAYS: i32 = 73_050;

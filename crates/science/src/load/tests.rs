@@ -2,7 +2,7 @@ use proptest::prelude::*;
 
 use super::*;
 
-/// Relative tolerance of the CTL closed form (SCIENCE.md §13.3).
+/// Relative tolerance of the CTL closed form (docs/science.md §13.3).
 const CLOSED_FORM_TOL: f64 = 1e-12;
 /// Tolerance for hand-computed expectations.
 const VECTOR_TOL: f64 = 1e-9;

@@ -1,5 +1,5 @@
 //! Property tests of the exact search against the plain scan, and of envelopes and window
-//! curves (SCIENCE.md §13.3).
+//! curves (docs/science.md §13.3).
 
 use super::tests::{TOL, assert_fast_equals_brute, close, piece, small_grid_cfg};
 use super::*;

@@ -1,4 +1,4 @@
-//! Every constant of SCIENCE.md §11.
+//! Every constant of docs/science.md §11.
 
 /// A `[low, high]` multiple of a threshold.
 pub type Band = [f64; 2];

@@ -1,4 +1,4 @@
-//! Five-day training recommendations (SCIENCE.md §11).
+//! Five-day training recommendations (docs/science.md §11).
 //!
 //! A deterministic function of the history through `as_of − 1`, the current thresholds, the
 //! wellness status for `as_of` and the configuration. Days T … T+4 with T = `as_of`. Planned

@@ -1,4 +1,4 @@
-//! Validation and 1 Hz resampling of raw activity streams (SCIENCE.md §1).
+//! Validation and 1 Hz resampling of raw activity streams (docs/science.md §1).
 //!
 //! Raw streams come from Strava (index-aligned arrays) or from activity files (records with
 //! optional fields). [`resample`] turns them into a [`Grid`]: one sample per recorded second,
@@ -35,7 +35,7 @@ pub struct RawStreams {
     pub moving: Vec<Option<bool>>,
 }
 
-/// How many samples of each channel validation rejected (SCIENCE.md §1.2).
+/// How many samples of each channel validation rejected (docs/science.md §1.2).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rejected {
     /// Whole samples dropped because time did not increase.
@@ -70,7 +70,7 @@ impl Rejected {
     }
 }
 
-/// The 1 Hz grid of one activity (SCIENCE.md §1.3, item 5).
+/// The 1 Hz grid of one activity (docs/science.md §1.3, item 5).
 ///
 /// Every channel vector is either empty (channel absent) or `offset_s.len()` long. Pause seconds
 /// are not samples: they appear only in `pauses_s`.
@@ -123,8 +123,8 @@ impl Grid {
         }
     }
 
-    /// Valid samples of `channel` / n, in [0, 1] (SCIENCE.md §1.3 item 5). Pause seconds are not
-    /// samples and do not count. 0.0 when the grid is empty or the channel absent.
+    /// Valid samples of `channel` / n, in [0, 1] (docs/science.md §1.3 item 5). Pause seconds are
+    /// not samples and do not count. 0.0 when the grid is empty or the channel absent.
     pub fn coverage(&self, channel: Channel) -> f64 {
         let values = self.channel(channel);
         if self.is_empty() || values.is_empty() {
@@ -152,7 +152,7 @@ pub enum Channel {
     Grade,
 }
 
-/// Artefact limits and gap rules of SCIENCE.md §1. A value is valid when it lies in the closed
+/// Artefact limits and gap rules of docs/science.md §1. A value is valid when it lies in the closed
 /// interval [min, max] of its channel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamConfig {

@@ -1,4 +1,4 @@
-//! Layout of the 1 Hz grid, gap filling and derived channels (SCIENCE.md §1.3).
+//! Layout of the 1 Hz grid, gap filling and derived channels (docs/science.md §1.3).
 
 use std::ops::Range;
 
@@ -6,7 +6,7 @@ use super::validate::{Bin, bin_samples, check_lengths, in_range};
 use super::{Grid, RawStreams, Rejected, StreamConfig};
 use crate::ScienceError;
 
-/// Validates and resamples raw streams onto the 1 Hz grid (SCIENCE.md §1.2–1.3).
+/// Validates and resamples raw streams onto the 1 Hz grid (docs/science.md §1.2–1.3).
 ///
 /// - Times that are NaN/infinite, not strictly greater than the last kept time, or more than
 ///   2³² − 1 s after the first kept time drop their whole sample (counted in `rejected.time`).

@@ -1,4 +1,4 @@
-//! Validation of raw samples and their grouping by second (SCIENCE.md §1.2, §1.3 item 1).
+//! Validation of raw samples and their grouping by second (docs/science.md §1.2, §1.3 item 1).
 
 use super::{RawStreams, Rejected, StreamConfig};
 use crate::ScienceError;

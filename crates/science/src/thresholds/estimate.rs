@@ -1,4 +1,4 @@
-//! FTP (with CP/W′) and threshold speed (with CS/D′) from window curves (SCIENCE.md §7.2,
+//! FTP (with CP/W′) and threshold speed (with CS/D′) from window curves (docs/science.md §7.2,
 //! §7.3).
 
 use super::{Candidate, EvidencePoint, Field, Method, ThresholdConfig, window_start};

@@ -1,5 +1,5 @@
 //! The threshold history, per-field resolution for a date, the threshold set id and the
-//! adoption rule (SCIENCE.md §7.1, §7.5).
+//! adoption rule (docs/science.md §7.1, §7.5).
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! Threshold history, resolution, estimation and adoption (SCIENCE.md §7).
+//! Threshold history, resolution, estimation and adoption (docs/science.md §7).
 //!
 //! - [`history`]: entries, per-field resolution for a date (manual > estimated > back-fill >
 //!   unknown, LTHR from % of max HR), the threshold set id, and the 5 % adoption rule.
@@ -40,7 +40,7 @@ pub struct ThresholdConfig {
     pub cs_range_mps: (f64, f64),
     /// Accepted D′, m, inclusive (20, 600).
     pub d_prime_range_m: (f64, f64),
-    /// Accepted threshold speed from the 20-minute rule, m/s, inclusive (1.5, 6.5; SCIENCE.md
+    /// Accepted threshold speed from the 20-minute rule, m/s, inclusive (1.5, 6.5; docs/science.md
     /// names no range here, so the CS range is used, as FTP's fallback uses CP's).
     pub threshold_speed_range_mps: (f64, f64),
     /// The 20-minute fallback duration, s (1200).
@@ -215,7 +215,7 @@ pub struct EvidencePoint {
     pub date: LocalDate,
 }
 
-/// An estimated threshold with its evidence (SCIENCE.md §12), not yet adopted.
+/// An estimated threshold with its evidence (docs/science.md §12), not yet adopted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// The field decided by adoption (FTP, threshold speed, LTHR, max HR or resting HR).

@@ -1,5 +1,5 @@
 //! When to estimate: significant activities, the quick check, the first-import schedule, and
-//! which activities feed which estimator (SCIENCE.md §7.2–§7.5).
+//! which activities feed which estimator (docs/science.md §7.2–§7.5).
 
 use super::{ThresholdConfig, window_start};
 use crate::{LocalDate, SportClass, SportGroup};

@@ -1,4 +1,4 @@
-//! The methods of the hierarchy, tried in order (SCIENCE.md §5.1).
+//! The methods of the hierarchy, tried in order (docs/science.md §5.1).
 
 use super::{ActivityInput, LoadMetrics, Method, ThresholdsInForce, UtlResult};
 use crate::{

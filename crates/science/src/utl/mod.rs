@@ -1,4 +1,4 @@
-//! The UTL method hierarchy and its provenance (SCIENCE.md §5, §12).
+//! The UTL method hierarchy and its provenance (docs/science.md §5, §12).
 //!
 //! [`compute`] picks the first applicable method (power TSS, pace rTSS, per-sample HR load,
 //! average-HR load, duration estimate), records why each earlier method was skipped, and
@@ -59,7 +59,7 @@ pub enum Method {
 }
 
 impl Method {
-    /// The method id of SCIENCE.md §5.1.
+    /// The method id of docs/science.md §5.1.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Power => "power",
@@ -87,7 +87,7 @@ pub struct ActivityInput<'a> {
     pub grid: Option<&'a Grid>,
 }
 
-/// The thresholds in force on the activity's date, already resolved (SCIENCE.md §7.1).
+/// The thresholds in force on the activity's date, already resolved (docs/science.md §7.1).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ThresholdsInForce {
     /// The threshold set id (resolved entry ids), recorded in provenance.
@@ -184,7 +184,7 @@ pub struct UtlResult {
     pub calc_version: &'static str,
 }
 
-/// Computes the UTL of one activity (SCIENCE.md §5).
+/// Computes the UTL of one activity (docs/science.md §5).
 ///
 /// # Errors
 /// [`ScienceError::NotFinite`] / [`ScienceError::NotPositive`] for a NaN, infinite or negative

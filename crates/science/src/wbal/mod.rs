@@ -1,4 +1,4 @@
-//! W-prime balance, integral and differential (SCIENCE.md §9).
+//! W-prime balance, integral and differential (docs/science.md §9).
 //!
 //! Input is a [`BalanceSeries`]: the valid §2 power samples in order, each with the seconds of
 //! recovery that precede it. Every pause, and every missing-power stretch, counts as that many
@@ -50,7 +50,7 @@ impl Default for WbalConfig {
     }
 }
 
-/// The integral model's time constant τ, s (SCIENCE.md §9).
+/// The integral model's time constant τ, s (docs/science.md §9).
 ///
 /// # Formula
 /// τ = 546·e^(−0.01·D_CP) + 316, D_CP = CP − mean{p : p < CP} over all samples given (the mean

@@ -1,4 +1,4 @@
-//! The band table of each component (SCIENCE.md §6): reading → label and multiplier.
+//! The band table of each component (docs/science.md §6): reading → label and multiplier.
 //!
 //! Every function re-validates its reading, so readings built by hand behave like records:
 //! out-of-range values are missing (neutral).

@@ -1,4 +1,4 @@
-//! Every constant of SCIENCE.md §6.
+//! Every constant of docs/science.md §6.
 
 /// Windows, valid ranges, band tables, clamp and status thresholds of the wellness modifier.
 ///

@@ -6,7 +6,7 @@ use super::config::{scale_index, valid_percent};
 use super::{Modifier, WellnessConfig, WellnessRecord, modifier_from_readings};
 use crate::LocalDate;
 
-/// HRV statistics for day D (SCIENCE.md §6).
+/// HRV statistics for day D (docs/science.md §6).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HrvStats {
     /// Mean ln(rMSSD) over the acute window.
@@ -23,7 +23,7 @@ pub struct HrvStats {
     pub z: f64,
 }
 
-/// Resting-HR statistics for day D (SCIENCE.md §6).
+/// Resting-HR statistics for day D (docs/science.md §6).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RhrStats {
     /// Mean resting HR over the acute window, bpm.

@@ -1,4 +1,4 @@
-//! The wellness modifier and wellness status (SCIENCE.md §6).
+//! The wellness modifier and wellness status (docs/science.md §6).
 //!
 //! Poor recovery makes the same workout cost more (modifier > 1), good recovery makes it cost
 //! less (< 1). Six components (HRV, resting HR, sleep duration, sleep quality, readiness,

@@ -1,4 +1,4 @@
-//! The simulator against our own tables of the published shapes (PROVIDERS.md §7). The tables
+//! The simulator against our own tables of the published shapes (docs/providers.md §7). The tables
 //! were written by hand from Strava's swagger models (`SummaryActivity`, `DetailedActivity`,
 //! `DetailedAthlete`, `StreamSet`, `Fault`), Intervals.icu's OpenAPI (`Wellness`, the athlete)
 //! and the recorded token responses; nothing here reads the published files.

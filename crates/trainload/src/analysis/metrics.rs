@@ -303,9 +303,9 @@ fn mmp_report(curve: &MmpCurve) -> MmpReport {
     )
 }
 
-/// CP and W′ from one ride, shown only when credible: the §7.2 fit on the ride's exact curve
-/// passes its gates (a point ≤ 5 min and one ≥ 12 min among the fit durations, R² ≥ 0.95,
-/// CP 50–600 W, W′ 3–60 kJ), and CP is at least the ride's own NP. A CP below NP would mean
+/// CP and W′ from one ride, shown only when credible: the docs/science.md §7.2 fit on the ride's
+/// exact curve passes its gates (a point ≤ 5 min and one ≥ 12 min among the fit durations, R² ≥
+/// 0.95, CP 50–600 W, W′ 3–60 kJ), and CP is at least the ride's own NP. A CP below NP would mean
 /// the rider held more than CP for the whole ride, so the long efforts were not maximal and
 /// the fit understates CP.
 fn critical_power_report(

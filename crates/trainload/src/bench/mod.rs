@@ -1,6 +1,6 @@
 //! `trainload bench`: end-to-end benchmarks of onboarding, a quick-sync run, the scheduler's
-//! overhead, API latency under load (issues #4 §6 and #5 §5) and the dashboard pages' server
-//! time with years of data (issue #6 §3). Each scenario runs the real store and application;
+//! overhead, API latency under load and the dashboard pages' server time with
+//! years of data. Each scenario runs the real store and application;
 //! the sync scenarios also an in-process simulator without rate limits, the real provider
 //! clients and the real scheduler. Each prints one JSON line of results.
 

@@ -1,6 +1,7 @@
-//! `bench pages`: server time of the dashboard pages for one athlete with years of data (issue
-//! #6 §3: under 100 ms each). Seeds the store directly ([`super::history`]), starts the real
-//! application and times GETs of each page over loopback with the athlete's session cookie.
+//! `bench pages`: server time of the dashboard pages for one athlete with years of data (a
+//! page should render in well under 100 ms). Seeds the store directly ([`super::history`]), starts
+//! the real application and times GETs of each page over loopback with the athlete's session
+//! cookie.
 
 use axum::http::header::COOKIE;
 use serde_json::{Value, json};

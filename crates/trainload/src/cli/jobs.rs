@@ -1,4 +1,4 @@
-//! `trainload jobs …` and `trainload runs …` (SCHEDULER.md §7.3): the scheduler's admin
+//! `trainload jobs …` and `trainload runs …` (docs/scheduler.md §7.3): the scheduler's admin
 //! operations straight on the database, so they work without a running server.
 
 use std::process::ExitCode;

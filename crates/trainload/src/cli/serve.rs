@@ -15,7 +15,7 @@ use crate::config::{ProviderArgs, StoreArgs};
 use crate::http::MetricsAccess;
 use crate::startup::{Application, Settings};
 
-/// Scheduler settings shared by `serve` and `worker` (SCHEDULER.md §1).
+/// Scheduler settings shared by `serve` and `worker` (docs/scheduler.md §1).
 #[derive(Debug, Clone, clap::Args)]
 pub struct SchedulerArgs {
     /// Concurrent tasks in this process (0: none, the API and tick loop only).

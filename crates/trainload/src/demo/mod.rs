@@ -1,4 +1,4 @@
-//! `trainload demo` (issue #6 §5): the simulator in-process, one user per simulated athlete,
+//! `trainload demo`: the simulator in-process, one user per simulated athlete,
 //! onboarded, and the real server over them, so a fresh machine shows a populated dashboard with
 //! no accounts or keys. Used by the CLI and by the `demo` test binary alike.
 
@@ -154,7 +154,7 @@ pub async fn start(
     for athlete in &chosen {
         let user = athletes::add_user(&ctx, &sim, athlete).await?;
         if people.is_empty() {
-            // The first user is the admin (issue #6 §1), so the demo shows the admin pages too.
+            // The first user is the admin, so the demo shows the admin pages too.
             users::set_role(&ctx.store, user, Role::Admin).await?;
         }
         let name = athlete.name.clone();

@@ -1,4 +1,4 @@
-//! Cross-site request forgery protection (issue #6 §1). A state-changing request (POST, PUT,
+//! Cross-site request forgery protection. A state-changing request (POST, PUT,
 //! PATCH, DELETE) that carries cookies is refused with 403 when the browser says it comes from
 //! another site: `Sec-Fetch-Site` other than `same-origin` or `none`, or an `Origin` whose host
 //! differs from `Host`. Forms need no token field: every browser we support sends one of the two

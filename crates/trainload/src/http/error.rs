@@ -1,4 +1,4 @@
-//! The API's one error type (STYLE.md §2): a status, a stable machine code, a human message and
+//! The API's one error type: a status, a stable machine code, a human message and
 //! an optional detail, answered as `{"error", "code", "detail", "request_id"}`. Client errors are
 //! logged at debug; a 5xx answers an opaque body and logs its cause once, in the request span.
 //! The request id is filled in by the request-id middleware, which also gives the same shape to

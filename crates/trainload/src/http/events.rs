@@ -1,4 +1,4 @@
-//! `GET /events`: the signed-in athlete's live updates as Server-Sent Events (issue #6 §4).
+//! `GET /events`: the signed-in athlete's live updates as Server-Sent Events.
 //!
 //! Each message is one stored event as JSON (`id`, `user`, `kind`, `payload`, `created_at_ms`)
 //! with its id as the SSE id, so a reconnecting browser resumes after `Last-Event-ID`. A

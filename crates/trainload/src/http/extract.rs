@@ -1,4 +1,4 @@
-//! Extractors for cross-cutting input (STYLE.md §2): the admin check, and body, path, query and
+//! Extractors for cross-cutting input: the admin check, and body, path, query and
 //! header readers whose rejections answer in the house error format. Handlers never parse
 //! headers themselves.
 

@@ -1,4 +1,4 @@
-//! `GET /metrics`: Prometheus text exposition (SCHEDULER.md §8.2), written by hand from the
+//! `GET /metrics`: Prometheus text exposition (docs/scheduler.md §8.2), written by hand from the
 //! scheduler's tables, so every process reports the same durable truth and no metrics crate is
 //! needed, plus this process's HTTP requests per matched route (counts and a latency
 //! histogram). `user_id` is never a label: routes are their templates (`/admin/runs/{id}`).

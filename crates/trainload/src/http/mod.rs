@@ -1,4 +1,4 @@
-//! The HTTP API (SCHEDULER.md §7): the router, one layer stack, and one module per resource.
+//! The HTTP API (docs/scheduler.md §7): the router, one layer stack, and one module per resource.
 
 pub mod athlete;
 mod budget;

@@ -1,5 +1,5 @@
 //! `/openapi.json` and the Swagger UI at `/docs`. The document is generated from the same
-//! `utoipa-axum` routers that serve the athlete and admin APIs (STYLE.md §2), so a routed
+//! `utoipa-axum` routers that serve the athlete and admin APIs, so a routed
 //! endpoint cannot go undocumented. Swagger UI's files are compiled in from the zip the
 //! `utoipa-swagger-ui` `vendored` feature ships: no download at build time, no CDN at run time.
 

@@ -1,4 +1,4 @@
-//! `POST /scheduler/run/{job_id}` (SCHEDULER.md §7.1): a manual run now, without moving the
+//! `POST /scheduler/run/{job_id}` (docs/scheduler.md §7.1): a manual run now, without moving the
 //! schedule; idempotent under `Idempotency-Key`; `?wait=true` blocks until it is final.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! The one application state every handler shares (STYLE.md §2). Cheap to clone: all `Arc`s.
+//! The one application state every handler shares. Cheap to clone: all `Arc`s.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -66,7 +66,7 @@ impl MetricsAccess {
     }
 }
 
-/// How the site is reached and signed into (issue #6 §1).
+/// How the site is reached and signed into.
 #[derive(Debug, Clone, Default)]
 pub struct WebSettings {
     /// The public base URL (`https://training.example`, no trailing slash); `None` derives it

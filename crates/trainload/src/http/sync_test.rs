@@ -1,4 +1,4 @@
-//! `POST /sync/test/{user_id}` (SCHEDULER.md §7.2): the user's `quick_sync` task, run inline
+//! `POST /sync/test/{user_id}` (docs/scheduler.md §7.2): the user's `quick_sync` task, run inline
 //! with a time limit, answered with the sync report's fields.
 
 use axum::Json;

@@ -1,5 +1,5 @@
 //! `daily_sync`: 02:00 local, 14 days of activities and 30 of wellness, threshold validation and
-//! the resting-HR update (SCHEDULER.md §2).
+//! the resting-HR update (docs/scheduler.md §2).
 
 use queue::{Overlap, Policy, Trigger, TriggerError};
 

@@ -1,4 +1,4 @@
-//! Running one user's task of a job inline (`POST /sync/test/{user}`, SCHEDULER.md §7.2): a
+//! Running one user's task of a job inline (`POST /sync/test/{user}`, docs/scheduler.md §7.2): a
 //! manual run restricted to the user, whose single task the caller leases at once and executes
 //! in its own tokio task, with heartbeats, under a time limit. The run is in the ledger like any
 //! other; dedupe, fencing and the budget all apply. If a worker slot leased the task first, the

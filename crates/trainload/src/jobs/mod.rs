@@ -1,5 +1,5 @@
 //! The job registry: the one place where training-load work meets the generic scheduler
-//! (SCHEDULER.md §11), plus the read models the API and the CLI show for jobs and runs.
+//! (docs/scheduler.md §11), plus the read models the API and the CLI show for jobs and runs.
 
 mod daily_sync;
 pub mod inline;

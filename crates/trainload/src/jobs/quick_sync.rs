@@ -1,5 +1,5 @@
 //! `quick_sync`: every 3 h 30 min on a UTC grid, 3 days of activities and 7 of wellness for
-//! every connected user, with the quick threshold check (SCHEDULER.md §2).
+//! every connected user, with the quick threshold check (docs/scheduler.md §2).
 
 use jiff::SignedDuration;
 use queue::{Overlap, Policy, Trigger, TriggerError};

@@ -1,5 +1,5 @@
 //! `resting_hr_update`: every third day at 05:00 local from 2024-01-01 (not cron `*/3`), the
-//! 14-day resting-HR average adopted under the 5 % rule (SCHEDULER.md §2).
+//! 14-day resting-HR average adopted under the 5 % rule (docs/scheduler.md §2).
 
 use jiff::civil::{date, time};
 use queue::{Overlap, Policy, Trigger, TriggerError};

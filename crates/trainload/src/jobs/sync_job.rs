@@ -54,7 +54,7 @@ pub enum Work {
     Planned,
 }
 
-/// A job as SCHEDULER.md §2 defines it.
+/// A job as docs/scheduler.md §2 defines it.
 #[derive(Debug, Clone)]
 pub struct JobSpec {
     /// Stable id.

@@ -1,4 +1,4 @@
-//! Jobs and runs as the API and the CLI show them (SCHEDULER.md §7): RFC 3339 times with the
+//! Jobs and runs as the API and the CLI show them (docs/scheduler.md §7): RFC 3339 times with the
 //! zone's offset, a human description of each trigger, the next five fires, and run summaries.
 //! The field names of the replaced API are kept (`total_jobs`, `scheduler_running`, `jobs[].id`).
 

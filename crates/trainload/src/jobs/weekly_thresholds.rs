@@ -1,6 +1,6 @@
 //! `weekly_thresholds`: Sundays 03:00 local, a full threshold recalculation from 12 months of
 //! data for users active in that time; an adopted change recomputes the loads after it
-//! (SCHEDULER.md §2).
+//! (docs/scheduler.md §2).
 
 use queue::{Overlap, Policy, Trigger, TriggerError};
 

@@ -1,6 +1,7 @@
-//! The admin bearer token (SCHEDULER.md §7): from `TRAINLOAD_ADMIN_TOKEN`, or generated on first
-//! start into `<data-dir>/admin-token` (created with `create_new`, mode 0600) and reused after.
-//! Only a SHA-256 digest is kept in memory, and presented tokens are compared in constant time.
+//! The admin bearer token (docs/scheduler.md §7): from `TRAINLOAD_ADMIN_TOKEN`, or generated on
+//! first start into `<data-dir>/admin-token` (created with `create_new`, mode 0600) and reused
+//! after. Only a SHA-256 digest is kept in memory, and presented tokens are compared in constant
+//! time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! The tick loop (SCHEDULER.md §5.2): tick every interval and at the earliest next fire, until
+//! The tick loop (docs/scheduler.md §5.2): tick every interval and at the earliest next fire, until
 //! the shutdown flag rises. The step itself (`Scheduler::tick`) is what tests call.
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! SQLite allows one scheduling process (SCHEDULER.md §9): `serve` and `worker` hold an
+//! SQLite allows one scheduling process (docs/scheduler.md §9): `serve` and `worker` hold an
 //! exclusive lock on `<db>.lock` for their lifetime, so a second one refuses to start. The
 //! operating system drops the lock when the process dies, even after `kill -9`.
 

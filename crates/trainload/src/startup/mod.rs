@@ -64,7 +64,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The SCHEDULER.md §1 defaults over `store`: HTTP on 127.0.0.1:8000, 4 workers, UTC.
+    /// The docs/scheduler.md §1 defaults over `store`: HTTP on 127.0.0.1:8000, 4 workers, UTC.
     pub fn new(store: StoreArgs) -> Self {
         Self {
             listen: Some(SocketAddr::from(([127, 0, 0, 1], 8000))),

@@ -1,4 +1,4 @@
-//! This process's row in `scheduler_node` (SCHEDULER.md §9): registered at start, refreshed by
+//! This process's row in `scheduler_node` (docs/scheduler.md §9): registered at start, refreshed by
 //! every tick, stamped `stopped_at_ms` at a graceful stop. The CLI reads it to learn whether a
 //! live process holds the worker role.
 

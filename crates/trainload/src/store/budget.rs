@@ -1,6 +1,6 @@
-//! The shared rate budget over the `api_budget` table (PROVIDERS.md §1.5, SCHEDULER.md §6.5):
-//! [`SqlRateBudget`] implements [`providers::budget::RateBudget`] for every process using the
-//! same database.
+//! The shared rate budget over the `api_budget` table (docs/providers.md §1.5, docs/scheduler.md
+//! §6.5): [`SqlRateBudget`] implements [`providers::budget::RateBudget`] for every process using
+//! the same database.
 //!
 //! A reservation runs, in one write transaction, one statement per bucket:
 //! `INSERT … ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET used =

@@ -9,7 +9,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use super::{Pool, StoreError, private_files};
 
-/// How long a SQLite writer waits for the lock before `SQLITE_BUSY` (STYLE.md §5: at least 5 s).
+/// How long a SQLite writer waits for the lock before `SQLITE_BUSY` (at least 5 s, so that
+/// a burst of writers from several workers queues instead of failing).
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections per pool. SQLite serialises writers anyway; readers run in parallel under WAL.
 const SQLITE_MAX_CONNECTIONS: u32 = 8;

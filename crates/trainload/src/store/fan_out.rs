@@ -1,4 +1,4 @@
-//! The user sets the scheduled jobs fan out to (SCHEDULER.md §2): one query per kind of
+//! The user sets the scheduled jobs fan out to (docs/scheduler.md §2): one query per kind of
 //! eligibility, each returning user ids in ascending order.
 
 use super::users::UserId;

@@ -1,5 +1,5 @@
 //! Integrations: one per (user, provider), holding the provider account and its encrypted
-//! credentials, plus the single-flight token refresh of PROVIDERS.md §1.2.
+//! credentials, plus the single-flight token refresh of docs/providers.md §1.2.
 //!
 //! Tokens and API keys are sealed with [`super::secrets`], bound to
 //! `integrations:{user_id}:{provider}:{column}`. The public [`Integration`] view never carries a

@@ -1,14 +1,15 @@
 //! The store: repositories over SQLite or PostgreSQL with one code path.
 //!
 //! The engine is chosen by the database URL (`sqlite://…` or `postgres://…`). The sqlx `Any`
-//! driver is not used (STYLE.md §12); instead [`Store`] holds one of two typed pools and every
-//! repository writes its SQL once, as a `const` with `$1` placeholders that both engines accept,
-//! and runs it through the `with_pool!` / `with_tx!` macros, which expand the same expression for
-//! each engine. Row structs derive `sqlx::FromRow` generically, so they decode on both.
+//! driver is not used (it loses type checking and engine-specific types); instead [`Store`] holds
+//! one of two typed pools and every repository writes its SQL once, as a `const` with `$1`
+//! placeholders that both engines accept, and runs it through the `with_pool!` / `with_tx!` macros,
+//! which expand the same expression for each engine. Row structs derive `sqlx::FromRow`
+//! generically, so they decode on both.
 //!
 //! Column types are chosen so one Rust type fits both engines: identities and integers are
 //! `BIGINT` (`i64`; SQLite's `INTEGER PRIMARY KEY` is the identity), except `api_budget.used` and
-//! `lim`, which SCHEDULER.md §4 fixes as `INTEGER` (`i32`); reals are `DOUBLE PRECISION`
+//! `lim`, which docs/scheduler.md §4 fixes as `INTEGER` (`i32`); reals are `DOUBLE PRECISION`
 //! (`f64`); booleans `BOOLEAN` (`bool`); blobs `BLOB`/`BYTEA` (`Vec<u8>`); text `TEXT`.
 //!
 //! Migrations (`migrations/sqlite`, `migrations/postgres`) are embedded in the binary and applied

@@ -113,7 +113,7 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-/// The first user ever created is an admin whatever role was asked for (issue #6 §1), so a
+/// The first user ever created is an admin whatever role was asked for, so a
 /// fresh installation always has someone who can reach the admin pages. (Two first sign-ins in
 /// the same instant on PostgreSQL could both become admins; that is harmless.)
 const INSERT: &str = "INSERT INTO users (name, sex, birth_year, time_zone, role, created_at_ms) \

@@ -1,4 +1,4 @@
-//! Wellness: one record per (user, day), upserted from Intervals.icu (PROVIDERS.md §3, §4).
+//! Wellness: one record per (user, day), upserted from Intervals.icu (docs/providers.md §3, §4).
 //!
 //! An upsert replaces every field (a value gone null clears ours). When the provider's `updated`
 //! stamp and the content hash are both unchanged, nothing is written. A changed stamp with the

@@ -1,5 +1,5 @@
 //! Activities of the window: listed, upserted by key with a content hash, and soft-deleted when
-//! absent from a complete listing and confirmed gone (PROVIDERS.md §1.3, §4).
+//! absent from a complete listing and confirmed gone (docs/providers.md §1.3, §4).
 
 use std::collections::HashSet;
 

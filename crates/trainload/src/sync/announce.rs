@@ -1,4 +1,4 @@
-//! Tells open dashboards what a sync changed (issue #6 §4): one event per kind of change, read
+//! Tells open dashboards what a sync changed: one event per kind of change, read
 //! by the live-update poller of every server process.
 
 use serde_json::json;

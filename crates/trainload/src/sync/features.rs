@@ -16,7 +16,7 @@ use crate::store::{Store, StoreError};
 /// Heart-rate features of one activity (absent below 80 % HR coverage).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct HrFeatures {
-    /// The highest HR held for 5 s, bpm (max-HR candidate, SCIENCE.md §7.4).
+    /// The highest HR held for 5 s, bpm (max-HR candidate, docs/science.md §7.4).
     pub peak_bpm: Option<f64>,
     /// The best 1200-s average HR, bpm (LTHR evidence).
     pub best_1200_bpm: Option<f64>,

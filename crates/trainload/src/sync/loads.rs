@@ -1,5 +1,5 @@
 //! Loads: each activity's UTL with the thresholds in force on its local date and the wellness
-//! modifier of that date (SCIENCE.md §5–§7, §12), written only when something differs.
+//! modifier of that date (docs/science.md §5–§7, §12), written only when something differs.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -259,7 +259,8 @@ fn provenance(
     body
 }
 
-/// The samples kept out of every figure (docs/science.md, "Implausible samples"), as recorded in provenance.
+/// The samples kept out of every figure (docs/science.md, "Implausible samples"), as recorded in
+/// provenance.
 pub(crate) fn rejected_json(grid: Option<&Grid>) -> Value {
     grid.map_or(Value::Null, |g| {
         let r = &g.rejected;

@@ -1,12 +1,12 @@
 //! The per-user sync pipeline: what every scheduled job, webhook and manual trigger does for
-//! one athlete (issue #4). Idempotent: safe to run twice, or concurrently for the same user.
+//! one athlete. Idempotent: safe to run twice, or concurrently for the same user.
 //!
-//! Order of one [`user_sync`]: Strava token (§1.2 compare-and-swap refresh) → activity listing,
-//! upserts and deletion detection → due streams, newest first → Intervals.icu wellness →
-//! threshold checks and adoption → loads of everything an input change touched. Every write is
-//! keyed and compared before it is made, so a repeat changes nothing; syncs of one user inside a
-//! process are serialised by a per-user lock (`run::user_lock`), and across processes the keyed writes and the
-//! token lease keep a second runner harmless.
+//! Order of one [`user_sync`]: Strava token (compare-and-swap refresh, docs/providers.md §1.2) →
+//! activity listing, upserts and deletion detection → due streams, newest first → Intervals.icu
+//! wellness → threshold checks and adoption → loads of everything an input change touched. Every
+//! write is keyed and compared before it is made, so a repeat changes nothing; syncs of one user
+//! inside a process are serialised by a per-user lock (`run::user_lock`), and across processes the
+//! keyed writes and the token lease keep a second runner harmless.
 
 mod activities;
 mod announce;
@@ -79,7 +79,7 @@ pub struct SyncOptions {
 }
 
 impl SyncOptions {
-    /// `quick_sync` (SCHEDULER.md §2): 3 days of activities, 7 of wellness, the quick check.
+    /// `quick_sync` (docs/scheduler.md §2): 3 days of activities, 7 of wellness, the quick check.
     pub const fn quick() -> Self {
         Self {
             activity_days: 3,
@@ -128,7 +128,8 @@ pub struct ThresholdChange {
 /// A step that failed while the others went on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncIssue {
-    /// `strava.token`, `strava.activities`, `strava.streams`, `intervals.wellness`, `utl`, `thresholds`.
+    /// `strava.token`, `strava.activities`, `strava.streams`, `intervals.wellness`, `utl`,
+    /// `thresholds`.
     pub step: String,
     /// Error class (`retryable`, `permanent`, `needs_reauth`, `rate_limited`).
     pub class: String,
@@ -136,7 +137,7 @@ pub struct SyncIssue {
     pub message: String,
 }
 
-/// The report of one sync (issue #4 §1.8).
+/// The report of one sync.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SyncReport {
     /// Activities inserted.

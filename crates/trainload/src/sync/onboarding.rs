@@ -1,6 +1,6 @@
-//! Onboarding backfill (issue #4 §2): list the history first, fetch streams newest first,
-//! estimate the initial thresholds from that history (SCIENCE.md §7.5 "First import"), and only
-//! then compute the loads. Progress is appended as `onboarding_progress` events the dashboard
+//! Onboarding backfill: list the history first, fetch streams newest first,
+//! estimate the initial thresholds from that history (docs/science.md §7.5 "First import"), and
+//! only then compute the loads. Progress is appended as `onboarding_progress` events the dashboard
 //! can poll, and handed to a callback (the CLI's progress bar).
 
 use providers::budget::Priority;
@@ -26,7 +26,7 @@ pub struct OnboardingProgress {
     pub total: u32,
 }
 
-/// Imports the last `days` days of one athlete (issue #4 §2) and returns the report.
+/// Imports the last `days` days of one athlete and returns the report.
 ///
 /// # Errors
 /// As [`super::user_sync`].

@@ -1,4 +1,4 @@
-//! The recalculation entry points of the weekly and monthly jobs (issue #4 §3).
+//! The recalculation entry points of the weekly and monthly jobs.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -75,7 +75,7 @@ pub async fn recalculate_thresholds(
 }
 
 /// Recomputes the loads dated on or after `from` after a threshold edit (a manual entry, of any
-/// size, recomputes everything from its effective date: SCIENCE.md §7.5); returns how many
+/// size, recomputes everything from its effective date: docs/science.md §7.5); returns how many
 /// loads changed.
 ///
 /// # Errors

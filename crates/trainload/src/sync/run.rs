@@ -244,8 +244,8 @@ pub(crate) fn user_lock(user: UserId) -> Arc<tokio::sync::Mutex<()>> {
     map.entry(user.0).or_default().clone()
 }
 
-/// Brings one user's activities, streams, wellness, thresholds and loads up to date (issue #4
-/// §1). Safe to repeat and to run concurrently for the same user.
+/// Brings one user's activities, streams, wellness, thresholds and loads up to date. Safe to repeat
+/// and to run concurrently for the same user.
 ///
 /// # Errors
 /// [`SyncError::UserNotFound`]; [`SyncError::RateLimited`] when every provider step was refused

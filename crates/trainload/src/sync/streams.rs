@@ -1,5 +1,5 @@
 //! Streams of activities that need them (`pending`, `failed`, due `not_ready`), newest first,
-//! with the not-ready ladder of PROVIDERS.md §1.4.
+//! with the not-ready ladder of docs/providers.md §1.4.
 
 use providers::budget::Provider;
 use providers::{ErrorClass, ProviderError};

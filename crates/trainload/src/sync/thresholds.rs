@@ -1,5 +1,5 @@
-//! Threshold estimation and adoption (SCIENCE.md §7.2–§7.5): max HR, LTHR, FTP (with CP/W′) and
-//! threshold speed (with D′) from the stored curves and heart-rate features, resting HR from
+//! Threshold estimation and adoption (docs/science.md §7.2–§7.5): max HR, LTHR, FTP (with CP/W′)
+//! and threshold speed (with D′) from the stored curves and heart-rate features, resting HR from
 //! wellness. An adopted estimate is a new effective-dated entry; manual values are never touched.
 
 use std::collections::HashMap;
@@ -75,10 +75,10 @@ async fn quick_check(ctx: &SyncContext, user: &User, today: Date) -> Result<bool
     Ok(quick_check_due(&dates, local(today), t))
 }
 
-/// Runs every activity-based estimator as of `as_of` and adopts what passes §7.5, in the order
-/// max HR → LTHR (which needs max HR) → FTP → threshold speed. `extra_hr` adds heart-rate
-/// features of activities whose loads are not stored yet. Returns the earliest effective date
-/// adopted.
+/// Runs every activity-based estimator as of `as_of` and adopts what passes docs/science.md §7.5,
+/// in the order max HR → LTHR (which needs max HR) → FTP → threshold speed. `extra_hr` adds
+/// heart-rate features of activities whose loads are not stored yet. Returns the earliest effective
+/// date adopted.
 pub(crate) async fn estimate_and_adopt(
     ctx: &SyncContext,
     user: &User,
@@ -229,7 +229,8 @@ impl<'a> Adopter<'a> {
         })
     }
 
-    /// Stores `c` as a new entry when §7.5 adopts it. A repeat finds it in force and keeps it.
+    /// Stores `c` as a new entry when docs/science.md §7.5 adopts it. A repeat finds it in force
+    /// and keeps it.
     async fn adopt(&mut self, c: &Candidate, source: ThresholdSource) -> Result<(), StoreError> {
         let t = &self.ctx.science.thresholds;
         match decide(c, &self.history, t) {

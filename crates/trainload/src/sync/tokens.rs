@@ -1,4 +1,4 @@
-//! The Strava access token: refreshed when due with the compare-and-swap lease of PROVIDERS.md
+//! The Strava access token: refreshed when due with the compare-and-swap lease of docs/providers.md
 //! §1.2 (one refresh at a time per athlete across processes, rotation persisted before use), and
 //! API calls that answer 401 retried once after a forced refresh.
 

@@ -1,5 +1,5 @@
 //! Intervals.icu wellness of the window, upserted by (user, day); changed days are remembered so
-//! the loads they modify are recomputed (SCIENCE.md §6: W … W+60).
+//! the loads they modify are recomputed (docs/science.md §6: W … W+60).
 
 use providers::budget::Provider;
 

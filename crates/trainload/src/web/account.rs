@@ -1,4 +1,4 @@
-//! `/settings` (issue #6 §1): the athlete's connections (connect Intervals.icu with an API key
+//! `/settings`: the athlete's connections (connect Intervals.icu with an API key
 //! validated by one live call, disconnect Strava or Intervals.icu), a link to the display
 //! settings, "Download my data" (links to the athlete API's export) and "Delete my data", which
 //! removes the user and everything of theirs.

@@ -1,4 +1,4 @@
-//! The dashboard (issue #6 §3): server-rendered pages, charts drawn by a small embedded script
+//! The dashboard: server-rendered pages, charts drawn by a small embedded script
 //! (no CDN). `/` is the sign-in page (plus the demo's athlete list in demo mode), `/dashboard`
 //! the overview, `/activities` the list with one-click load explanations, `/activities/{id}` one
 //! activity, `/fitness` and `/wellness` the trends, `/settings` the athlete's connections and

@@ -62,7 +62,7 @@ pub async fn dashboard(
     Ok(html::page("Overview", session.nav(), &body))
 }
 
-/// The last seven days' load against the weekly target of the recommendations (SCIENCE.md
+/// The last seven days' load against the weekly target of the recommendations (docs/science.md
 /// §11.2), as a number and a bar.
 fn week_card(s: &Dashboard, plan: &Recommendations) -> String {
     let Some(target) = plan.state["target_week_utl"].as_f64().filter(|t| *t > 0.0) else {

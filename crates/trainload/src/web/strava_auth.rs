@@ -1,9 +1,9 @@
-//! Sign-in with Strava (issue #6 §1, PROVIDERS.md §1.2): `/auth/strava/login` sends the browser
-//! to Strava's authorize page with a random `state` that a short-lived HttpOnly cookie binds to
-//! this browser; `/auth/strava/callback` checks it, exchanges the code, finds or creates the user
-//! by Strava athlete id (never by e-mail), stores the tokens encrypted, queues the onboarding of
-//! a new user and opens a session. An athlete whose access lapsed reconnects through the same
-//! flow: the user is found by the Strava athlete id, so their data stays theirs.
+//! Sign-in with Strava (docs/providers.md §1.2): `/auth/strava/login` sends the
+//! browser to Strava's authorize page with a random `state` that a short-lived HttpOnly cookie
+//! binds to this browser; `/auth/strava/callback` checks it, exchanges the code, finds or creates
+//! the user by Strava athlete id (never by e-mail), stores the tokens encrypted, queues the
+//! onboarding of a new user and opens a session. An athlete whose access lapsed reconnects through
+//! the same flow: the user is found by the Strava athlete id, so their data stays theirs.
 
 use std::time::Duration;
 
@@ -31,7 +31,8 @@ const STATE_COOKIE: &str = "tl_oauth_state";
 const STATE_LIFETIME_S: i64 = 600;
 /// The scope without which a listing misses private activities.
 const READ_ALL: &str = "activity:read_all";
-/// Strava sometimes refuses a fresh code for a second (PROVIDERS.md §1.2): one retry after this.
+/// Strava sometimes refuses a fresh code for a second (docs/providers.md §1.2): one retry after
+/// this.
 const CODE_RETRY_DELAY: Duration = Duration::from_secs(2);
 
 /// The query of `/auth/strava/login`.
@@ -175,7 +176,8 @@ fn declined(error: &str) -> Response {
     failure(StatusCode::FORBIDDEN, &message)
 }
 
-/// Without the needed scope nothing is stored and the access is given back (PROVIDERS.md §1.2).
+/// Without the needed scope nothing is stored and the access is given back (docs/providers.md
+/// §1.2).
 async fn give_back(strava: &StravaClient, grant: &TokenGrant) {
     if let Err(error) = strava
         .deauthorize(&grant.access_token, Priority::Interactive)

@@ -1,5 +1,5 @@
 //! `/wellness?days=30|90|365`: resting HR, HRV and sleep trends, and the history of the
-//! wellness modifier an activity on each day gets (SCIENCE.md §6), as charts over every day of
+//! wellness modifier an activity on each day gets (docs/science.md §6), as charts over every day of
 //! the window (a day without a record is a gap) and a table of the latest recorded days.
 
 use std::fmt::Write;

@@ -12,7 +12,7 @@ use crate::athlete_data::{Athlete, add_ride, app, day};
 use crate::helpers::{TOKEN, body, engines};
 use crate::me::ME_PATHS;
 
-/// The admin API (SCHEDULER.md §7, §8.2) as routed.
+/// The admin API (docs/scheduler.md §7, §8.2) as routed.
 const ADMIN_PATHS: [&str; 12] = [
     "/scheduler/budget",
     "/scheduler/jobs",

@@ -1,4 +1,4 @@
-//! The product in a real browser (issue #6 §6): starts `trainload demo` as a user would, drives
+//! The product in a real browser: starts `trainload demo` as a user would, drives
 //! Debian's headless Chromium through `chromedriver`, signs in, checks that the overview chart is
 //! drawn with data, opens an activity's load explanation, runs the quick sync from the admin page
 //! and sees the run appear. Screenshots land in `target/tmp/e2e/`.

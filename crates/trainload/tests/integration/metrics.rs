@@ -1,5 +1,5 @@
 //! The numbers `trainload analyze` reports for generated activities whose answers are known
-//! from the definitions (SCIENCE.md): TSS 100 for an hour at FTP, rTSS 100 for an hour at
+//! from the definitions (docs/science.md): TSS 100 for an hour at FTP, rTSS 100 for an hour at
 //! threshold speed, CP and W′ recovered from model efforts.
 
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! A sync tells open dashboards what changed (issue #6 §4): an `activity_processed` event when
+//! A sync tells open dashboards what changed: an `activity_processed` event when
 //! activities arrived, a `thresholds_changed` one when thresholds were adopted, a
 //! `wellness_changed` one for new wellness days; a repeat that changes nothing stays silent.
 

@@ -1,6 +1,6 @@
 //! The five jobs on the real scheduler and the simulator: a `quick_sync` run fans out to every
 //! connected athlete, one athlete's failures never stop the others, and repeating the run adds
-//! nothing (SCHEDULER.md §2, §6.8, §10 T14).
+//! nothing (docs/scheduler.md §2, §6.8, §10 T14).
 
 use std::time::Duration;
 

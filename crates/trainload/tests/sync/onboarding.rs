@@ -1,5 +1,5 @@
 //! A 90-day onboarding recovers the simulator's hidden thresholds and gives every activity the
-//! method SCIENCE.md §5.1 prescribes; the rate budget and the call counts per activity.
+//! method docs/science.md §5.1 prescribes; the rate budget and the call counts per activity.
 
 use std::time::Duration;
 
@@ -34,7 +34,7 @@ fn within(name: &str, got: Option<f64>, truth: f64, tolerance: f64) {
     );
 }
 
-/// SCIENCE.md §5.1, from the coverage the load recorded.
+/// docs/science.md §5.1, from the coverage the load recorded.
 fn prescribed(
     sport_type: &str,
     device_watts: Option<bool>,

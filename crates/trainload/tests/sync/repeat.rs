@@ -1,4 +1,4 @@
-//! Idempotency (SCHEDULER.md §6.7): the same sync twice changes nothing, and two concurrent
+//! Idempotency (docs/scheduler.md §6.7): the same sync twice changes nothing, and two concurrent
 //! syncs of one user store what one would.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Heart-rate thresholds: max HR, LTHR and resting HR (SCIENCE.md §7.4), and the per-activity
+//! Heart-rate thresholds: max HR, LTHR and resting HR (docs/science.md §7.4), and the per-activity
 //! HR windows they use. HR windows stay inside one segment and never include a missing sample
 //! (never zero-filled, §8).
 

@@ -1,7 +1,7 @@
 //! The athlete's fitness markers, shared by the `/fitness` page and the API: every
 //! effective-dated threshold entry, and the power and best-speed curves of a date window with
 //! the best efforts on them, folded from the per-activity envelopes in `power_curves`
-//! (SCIENCE.md §8) without touching any stream.
+//! (docs/science.md §8) without touching any stream.
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -212,9 +212,10 @@ pub struct PowerCurve {
 /// The window curve follows docs/science.md (pointwise maximum of the activities' exact curves:
 /// an activity counts at a duration only with its best mean over exactly that duration; ties to
 /// the newer date, then the larger id), as `science::mmp::merge_window` gives it, but only at
-/// the chart durations (all on the shared grid, so every activity reaching one lists it). Each stored curve is folded in as it is decoded, so
-/// five years of rides cost one pass and only their compact encoded form is held at once. A
-/// best time is the fastest over the distance within one run.
+/// the chart durations (all on the shared grid, so every activity reaching one lists it). Each
+/// stored curve is folded in as it is decoded, so five years of rides cost one pass and only their
+/// compact encoded form is held at once. A best time is the fastest over the distance within one
+/// run.
 ///
 /// # Errors
 /// 500 for a store failure.

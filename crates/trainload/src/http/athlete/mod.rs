@@ -1,4 +1,4 @@
-//! The athlete API (`/api/v1/me/...`, issue #6 §2): the signed-in athlete's own dashboard
+//! The athlete API (`/api/v1/me/...`): the signed-in athlete's own dashboard
 //! summary, PMC series, activities, recommendations, thresholds, wellness, power curve and sync
 //! status. Every handler reads the user from the session, never from the request, so an athlete
 //! only ever sees their own data. The read functions (`data::*`) are shared with the pages.

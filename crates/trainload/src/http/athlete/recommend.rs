@@ -1,4 +1,4 @@
-//! The five-day recommendations (SCIENCE.md §11) over the stored history, thresholds in effect
+//! The five-day recommendations (docs/science.md §11) over the stored history, thresholds in effect
 //! today and today's wellness status.
 
 use science::SportClass;

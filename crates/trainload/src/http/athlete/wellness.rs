@@ -1,5 +1,5 @@
 //! The wellness series, shared by the API, the `/wellness` page and the dashboard's recovery
-//! card: each stored day's readings with the wellness modifier (SCIENCE.md §6) that day's
+//! card: each stored day's readings with the wellness modifier (docs/science.md §6) that day's
 //! activities get, and its components.
 
 use science::wellness::WellnessHistory;

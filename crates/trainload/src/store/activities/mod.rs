@@ -1,7 +1,7 @@
 //! Activities: upserted by (user, provider, external id) with a content hash, soft-deleted with a
-//! reason and restored when they reappear (PROVIDERS.md §4), plus the state of their streams.
+//! reason and restored when they reappear (docs/providers.md §4), plus the state of their streams.
 //!
-//! Streams state machine (PROVIDERS.md §1.4, §4): a new activity starts `pending` (`none` when
+//! Streams state machine (docs/providers.md §1.4, §4): a new activity starts `pending` (`none` when
 //! manual); [`super::streams::put`] makes it `fetched`; [`set_streams_state`] records
 //! `not_ready` (with the next try), `failed` (attempts counted, retried at each sync),
 //! `unavailable` or back to `pending`. A changed start, duration or distance (a crop) and a
@@ -323,7 +323,7 @@ pub async fn page(
 }
 
 /// Live activities of one provider starting strictly between `after_ms` and `before_ms`: the
-/// deletion candidates of a complete listing of that window (PROVIDERS.md §4).
+/// deletion candidates of a complete listing of that window (docs/providers.md §4).
 ///
 /// # Errors
 /// [`StoreError::Database`] on failure.
@@ -408,7 +408,7 @@ const DELETE_FROM_PROVIDER: &str = "DELETE FROM activities WHERE user_id = $1 AN
 
 /// Deletes every activity `user` imported from `provider`, with its streams, load and curves
 /// (cascade). Disconnecting Strava does this, as Strava's API agreement requires
-/// (PROVIDERS.md §1.2). Returns how many activities went.
+/// (docs/providers.md §1.2). Returns how many activities went.
 ///
 /// # Errors
 /// [`StoreError::Database`] on failure.

@@ -130,8 +130,8 @@ impl Existing {
     }
 }
 
-/// Stores `summary` for `user` unless the same content is already there (PROVIDERS.md §4): a new
-/// key is inserted (revision 1, streams `pending` or `none` when manual); changed content is
+/// Stores `summary` for `user` unless the same content is already there (docs/providers.md §4): a
+/// new key is inserted (revision 1, streams `pending` or `none` when manual); changed content is
 /// updated with revision + 1; a soft-deleted activity is restored; same content only touches
 /// `last_seen_at_ms`. Safe to repeat and to run concurrently for the same key.
 ///
@@ -279,7 +279,7 @@ pub async fn purge_deleted(store: &Store, deleted_before_ms: i64) -> Result<u64,
 }
 
 /// Deletes for good every activity of `user` from `provider`, with streams, loads and curves
-/// (deauthorisation: PROVIDERS.md §1.2); returns how many.
+/// (deauthorisation: docs/providers.md §1.2); returns how many.
 ///
 /// # Errors
 /// [`StoreError::Database`] on failure.

@@ -1,4 +1,4 @@
-//! The admin pages (issue #6 §3 Admin), for users with the admin role: `/admin` shows the jobs
+//! The admin pages, for users with the admin role: `/admin` shows the jobs
 //! with pause/resume and run-now buttons, the recent runs, the failed and dead tasks with a retry
 //! button, the provider rate budget and the integrations that need re-authorisation;
 //! `/admin/runs/{id}` shows one run's per-user task outcomes. The buttons are POST forms that
