@@ -16,6 +16,7 @@ pub mod recommend;
 pub mod session;
 pub mod status;
 pub mod wellness;
+pub mod zone_times;
 
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
