@@ -19,6 +19,7 @@ pub mod thresholds;
 pub mod utl;
 pub mod wbal;
 pub mod wellness;
+pub mod zones;
 
 pub use config::{CALC_VERSION, Config};
 pub use date::LocalDate;

@@ -60,6 +60,7 @@ pub mod thresholds;
 pub mod users;
 pub mod webhooks;
 pub mod wellness;
+pub mod zones;
 
 mod connect;
 mod hash;

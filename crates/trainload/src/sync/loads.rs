@@ -19,6 +19,7 @@ use crate::store::activities::{self, Activity, ActivityId, StreamsState};
 use crate::store::loads::{self, ActivityLoad};
 use crate::store::thresholds::{self, ThresholdSetId};
 use crate::store::users::User;
+use crate::store::zones::{self, KindTime};
 use crate::store::{StoreError, streams, wellness};
 
 /// [`science::CALC_VERSION`] (`tl-science/M.m.p`) as the stored integer `M·10⁶ + m·10³ + p`.
@@ -36,6 +37,7 @@ pub(crate) struct Inputs {
     history: Vec<HistoryEntry>,
     wellness: WellnessHistory,
     sex: science::heart_rate::Sex,
+    zones: science::zones::ZoneSettings,
 }
 
 impl Inputs {
@@ -58,6 +60,7 @@ impl Inputs {
             history,
             wellness: WellnessHistory::new(&records, &ctx.science.wellness),
             sex: user.sex.map(Into::into).unwrap_or_default(),
+            zones: zones::settings(&ctx.store, user.id).await?,
         })
     }
 }
@@ -66,6 +69,9 @@ impl Inputs {
 pub(crate) struct Fresh {
     pub load: ActivityLoad,
     pub stored: Option<ActivityLoad>,
+    /// Time in zone from the same grid and thresholds, with the stored one it would replace.
+    pub zone_times: Vec<KindTime>,
+    pub stored_zone_times: Option<Vec<KindTime>>,
 }
 
 impl Fresh {
@@ -118,7 +124,48 @@ pub(crate) async fn compute(
         return Ok(None);
     };
     let stored = loads::get(&ctx.store, id).await?;
-    Ok(Some(Fresh { load, stored }))
+    let zone_times = zone_times_of(ctx, inputs, &activity, class, grid.as_ref());
+    let stored_zone_times = zones::times(&ctx.store, id).await?;
+    Ok(Some(Fresh {
+        load,
+        stored,
+        zone_times,
+        stored_zone_times,
+    }))
+}
+
+/// Time in each zone model that applies to the sport, against the thresholds in force on the
+/// activity's date and the athlete's boundaries; empty without streams.
+fn zone_times_of(
+    ctx: &SyncContext,
+    inputs: &Inputs,
+    activity: &Activity,
+    class: science::SportClass,
+    grid: Option<&Grid>,
+) -> Vec<KindTime> {
+    use science::zones::{ZoneKind, applies, time_in_zones};
+    let Some(grid) = grid else {
+        return Vec::new();
+    };
+    let set = resolve_all(
+        &inputs.history,
+        local(activity.local_date),
+        &ctx.science.thresholds,
+    );
+    ZoneKind::ALL
+        .into_iter()
+        .filter(|&kind| applies(kind, class))
+        .filter_map(|kind| {
+            let field = match kind {
+                ZoneKind::Power => Field::Ftp,
+                ZoneKind::HeartRate => Field::Lthr,
+                ZoneKind::Pace => Field::ThresholdSpeed,
+            };
+            let threshold = set.value(field)?;
+            time_in_zones(grid, inputs.zones.get(kind), threshold)
+        })
+        .map(|t| KindTime::from(&t))
+        .collect()
 }
 
 fn utl_of(
@@ -274,8 +321,16 @@ pub(crate) fn stored_hr_features(load: &ActivityLoad) -> Option<HrFeatures> {
     serde_json::from_value(load.provenance.get("hr")?.clone()).ok()
 }
 
-/// Writes `fresh` if it differs; returns whether it did.
+/// Writes `fresh` if it differs; returns whether the load did (time in zone is written too
+/// when it alone changed, e.g. after the athlete edited zone boundaries).
 pub(crate) async fn write(ctx: &SyncContext, fresh: &Fresh) -> Result<bool, StoreError> {
+    if fresh.stored_zone_times.as_ref() != Some(&fresh.zone_times) {
+        let now = fresh.load.computed_at_ms;
+        match zones::put_times(&ctx.store, fresh.load.activity, &fresh.zone_times, now).await {
+            Ok(()) | Err(StoreError::NotFound) => {}
+            Err(error) => return Err(error),
+        }
+    }
     if !fresh.differs() {
         return Ok(false);
     }

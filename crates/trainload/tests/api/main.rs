@@ -36,3 +36,4 @@ mod sign_in;
 mod sync;
 mod validation;
 mod webhooks;
+mod zones;

@@ -44,6 +44,36 @@ async fn an_onboarded_cyclist_reads_thresholds_curves_wellness_and_sync_status()
         assert_eq!(status, StatusCode::OK);
         assert_eq!(one["explanation"], newest["explanation"]);
 
+        // A ride with power shows its time in the Coggan zones, bounds in watts of its FTP.
+        let listed = me.ok(&app, "/api/v1/me/activities?limit=50").await;
+        let ride = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["method"] == "power")
+            .expect("the cyclist rides with power");
+        let one = me
+            .ok(&app, &format!("/api/v1/me/activities/{}", ride["id"]))
+            .await;
+        let zones = one["time_in_zone"].as_array().unwrap();
+        let power = zones.iter().find(|z| z["kind"] == "power").expect("{one}");
+        assert_eq!(power["unit"], "W");
+        let ftp = power["threshold"].as_f64().unwrap();
+        let rows = power["zones"].as_array().unwrap();
+        assert_eq!(rows.len(), 7);
+        assert_eq!(rows[3]["name"], "Threshold");
+        assert!(
+            (rows[3]["low"].as_f64().unwrap() - 0.91 * ftp).abs() < 1e-9,
+            "{power}"
+        );
+        assert!(
+            rows[0]["low"].is_null() && rows[6]["high"].is_null(),
+            "{power}"
+        );
+        let total: u64 = rows.iter().map(|z| z["seconds"].as_u64().unwrap()).sum();
+        assert!(total > 0, "{power}");
+        assert!(zones.iter().any(|z| z["kind"] == "heart_rate"), "{one}");
+
         let thresholds = me.ok(&app, "/api/v1/me/thresholds").await;
         let entries = thresholds.as_array().unwrap();
         assert!(!entries.is_empty(), "onboarding estimates thresholds");

@@ -26,3 +26,4 @@ mod isolation;
 mod jobs;
 mod onboarding;
 mod repeat;
+mod zones;

@@ -47,6 +47,9 @@ pub struct ActivityView {
     pub modifier_components: Value,
     /// The full provenance, as stored.
     pub provenance: Value,
+    /// Time in each zone model that applies (`GET /api/v1/me/activities/{id}` only; empty in
+    /// lists and for activities without streams or thresholds).
+    pub time_in_zone: Vec<super::zone_times::ZoneTimeView>,
 }
 
 impl ActivityView {
@@ -72,6 +75,7 @@ impl ActivityView {
             ),
             modifier_components: load.map_or(Value::Null, |l| l.modifier_components.clone()),
             provenance: load.map_or(Value::Null, |l| l.provenance.clone()),
+            time_in_zone: Vec::new(),
         }
     }
 }

@@ -164,7 +164,14 @@ pub(super) async fn one_activity(
         return Err(data::not_found("activity"));
     }
     let load = loads::get(&state.store, activity.id).await?;
-    Ok(Json(ActivityView::new(&activity, load.as_ref())))
+    let mut view = ActivityView::new(&activity, load.as_ref());
+    let stored = crate::store::zones::times(&state.store, activity.id).await?;
+    view.time_in_zone = stored
+        .iter()
+        .flatten()
+        .map(super::zone_times::ZoneTimeView::new)
+        .collect();
+    Ok(Json(view))
 }
 
 /// Today and the next four days: sport, intensity, UTL range, duration and distance ranges,

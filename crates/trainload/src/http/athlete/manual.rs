@@ -122,7 +122,7 @@ impl ManualThresholds {
 
 /// The sync context that recomputes loads: the server's, or one over the store alone (a
 /// recomputation reads nothing from the providers).
-fn context(state: &AppState) -> SyncContext {
+pub(super) fn context(state: &AppState) -> SyncContext {
     state.providers.clone().unwrap_or_else(|| SyncContext {
         store: state.store.clone(),
         strava: None,

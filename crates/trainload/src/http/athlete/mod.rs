@@ -16,6 +16,8 @@ pub mod recommend;
 pub mod session;
 pub mod status;
 pub mod wellness;
+pub mod zone_times;
+pub mod zones_api;
 
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
@@ -51,4 +53,5 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(markers_api::sync))
         .routes(routes!(export::export_json))
         .routes(routes!(export::export_csv))
+        .routes(routes!(zones_api::zones_get, zones_api::zones_put))
 }

@@ -101,6 +101,7 @@ const SOFT_DELETE: &str = "UPDATE activities SET deleted_at_ms = $1, delete_reas
      WHERE id = $3 AND deleted_at_ms IS NULL";
 const DROP_STREAMS: &str = "DELETE FROM activity_streams WHERE activity_id = $1";
 const DROP_LOAD: &str = "DELETE FROM activity_loads WHERE activity_id = $1";
+const DROP_ZONE_TIMES: &str = "DELETE FROM activity_zone_times WHERE activity_id = $1";
 const DROP_CURVES: &str = "DELETE FROM power_curves WHERE activity_id = $1";
 const PURGE: &str = "DELETE FROM activities WHERE deleted_at_ms IS NOT NULL AND deleted_at_ms < $1";
 const DELETE_FOR_PROVIDER: &str = "DELETE FROM activities WHERE user_id = $1 AND provider = $2";
@@ -261,7 +262,7 @@ pub async fn soft_delete(
     if done == 0 {
         return Ok(false);
     }
-    for sql in [DROP_STREAMS, DROP_LOAD, DROP_CURVES] {
+    for sql in [DROP_STREAMS, DROP_LOAD, DROP_ZONE_TIMES, DROP_CURVES] {
         with_tx!(tx, conn => sqlx::query(sql).bind(id.0).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
     }
     tx.commit().await?;
