@@ -22,8 +22,6 @@ pub struct RecommendConfig {
     pub weekly_increase_cap: f64,
     /// Restart floor after a break as a fraction of C (0.5).
     pub restart_floor_chronic: f64,
-    /// Reduce when the overall EWMA ACWR is above this (1.3).
-    pub reduce_acwr_above: f64,
     /// Reduce when TSB_T is below this (−30).
     pub reduce_tsb_below: f64,
     /// When reducing, Y ≤ this × W (0.8).
@@ -83,7 +81,6 @@ impl Default for RecommendConfig {
             chronic_target_factor: 1.05,
             weekly_increase_cap: 1.10,
             restart_floor_chronic: 0.5,
-            reduce_acwr_above: 1.3,
             reduce_tsb_below: -30.0,
             reduce_last_week_factor: 0.8,
             reduce_chronic_factor: 0.9,

@@ -1,8 +1,12 @@
 //! Five-day training recommendations (docs/science.md §11).
 //!
-//! A deterministic function of the history through `as_of − 1`, the current thresholds, the
-//! wellness status for `as_of` and the configuration. Days T … T+4 with T = `as_of`. Planned
-//! loads are UTL at modifier 1.0.
+//! A deterministic function of the history through `as_of − 1`, the activities already done on
+//! `as_of` (the athlete's local today), the current thresholds, the wellness status for `as_of`
+//! and the configuration. Days T … T+4 with T = `as_of`. Planned loads are UTL at modifier 1.0.
+//!
+//! Today's completed activities count for today: day 0 shows what is left of its target as an
+//! easy session, or "done for today" (`today.rs`). The ACWR in the state is the overall ratio on
+//! T including them, the same value the overview shows (see docs/science.md).
 //!
 //! Steps: state at T (`state.rs`), weekly target, pattern and wellness override (`plan.rs`),
 //! sport per day (`sport_split.rs`), then duration, intensity guidance and distance per day
@@ -15,6 +19,7 @@ mod state;
 mod targets;
 #[cfg(test)]
 mod tests;
+mod today;
 
 pub use config::{Band, RecommendConfig};
 
@@ -70,7 +75,8 @@ impl HistoryActivity {
 pub struct RecommendInput {
     /// T, the first planned day.
     pub as_of: LocalDate,
-    /// Past activities in any order; those dated T or later are ignored.
+    /// Past activities in any order; those dated T are today's completed work (they reduce
+    /// day 0 and count in the ACWR), later ones are ignored.
     pub history: Vec<HistoryActivity>,
     /// Current FTP, W.
     pub ftp_w: Option<f64>,
@@ -201,7 +207,8 @@ pub struct PlanState {
     pub atl: f64,
     /// TSB_T = CTL(T−1) − ATL(T−1).
     pub tsb: f64,
-    /// Overall EWMA ACWR at T−1.
+    /// Overall EWMA ACWR on T, including today's completed activities (the value the overview
+    /// shows).
     pub acwr: crate::acwr::AcwrValue,
     /// C: chronic weekly load 7·E_chronic at T−1, UTL/week.
     pub chronic_weekly_utl: f64,
@@ -217,6 +224,10 @@ pub struct PlanState {
     pub reduced: bool,
     /// Whether yesterday was hard.
     pub yesterday_hard: bool,
+    /// Σ UTL of the activities already done on T.
+    pub done_today_utl: f64,
+    /// Day 0's target before today's completed load was taken off, UTL.
+    pub planned_today_utl: f64,
 }
 
 /// Five planned days and the state behind them.
@@ -242,22 +253,36 @@ pub fn recommend(
     sports: &SportTable,
 ) -> Result<Recommendation, ScienceError> {
     validate_thresholds(input)?;
-    let history = canonical_history(input)?;
-    let st = state::at(&history, input.as_of, cfg, load_cfg, sports)?;
+    let (history, today) = canonical_history(input)?;
+    let st = state::at(&history, &today, input.as_of, cfg, load_cfg, sports)?;
     let week = plan::week(&st, input.wellness, cfg);
     let split = sport_split::assign(&history, input, &week.intensities, cfg);
     let ctx = targets::Context::new(&history, input, cfg, sports);
+    let done: f64 = today.iter().map(|a| a.utl).sum();
+    let planned_today = week.day_target(split.intensities[0], cfg);
+    let notes = plan::Notes {
+        week: &week,
+        st: &st,
+        load_cfg,
+    };
     let days = std::array::from_fn(|i| {
         let intensity = split.intensities[i];
         let sport = split.sports[i];
+        let date = input.as_of.add_days(day_offset(i));
+        if i == 0 && done > 0.0 {
+            return today::remaining(&ctx, &notes, date, intensity, sport, planned_today, done);
+        }
         let u = week.day_target(intensity, cfg);
-        let mut day = ctx.day(input.as_of.add_days(day_offset(i)), intensity, sport, u);
-        day.rationale = plan::rationale(&week, &st, i, &day, split.downgraded[i]);
+        let mut day = ctx.day(date, intensity, sport, u);
+        day.rationale = notes.rationale(i, &day, split.downgraded[i]);
         day
     });
+    let mut state = week.state(&st);
+    state.done_today_utl = done;
+    state.planned_today_utl = planned_today;
     Ok(Recommendation {
         as_of: input.as_of,
-        state: week.state(&st),
+        state,
         days,
     })
 }
@@ -293,10 +318,13 @@ fn non_negative(what: &'static str, v: f64) -> Result<(), ScienceError> {
     Ok(())
 }
 
-/// Validates the activities before T and sorts them canonically, so any input order gives the
-/// same bits.
-fn canonical_history(input: &RecommendInput) -> Result<Vec<HistoryActivity>, ScienceError> {
-    let mut out = Vec::with_capacity(input.history.len());
+/// Validates the activities and sorts those before T and those on T canonically, so any input
+/// order gives the same bits.
+type Split = (Vec<HistoryActivity>, Vec<HistoryActivity>);
+
+fn canonical_history(input: &RecommendInput) -> Result<Split, ScienceError> {
+    let mut before = Vec::with_capacity(input.history.len());
+    let mut today = Vec::new();
     for a in &input.history {
         non_negative("UTL", a.utl)?;
         non_negative("base load", a.base_load)?;
@@ -308,11 +336,19 @@ fn canonical_history(input: &RecommendInput) -> Result<Vec<HistoryActivity>, Sci
             non_negative("distance", v)?;
         }
         if a.date < input.as_of {
-            out.push(a.clone());
+            before.push(a.clone());
+        } else if a.date == input.as_of {
+            today.push(a.clone());
         }
     }
+    sort_canonically(&mut before);
+    sort_canonically(&mut today);
+    Ok((before, today))
+}
+
+fn sort_canonically(activities: &mut [HistoryActivity]) {
     let opt = |v: Option<f64>| v.map_or(-1.0, |x| x);
-    out.sort_by(|a, b| {
+    activities.sort_by(|a, b| {
         (a.date, a.class, a.method)
             .cmp(&(b.date, b.class, b.method))
             .then(a.utl.total_cmp(&b.utl))
@@ -321,5 +357,4 @@ fn canonical_history(input: &RecommendInput) -> Result<Vec<HistoryActivity>, Sci
             .then(opt(a.distance_m).total_cmp(&opt(b.distance_m)))
             .then(opt(a.intensity_factor).total_cmp(&opt(b.intensity_factor)))
     });
-    Ok(out)
 }

@@ -3,6 +3,8 @@
 use super::state::State;
 use super::{DayIntensity, DayPlan, DaySport, PlanMode, PlanState, RecommendConfig};
 use crate::SportGroup;
+use crate::acwr::RiskBand;
+use crate::load::LoadConfig;
 use crate::wellness::WellnessStatus;
 
 use DayIntensity::{Easy as E, Hard as H, Moderate as M, Rest as R};
@@ -63,6 +65,8 @@ impl Week {
             },
             reduced: self.reason == PatternReason::Reduced,
             yesterday_hard: st.yesterday_hard,
+            done_today_utl: 0.0,
+            planned_today_utl: 0.0,
         }
     }
 }
@@ -78,7 +82,8 @@ pub(super) fn week(st: &State, wellness: WellnessStatus, cfg: &RecommendConfig) 
         let capped = cfg.weekly_increase_cap * w.max(cfg.restart_floor_chronic * c);
         (cfg.chronic_target_factor * c).min(capped)
     };
-    let acwr_high = st.acwr.ratio().is_some_and(|r| r > cfg.reduce_acwr_above);
+    // Above the sweet spot (elevated or high) by the one band definition the overview uses.
+    let acwr_high = st.acwr.band().is_some_and(|b| b > RiskBand::SweetSpot);
     let reduced = acwr_high || st.tsb < cfg.reduce_tsb_below;
     if reduced {
         target = target.min(cfg.reduce_last_week_factor * w);
@@ -129,44 +134,100 @@ fn override_day0(
     }
 }
 
-/// Rule 11: one line from the first rule that fired and the numbers behind it.
-pub(super) fn rationale(
-    week: &Week,
-    st: &State,
-    i: usize,
-    day: &DayPlan,
-    downgraded: bool,
-) -> String {
-    let head = match day.intensity {
-        R => "Rest day".to_owned(),
-        other => format!("{} {}", capitalised(other.as_str()), noun(day.sport)),
-    };
-    let reason = match (i, week.wellness_override) {
-        (0, Some(status)) => format!("wellness {} with TSB {}", status.as_str(), signed(st.tsb)),
-        _ => pattern_reason(week, st),
-    };
-    let extra = if downgraded {
-        " (other sports get no hard days)"
-    } else {
-        ""
-    };
-    let tail = if week.building && week.reason != PatternReason::Reduced {
-        "builds from a starter week".to_owned()
-    } else if st.chronic > 0.0 {
-        format!("keeps ACWR ≈ {:.2}", week.target / st.chronic)
-    } else {
-        "follows last week".to_owned()
-    };
-    format!(
-        "{head}{extra}: {reason}; week target {} UTL {tail}.",
-        round0(week.target)
-    )
+/// What the rationale of every day draws on.
+pub(super) struct Notes<'a> {
+    pub week: &'a Week,
+    pub st: &'a State,
+    pub load_cfg: &'a LoadConfig,
+}
+
+impl Notes<'_> {
+    /// Rule 11: one line from the first rule that fired and the numbers behind it.
+    pub fn rationale(&self, i: usize, day: &DayPlan, downgraded: bool) -> String {
+        let head = match day.intensity {
+            R => "Rest day".to_owned(),
+            other => format!("{} {}", capitalised(other.as_str()), noun(day.sport)),
+        };
+        let extra = if downgraded {
+            " (other sports get no hard days)"
+        } else {
+            ""
+        };
+        format!("{head}{extra}: {}; {}.", self.reason(i), self.week_target())
+    }
+
+    /// Why the day is what it is: the wellness override on day 0, else the pattern's rule.
+    pub fn reason(&self, i: usize) -> String {
+        let (week, st) = (self.week, self.st);
+        match (i, week.wellness_override) {
+            (0, Some(status)) => {
+                format!("wellness {} with TSB {}", status.as_str(), signed(st.tsb))
+            }
+            _ => pattern_reason(week, st),
+        }
+    }
+
+    /// The week target and the ratio it aims at, banded by the same function as the overview's
+    /// ACWR; a target inside the detraining band says why.
+    pub fn week_target(&self) -> String {
+        let (week, st) = (self.week, self.st);
+        let target = round0(week.target);
+        if week.building && week.reason != PatternReason::Reduced {
+            return format!("week target {target} UTL builds from a starter week");
+        }
+        if st.chronic <= 0.0 {
+            return format!("week target {target} UTL follows last week");
+        }
+        let aim = week.target / st.chronic;
+        let band = RiskBand::of(aim, self.load_cfg);
+        let why = if band == RiskBand::Detraining {
+            format!(
+                ", below the detraining edge on purpose: {}",
+                detraining_why(week, st)
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "week target {target} UTL aims at ACWR ≈ {aim:.2} ({}){why}",
+            band_words(band)
+        )
+    }
+}
+
+/// Why a week aims inside the detraining band. Outside a reduction the restart floor keeps the
+/// target at ≥ 0.55 × chronic, so only a reduction gets there.
+fn detraining_why(week: &Week, st: &State) -> String {
+    match (week.reason, st.acwr.ratio()) {
+        (PatternReason::Reduced, Some(r)) if st.acwr.band() > Some(RiskBand::SweetSpot) => {
+            format!("ACWR {r:.2} is above the sweet spot, so this week recovers")
+        }
+        (PatternReason::Reduced, _) => {
+            format!(
+                "TSB {} is deep fatigue, so this week recovers",
+                signed(st.tsb)
+            )
+        }
+        _ => format!(
+            "last week's {} UTL caps the increase at 10 %",
+            round0(st.last_week)
+        ),
+    }
+}
+
+/// A band as words ("sweet spot").
+pub(super) fn band_words(band: RiskBand) -> String {
+    band.as_str().replace('_', " ")
 }
 
 fn pattern_reason(week: &Week, st: &State) -> String {
     match week.reason {
         PatternReason::Reduced => match st.acwr.ratio() {
-            Some(r) => format!("load reduced (ACWR {r:.2}, TSB {})", signed(st.tsb)),
+            Some(r) => format!(
+                "load reduced (ACWR {r:.2} {}, TSB {})",
+                st.acwr.band().map_or_else(String::new, band_words),
+                signed(st.tsb)
+            ),
             None => format!("load reduced (TSB {})", signed(st.tsb)),
         },
         PatternReason::Fatigued if st.yesterday_hard => {
@@ -180,7 +241,7 @@ fn pattern_reason(week: &Week, st: &State) -> String {
     }
 }
 
-fn noun(sport: DaySport) -> &'static str {
+pub(super) fn noun(sport: DaySport) -> &'static str {
     match sport {
         DaySport::Group(SportGroup::Running) => "run",
         DaySport::Group(SportGroup::Cycling) => "ride",
@@ -189,7 +250,7 @@ fn noun(sport: DaySport) -> &'static str {
     }
 }
 
-fn capitalised(s: &str) -> String {
+pub(super) fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or_else(String::new, |c| {
         c.to_uppercase().collect::<String>() + chars.as_str()
@@ -197,7 +258,7 @@ fn capitalised(s: &str) -> String {
 }
 
 /// An integer with a typographic minus ("−24").
-fn signed(x: f64) -> String {
+pub(super) fn signed(x: f64) -> String {
     let r = x.round();
     if r < 0.0 {
         format!("−{}", round0(-r))
@@ -206,6 +267,6 @@ fn signed(x: f64) -> String {
     }
 }
 
-fn round0(x: f64) -> String {
+pub(super) fn round0(x: f64) -> String {
     format!("{:.0}", x.round())
 }

@@ -26,9 +26,11 @@ pub(super) struct State {
     pub yesterday_group: Option<SportGroup>,
 }
 
-/// The state at `as_of` (T). CTL and ATL are those after T−1, the last day with known load.
+/// The state at `as_of` (T). CTL and ATL are those after T−1, the last complete day; the ACWR
+/// is the one on T with today's completed activities (`today`), as the overview shows it.
 pub(super) fn at(
     history: &[HistoryActivity],
+    today: &[HistoryActivity],
     as_of: LocalDate,
     cfg: &RecommendConfig,
     load_cfg: &LoadConfig,
@@ -48,6 +50,20 @@ pub(super) fn at(
     let (ctl, atl) = chart.last().map_or((0.0, 0.0), |d| (d.ctl, d.atl));
     let ratio = acwr_on(&daily, Series::Overall, load_cfg)?;
     let chronic = ratio.ewma.chronic_weekly;
+    let through_today: Vec<DatedLoad> = loads
+        .iter()
+        .copied()
+        .chain(today.iter().map(|a| DatedLoad {
+            date: a.date,
+            group: a.group(),
+            utl: a.utl,
+        }))
+        .collect();
+    let now = acwr_on(
+        &DailyLoads::new(&through_today, as_of)?,
+        Series::Overall,
+        load_cfg,
+    )?;
     let l_yesterday = daily.load_on(yesterday, Series::Overall);
     let on_yesterday = history.iter().filter(|a| a.date == yesterday);
     let by_intensity = on_yesterday.clone().any(|a| {
@@ -63,7 +79,7 @@ pub(super) fn at(
         ctl,
         atl,
         tsb: ctl - atl,
-        acwr: ratio.ewma.value,
+        acwr: now.ewma.value,
         chronic,
         last_week: daily.sum_days(yesterday, 7, Series::Overall),
         history_days: daily.days_since_seed(),

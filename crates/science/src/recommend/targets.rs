@@ -53,6 +53,11 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The configuration.
+    pub fn cfg(&self) -> &RecommendConfig {
+        self.cfg
+    }
+
     /// One day's plan without its rationale.
     pub fn day(
         &self,
@@ -111,6 +116,14 @@ impl<'a> Context<'a> {
             guidance: self.guidance(sport, ti),
             rationale: String::new(),
         }
+    }
+
+    /// The load of the shortest session worth planning (the minimum duration) at `intensity`.
+    pub fn shortest_session_utl(&self, sport: DaySport, intensity: DayIntensity) -> f64 {
+        let Some(ti) = intensity.index().checked_sub(1) else {
+            return 0.0;
+        };
+        self.cfg.min_duration_min / 60.0 * self.utl_per_hour(sport, self.cfg.target_if[ti])
     }
 
     /// UTL per hour at target IF: power/pace 100·IF²; hr 100·IF²·factor; estimated (or no

@@ -305,6 +305,97 @@ fn ranges_round_outward_and_rec_to_nearest() {
 }
 
 #[test]
+fn a_session_done_today_leaves_an_easy_remainder_on_day_zero() {
+    let base = plan(&input(steady_runner()));
+    let planned = base.state.budget_utl * 1.5 / 5.2;
+    assert_eq!(base.days[0].intensity, H);
+    let mut h = steady_runner();
+    h.push(run(0, 30.0));
+    let r = plan(&input(h));
+    assert_eq!(r.state.done_today_utl, 30.0);
+    assert!(close(r.state.planned_today_utl, planned, VECTOR_TOL));
+    let d0 = &r.days[0];
+    assert_eq!(d0.intensity, E, "no hard session on top: {}", d0.rationale);
+    assert_eq!(d0.utl.rec, (planned - 30.0).round());
+    let minutes = (planned - 30.0) / (100.0 * 0.65 * 0.65) * 60.0;
+    assert_eq!(d0.duration_min.unwrap().rec, (minutes / 5.0).round() * 5.0);
+    assert!(
+        d0.rationale
+            .starts_with("Easy run for the rest of today: 30 of "),
+        "{}",
+        d0.rationale
+    );
+    // Today's load counts in the ratio, the later days keep the week's pattern.
+    assert!(r.state.acwr.ratio().unwrap() > base.state.acwr.ratio().unwrap());
+    assert_eq!(intensities(&r)[1..], intensities(&base)[1..]);
+}
+
+#[test]
+fn a_session_that_reaches_the_target_is_done_for_today() {
+    let mut h = steady_runner();
+    let planned = plan(&input(h.clone())).state.budget_utl * 1.5 / 5.2;
+    h.push(run(0, 0.9 * planned));
+    let r = plan(&input(h));
+    let d0 = &r.days[0];
+    assert_eq!(d0.intensity, R);
+    assert_eq!(d0.duration_min, None);
+    assert_eq!(d0.guidance, None);
+    assert!(
+        d0.rationale.starts_with("Done for today: "),
+        "{}",
+        d0.rationale
+    );
+}
+
+#[test]
+fn activities_after_today_are_ignored() {
+    let base = plan(&input(steady_runner()));
+    let mut h = steady_runner();
+    h.push(run(1, 80.0));
+    assert_eq!(plan(&input(h)), base);
+}
+
+#[test]
+fn a_target_inside_the_detraining_band_says_why() {
+    // A steady block, a light last week (3 × 40), then a 400 UTL day today: the ratio jumps
+    // above the sweet spot, the week is reduced to 0.8 × last week, far below the chronic load.
+    let mut h: Vec<HistoryActivity> = (-60..=-8).map(|k| run(k, 50.0)).collect();
+    h.extend([-6, -4, -2].map(|k| run(k, 40.0)));
+    h.push(run(0, 400.0));
+    let r = plan(&input(h));
+    let s = r.state;
+    assert!(s.reduced, "{s:?}");
+    let aim = s.target_week_utl / s.chronic_weekly_utl;
+    assert!(aim < 0.5, "aim {aim}");
+    let why = &r.days[1].rationale;
+    assert!(
+        why.contains(&format!("aims at ACWR ≈ {aim:.2} (detraining)")),
+        "{why}"
+    );
+    assert!(
+        why.contains("below the detraining edge on purpose: ACWR "),
+        "{why}"
+    );
+    let now = s.acwr.ratio().unwrap();
+    assert!(
+        why.contains(&format!("load reduced (ACWR {now:.2} high")),
+        "{why}"
+    );
+}
+
+#[test]
+fn the_week_target_names_the_band_it_aims_at() {
+    let r = plan(&input(steady_runner()));
+    let aim = r.state.target_week_utl / r.state.chronic_weekly_utl;
+    let why = &r.days[0].rationale;
+    assert!(
+        why.contains(&format!("aims at ACWR ≈ {aim:.2} (sweet spot)")),
+        "{why}"
+    );
+    assert!(!why.contains("detraining"), "{why}");
+}
+
+#[test]
 fn bad_values_are_errors() {
     let mut i = input(vec![run(-1, f64::NAN)]);
     let cfg = RecommendConfig::default();

@@ -224,10 +224,11 @@ fn plan_card(plan: &Recommendations, units: Units) -> String {
         };
         let _ = write!(
             rows,
-            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}–{}</td><td class="num">{}</td><td>{}</td><td class="hide-sm">{}</td></tr>"#,
+            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}–{}</td><td class="num">{}</td><td>{}</td><td class="hide-sm">{}</td></tr>"#,
             html::escape(&day.date),
             html::escape(day.intensity),
             html::escape(day.sport),
+            html::escape(&duration(&day.duration_min)),
             html::num(utl["lo"].as_f64(), 0),
             html::num(utl["hi"].as_f64(), 0),
             html::escape(&distance),
@@ -235,22 +236,43 @@ fn plan_card(plan: &Recommendations, units: Units) -> String {
             html::escape(&day.rationale),
         );
     }
+    // The ratio the plan steers by is the overall one on the ACWR card (same value, same band).
+    let acwr = format!(
+        "ACWR {} ({})",
+        html::num(plan.state["acwr"].as_f64(), 2),
+        plan.state["acwr_band"]
+            .as_str()
+            .unwrap_or("insufficient_data")
+            .replace('_', " ")
+    );
     format!(
-        r#"<div class="card"><h2>Next 5 days</h2><p class="muted">Recovery status: {}</p><div class="scroll"><table><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">UTL</th><th class="num">Distance</th><th>How hard</th><th class="hide-sm">Why</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
-        html::escape(plan.wellness_status)
+        r#"<div class="card" id="plan"><h2>Next 5 days</h2><p class="muted">Recovery status: {} · <span id="plan-acwr">{}</span></p><div class="scroll"><table><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">Duration</th><th class="num">UTL</th><th class="num">Distance</th><th>Target</th><th class="hide-sm">Why</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
+        html::escape(plan.wellness_status),
+        html::escape(&acwr),
     )
 }
 
-/// The intensity guidance of a planned day in the athlete's units (`{kind, lo, hi}`).
+/// A planned duration range (`{lo, rec, hi}` minutes), or a dash on rest days.
+fn duration(d: &serde_json::Value) -> String {
+    match (d["lo"].as_f64(), d["hi"].as_f64()) {
+        (Some(lo), Some(hi)) => format!("{lo:.0}–{hi:.0} min"),
+        _ => "–".to_owned(),
+    }
+}
+
+/// The intensity guidance of a planned day in the athlete's units (`{kind, lo, hi}`): watts,
+/// pace per km or mile, or heart rate (an easy day has only a ceiling).
 fn guidance(g: &serde_json::Value, units: Units) -> String {
-    let (Some(lo), Some(hi)) = (g["lo"].as_f64(), g["hi"].as_f64()) else {
+    let Some(hi) = g["hi"].as_f64() else {
         return "–".to_owned();
     };
-    match g["kind"].as_str() {
-        Some("power_w") => format!("{lo:.0}–{hi:.0} W"),
+    let lo = g["lo"].as_f64();
+    match (g["kind"].as_str(), lo) {
+        (Some("power_w"), Some(lo)) => format!("{lo:.0}–{hi:.0} W"),
         // The faster speed is the quicker pace, so `hi` comes first.
-        Some("speed_mps") => format!("{}–{}", units.pace(hi), units.pace(lo)),
-        Some("heart_rate_bpm") => format!("{lo:.0}–{hi:.0} bpm"),
+        (Some("speed_mps"), Some(lo)) => format!("{}–{}", units.pace(hi), units.pace(lo)),
+        (Some("heart_rate_bpm"), Some(lo)) => format!("{lo:.0}–{hi:.0} bpm"),
+        (Some("heart_rate_bpm"), None) => format!("≤ {hi:.0} bpm"),
         _ => "–".to_owned(),
     }
 }

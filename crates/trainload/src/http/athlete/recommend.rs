@@ -52,7 +52,8 @@ pub struct Recommendations {
     pub days: Vec<DayView>,
 }
 
-/// The plan from today.
+/// The plan from the athlete's local today; activities already done today (their local date)
+/// reduce today's target.
 ///
 /// # Errors
 /// 500 for a store or calculation failure.
@@ -80,12 +81,17 @@ pub async fn recommendations(
         wellness_status: status.as_str(),
         state: json!({
             "ctl": st.ctl, "atl": st.atl, "tsb": st.tsb,
+            // The overall ratio on today and its band: the same function and the same value as
+            // the overview's ACWR card (today's completed activities included).
             "acwr": st.acwr.ratio(),
+            "acwr_band": st.acwr.band().map_or("insufficient_data", |b| b.as_str()),
             "chronic_weekly_utl": st.chronic_weekly_utl,
             "last_week_utl": st.last_week_utl,
             "target_week_utl": st.target_week_utl,
             "mode": match st.mode { PlanMode::Building => "building", PlanMode::Normal => "normal" },
             "reduced": st.reduced,
+            "done_today_utl": st.done_today_utl,
+            "planned_today_utl": st.planned_today_utl,
         }),
         days: plan.days.iter().map(day_view).collect(),
     })
