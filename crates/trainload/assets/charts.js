@@ -5,6 +5,7 @@
 // not load, the server-rendered fallback inside the container stays.
 //
 // Spec: { x: [..], x_kind: "date" | "seconds" | "log_seconds", height?: px, sync?: key,
+//         y_label?, y2_label?: axis titles with units (else the axis' series labels),
 //         series: [{ label, color, values: [..], bars?: bool, steps?: bool, axis?: "right",
 //                    format?: "pace" }] }
 // `steps` draws a value held until the next point (thresholds effective from a date).
@@ -34,13 +35,28 @@
 
   // Round durations for the log axis (uPlot's own log ticks are powers of ten only).
   var LOG_TICKS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600, 7200, 14400, 28800];
+  // The same at a phone's width, spaced so that their labels do not run into each other.
+  var LOG_TICKS_NARROW = [1, 15, 60, 300, 1200, 3600, 14400];
+  // Round steps of an elapsed-time axis (0:15, 0:30, 1:00, 5:00, 15:00, 0:30:00, 1:00:00 …).
+  var TIME_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600];
+
+  // Fewer ticks on a phone: tick labels need more room than the plot gives them at 390 px.
+  function narrow() { return window.innerWidth < 600; }
+
+  var X_TITLES = { date: "Date", seconds: "Elapsed time (h:mm:ss)", log_seconds: "Duration" };
 
   function xAxis(kind) {
+    var title = { label: X_TITLES[kind] || "", labelSize: 20, space: narrow() ? 90 : 60 };
+    return Object.assign(title, xTicks(kind));
+  }
+
+  function xTicks(kind) {
     if (kind === "date") return {};
     if (kind === "log_seconds") {
       return {
         splits: function (u, i, min, max) {
-          return LOG_TICKS.filter(function (t) { return t >= min && t <= max; });
+          var ticks = narrow() ? LOG_TICKS_NARROW : LOG_TICKS;
+          return ticks.filter(function (t) { return t >= min && t <= max; });
         },
         // uPlot blanks log ticks other than powers of ten unless told to keep them all.
         filter: function (u, splits) { return splits; },
@@ -49,7 +65,17 @@
         },
       };
     }
-    return { values: function (u, ticks) { return ticks.map(function (t) { return clock(t); }); } };
+    return {
+      incrs: TIME_STEPS,
+      values: function (u, ticks) { return ticks.map(function (t) { return clock(t); }); },
+    };
+  }
+
+  // A scale whose data includes bars starts at zero (a bar's length is its value).
+  function fromZero(u, min, max) {
+    if (min == null || max == null) return [0, 1];
+    var lo = Math.min(0, min), hi = Math.max(0, max);
+    return [lo, hi === lo ? lo + 1 : hi + (hi - lo) * 0.05];
   }
 
   function xSeries(kind) {
@@ -69,12 +95,18 @@
     if (kind === "log_seconds") { scales.x.distr = 3; scales.x.log = 10; }
     var axes = [xAxis(kind)];
     var leftFormat = null, rightFormat = null, right = false;
+    var leftLabels = [], rightLabels = [], leftBars = false, rightBars = false;
     var series = [xSeries(kind)];
     var data = [xs];
     spec.series.forEach(function (s) {
       var scale = s.axis === "right" ? "y2" : "y";
-      if (scale === "y2") { right = true; rightFormat = rightFormat || s.format; }
-      else { leftFormat = leftFormat || s.format; }
+      if (scale === "y2") {
+        right = true; rightFormat = rightFormat || s.format;
+        rightLabels.push(s.label); rightBars = rightBars || !!s.bars;
+      } else {
+        leftFormat = leftFormat || s.format;
+        leftLabels.push(s.label); leftBars = leftBars || !!s.bars;
+      }
       var one = {
         label: s.label, stroke: s.color, width: s.bars ? 0 : 2, scale: scale,
         value: (function (f) { return function (u, v) { return f(v); }; })(formatter(s.format)),
@@ -89,13 +121,22 @@
       series.push(one);
       data.push(s.values);
     });
-    if (leftFormat === "pace") scales.y = { dir: -1 };
+    scales.y = leftFormat === "pace" ? { dir: -1 } : {};
+    if (leftBars) scales.y.range = fromZero;
+    if (right) scales.y2 = rightBars ? { range: fromZero } : {};
     var axisValues = function (f) {
       return f === "pace" ? function (u, t) { return t.map(clock); } : undefined;
     };
-    axes.push({ scale: "y", values: axisValues(leftFormat) });
+    var ySpace = narrow() ? 40 : 30;
+    axes.push({
+      scale: "y", values: axisValues(leftFormat), space: ySpace, labelSize: 20,
+      label: spec.y_label || leftLabels.join(" · "),
+    });
     if (right) {
-      axes.push({ scale: "y2", side: 1, grid: { show: false }, values: axisValues(rightFormat) });
+      axes.push({
+        scale: "y2", side: 1, grid: { show: false }, values: axisValues(rightFormat),
+        space: ySpace, labelSize: 20, label: spec.y2_label || rightLabels.join(" · "),
+      });
     }
     var opts = {
       width: Math.max(root.clientWidth - 4, 200),
@@ -105,6 +146,9 @@
       legend: { live: true },
     };
     if (spec.sync) opts.cursor.sync = { key: spec.sync };
+    // The axis titles are drawn on the canvas; the attribute lets a test (and a reader of the
+    // markup) see them.
+    root.setAttribute("data-axis-titles", axes.map(function (a) { return a.label; }).join(" | "));
     return new uPlot(opts, data, root);
   }
 

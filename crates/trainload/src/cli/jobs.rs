@@ -119,7 +119,7 @@ pub struct RunsArgs {
 /// The `runs` subcommands.
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum RunsCommand {
-    /// Runs, newest first.
+    /// Runs, newest first, as a table (or JSON with --json).
     List {
         /// Only this job's runs.
         #[arg(long)]
@@ -127,14 +127,20 @@ pub enum RunsCommand {
         /// How many, 1 to 500 (as `GET /scheduler/runs`).
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=500))]
         limit: i64,
+        /// Print JSON (a list of `GET /scheduler/runs` items) instead of a table.
+        #[arg(long)]
+        json: bool,
     },
-    /// One run with its tasks.
+    /// One run with its tasks (or JSON with --json).
     Show {
         /// Run id.
         id: i64,
         /// All tasks, not only those that did not succeed.
         #[arg(long)]
         all: bool,
+        /// Print JSON (the `GET /scheduler/runs/{id}` shape) instead of lines and a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Put a run's failed and dead tasks back to ready.
     RetryFailed {
@@ -234,14 +240,27 @@ pub async fn jobs(command: &JobsCommand, scheduler: &Scheduler) -> anyhow::Resul
 /// Database errors.
 pub async fn runs(command: &RunsCommand, scheduler: &Scheduler) -> anyhow::Result<u8> {
     let result = match command {
-        RunsCommand::List { job, limit } => scheduler
+        RunsCommand::List { job, limit, json } => scheduler
             .runs(job.as_deref(), None, None, *limit)
             .await
-            .map(|runs| print(&runs.iter().map(view::run_view).collect::<Vec<_>>())),
-        RunsCommand::Show { id, all } => scheduler
-            .run_detail(*id, true)
-            .await
-            .map(|detail| print(&view::run_detail_view(&detail, *all))),
+            .map(|runs| {
+                let runs: Vec<_> = runs.iter().map(view::run_view).collect();
+                if *json {
+                    print(&runs)
+                } else {
+                    print_text(&super::runs_table::runs_list(&runs))
+                }
+            }),
+        RunsCommand::Show { id, all, json } => {
+            scheduler.run_detail(*id, true).await.map(|detail| {
+                let detail = view::run_detail_view(&detail, *all);
+                if *json {
+                    print(&detail)
+                } else {
+                    print_text(&super::runs_table::run_detail(&detail, *all))
+                }
+            })
+        }
         RunsCommand::RetryFailed { id } => scheduler.retry_failed(*id).await.map(|(requeued, conflicts)| {
             print(&json!({ "requeued": requeued.len(), "task_ids": requeued, "conflicts": conflicts }))
         }),
@@ -349,6 +368,12 @@ async fn run_job(
         "partial" => exit::PARTIAL,
         _ => exit::FAILED,
     })
+}
+
+/// Prints text for people as it is; returns exit code 0.
+fn print_text(text: &str) -> u8 {
+    print!("{text}");
+    exit::SUCCEEDED
 }
 
 /// Prints `value` as pretty JSON; returns exit code 0.

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod demo;
 pub mod jobs;
 pub mod migrate;
+pub mod runs_table;
 pub mod serve;
 pub mod sim;
 pub mod sync;

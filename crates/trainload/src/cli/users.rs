@@ -22,7 +22,8 @@ pub struct UsersArgs {
 /// The `users` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum UsersCommand {
-    /// Create a user (optionally connected to Strava and Intervals.icu); prints `{"user_id": N}`.
+    /// Create a user (optionally connected to Strava and Intervals.icu); says who was added, or
+    /// prints `{"user_id": N}` with --json.
     Add(AddArgs),
     /// Print every user with their connections as a table, or JSON with --json (never a secret).
     List(ListArgs),
@@ -68,6 +69,9 @@ pub struct AddArgs {
     /// Make the user an admin (the first user of a database always is).
     #[arg(long)]
     pub admin: bool,
+    /// Print `{"user_id": N}` (for scripts) instead of a sentence.
+    #[arg(long)]
+    pub json: bool,
     /// Where the data lives.
     #[command(flatten)]
     pub store: StoreArgs,
@@ -118,9 +122,38 @@ async fn run_add(args: &AddArgs) -> anyhow::Result<ExitCode> {
         let _ = users::delete(&store, user).await;
         return Err(error);
     }
+    // The first user of a database is an admin whatever was asked: report what was stored.
+    let role = users::get(&store, user)
+        .await
+        .map_or(new_user.role, |stored| stored.role);
     store.close().await;
-    println!("{}", serde_json::json!({ "user_id": user.0 }));
+    if args.json {
+        println!("{}", serde_json::json!({ "user_id": user.0 }));
+    } else {
+        println!("{}", added_line(user, &args.name, role, args));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// "Added user 3, Ada (admin), connected to Strava and Intervals.icu."
+fn added_line(user: UserId, name: &str, role: Role, args: &AddArgs) -> String {
+    let connected: Vec<&str> = [
+        args.strava_athlete_id.map(|_| "Strava"),
+        args.intervals_athlete_id.as_ref().map(|_| "Intervals.icu"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let connections = if connected.is_empty() {
+        ", not connected to any provider".to_owned()
+    } else {
+        format!(", connected to {}", connected.join(" and "))
+    };
+    format!(
+        "Added user {}, {name} ({}){connections}.",
+        user.0,
+        role.as_str()
+    )
 }
 
 async fn connect_all(

@@ -41,6 +41,7 @@ pub fn pmc_spec(points: &[PmcPoint]) -> Value {
     json!({
         "x": points.iter().map(|p| p.date.as_str()).collect::<Vec<_>>(),
         "x_kind": "date",
+        "y_label": "Load (UTL/day)",
         "series": [
             series("Daily load", "#cbd5e1", |p| p.load, true),
             series("Fitness (CTL)", "#2563eb", |p| p.ctl, false),

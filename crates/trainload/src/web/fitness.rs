@@ -223,6 +223,7 @@ fn curve_card(curve: &PowerCurve) -> String {
     let spec = json!({
         "x": points.iter().map(|p| p.duration_s).collect::<Vec<_>>(),
         "x_kind": "log_seconds",
+        "y_label": "Power (W)",
         "series": [{
             "label": "Best power (W)", "color": "#f59e0b",
             "values": points.iter().map(|p| chart::round1(p.value)).collect::<Vec<_>>(),
@@ -324,6 +325,8 @@ fn thresholds_card(history: &[ThresholdEntry], units: Units, today: &str) -> Str
     let spec = json!({
         "x": points.iter().map(|p| p.0).collect::<Vec<_>>(),
         "x_kind": "date",
+        "y_label": "FTP (W)",
+        "y2_label": "Heart rate (bpm)",
         "series": [
             {"label": "FTP (W)", "color": "#f59e0b", "steps": true, "values": points.iter().map(|p| p.1).collect::<Vec<_>>()},
             {"label": "LTHR (bpm)", "color": "#dc2626", "axis": "right", "steps": true, "values": points.iter().map(|p| p.2).collect::<Vec<_>>()},

@@ -89,7 +89,8 @@ async fn jobs_run_wait_executes_in_process_and_exits_by_the_runs_state() {
         runs(
             &RunsCommand::Show {
                 id: fine.id,
-                all: true
+                all: true,
+                json: false,
             },
             s
         )
@@ -98,9 +99,16 @@ async fn jobs_run_wait_executes_in_process_and_exits_by_the_runs_state() {
         exit::SUCCEEDED
     );
     assert_eq!(
-        runs(&RunsCommand::Show { id: 999, all: true }, s)
-            .await
-            .unwrap(),
+        runs(
+            &RunsCommand::Show {
+                id: 999,
+                all: true,
+                json: true,
+            },
+            s
+        )
+        .await
+        .unwrap(),
         exit::REFUSED
     );
 }
@@ -184,6 +192,49 @@ fn jobs_run_works_on_a_database_no_server_opened() {
         list["total_jobs"], 7,
         "the five scheduled jobs, the read planner and the webhook job"
     );
+}
+
+#[test]
+fn runs_list_and_show_print_tables_for_people_and_json_for_scripts() {
+    let dir = crate::helpers::TempDir::new();
+    let started = trainload(dir.path(), &["jobs", "run", "quick_sync", "--wait"]);
+    assert_eq!(started.status.code(), Some(0));
+    let run: serde_json::Value = serde_json::from_slice(&started.stdout).unwrap();
+    let id = run["id"].as_i64().unwrap().to_string();
+
+    let table = String::from_utf8(trainload(dir.path(), &["runs", "list"]).stdout).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and the one run: {table}");
+    assert!(
+        lines[0].contains("JOB") && lines[0].contains("STATE"),
+        "{table}"
+    );
+    assert!(
+        lines[1].trim_start().starts_with(&id)
+            && lines[1].contains("quick_sync")
+            && lines[1].contains("succeeded")
+            && lines[1].contains("manual"),
+        "{table}"
+    );
+    assert!(!table.contains('{'), "no JSON for people: {table}");
+    let listed: serde_json::Value =
+        serde_json::from_slice(&trainload(dir.path(), &["runs", "list", "--json"]).stdout).unwrap();
+    assert_eq!(listed[0]["job_id"], "quick_sync");
+    assert_eq!(listed[0]["id"], run["id"]);
+
+    let shown = String::from_utf8(trainload(dir.path(), &["runs", "show", &id]).stdout).unwrap();
+    assert!(
+        shown.starts_with(&format!("Run            {id}\n")),
+        "{shown}"
+    );
+    assert!(shown.contains("\nJob            quick_sync\n"), "{shown}");
+    assert!(shown.contains("\nState          succeeded\n"), "{shown}");
+    assert!(!shown.contains('{'), "no JSON for people: {shown}");
+    let detail: serde_json::Value =
+        serde_json::from_slice(&trainload(dir.path(), &["runs", "show", &id, "--json"]).stdout)
+            .unwrap();
+    assert_eq!(detail["id"], run["id"]);
+    assert!(detail["task_counts"].is_object(), "{detail}");
 }
 
 #[test]

@@ -15,6 +15,7 @@
 mod dead_ends;
 mod demo_process;
 mod navigation;
+mod phone;
 mod webdriver;
 mod words;
 
@@ -78,6 +79,12 @@ async fn an_athlete_signs_in_reads_the_dashboard_and_runs_a_quick_sync() {
     assert!(points > 0, "the chart was drawn without data");
     let canvases = browser.find_all("#pmc-chart canvas").await;
     assert!(!canvases.is_empty(), "the chart library drew no canvas");
+    let titles = browser.attribute(&chart, "data-axis-titles").await;
+    assert_eq!(
+        titles.as_deref(),
+        Some("Date | Load (UTL/day)"),
+        "both axes have titles with units"
+    );
     browser.screenshot(&shots.join("1-overview.png")).await;
 
     // An activity's one-click explanation.

@@ -60,11 +60,16 @@ fn users_added_are_listed_without_secrets() {
             "--intervals-api-key",
             "ak-SECRET-xyz",
             "--admin",
+            "--json",
         ],
     ));
     let added: serde_json::Value = serde_json::from_str(&added).unwrap();
     assert_eq!(added, serde_json::json!({"user_id": 1}));
-    stdout(&trainload(data, &["users", "add", "--name", "Bob"]));
+    let bob = stdout(&trainload(data, &["users", "add", "--name", "Bob"]));
+    assert_eq!(
+        bob, "Added user 2, Bob (athlete), not connected to any provider.\n",
+        "a sentence for people"
+    );
     let table = stdout(&trainload(data, &["users", "list"]));
     assert!(!table.contains("SECRET"), "{table}");
     let lines: Vec<&str> = table.lines().collect();
