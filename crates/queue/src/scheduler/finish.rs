@@ -4,6 +4,7 @@
 use tracing::warn;
 
 use super::Scheduler;
+use super::ledger::{Terminal, TerminalState};
 use super::worker::ClaimedTask;
 use crate::job::{TaskError, TaskReport};
 use crate::{QueueError, with_db, with_tx};
@@ -85,18 +86,36 @@ impl Scheduler {
     ) -> Result<bool, QueueError> {
         let now = self.now_ms();
         let mut tx = self.db().begin_write().await?;
-        let (sql_rows, terminal) = match &outcome {
+        let recorded = self.record(&mut tx, task, &outcome, now).await?;
+        if let Some(Some(state)) = recorded {
+            self.count_terminal(&mut tx, task.run_id, Terminal::of(state, 1), now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(recorded.is_some())
+    }
+
+    /// Writes one outcome with its fence inside `tx`: `None` when the lease had been lost
+    /// (nothing written), else the terminal state the run must count, if the task ended.
+    pub(super) async fn record(
+        &self,
+        tx: &mut crate::db::Tx,
+        task: &ClaimedTask,
+        outcome: &Outcome,
+        now: i64,
+    ) -> Result<Option<Option<TerminalState>>, QueueError> {
+        let (rows, terminal) = match outcome {
             Outcome::Succeeded(report) => {
                 let result = serde_json::to_string(report).unwrap_or_else(|_| "{}".to_owned());
-                let rows = with_tx!(&mut tx, conn => sqlx::query(SUCCEED).bind(task.id).bind(task.fence)
+                let rows = with_tx!(tx, conn => sqlx::query(SUCCEED).bind(task.id).bind(task.fence)
                     .bind(result).bind(now).execute(conn).await?.rows_affected());
-                (rows, Some("tasks_succeeded"))
+                (rows, Some(TerminalState::Succeeded))
             }
             Outcome::Failed(TaskError::Permanent(message)) => {
                 let rows = self
-                    .fail(&mut tx, task, "failed", "permanent", message, now)
+                    .fail(tx, task, "failed", "permanent", message, now)
                     .await?;
-                (rows, Some("tasks_failed"))
+                (rows, Some(TerminalState::Failed))
             }
             Outcome::Failed(TaskError::RateLimited {
                 retry_at_ms,
@@ -104,43 +123,37 @@ impl Scheduler {
             }) => {
                 let not_before = retry_at_ms + self.jitter_ms(60_000);
                 let rows = self
-                    .refund(&mut tx, task, 1, "rate_limited", message, not_before)
+                    .refund(tx, task, 1, "rate_limited", message, not_before)
                     .await?;
                 (rows, None)
             }
             Outcome::Interrupted => {
                 let rows = self
-                    .refund(&mut tx, task, 0, "interrupted", "shutdown", now)
+                    .refund(tx, task, 0, "interrupted", "shutdown", now)
                     .await?;
                 (rows, None)
             }
             Outcome::Failed(TaskError::Retryable(message)) => {
-                self.retry_or_dead(&mut tx, task, "retryable", message, now)
+                self.retry_or_dead(tx, task, "retryable", message, now)
                     .await?
             }
             Outcome::TimedOut => {
-                self.retry_or_dead(&mut tx, task, "timeout", "the task timed out", now)
+                self.retry_or_dead(tx, task, "timeout", "the task timed out", now)
                     .await?
             }
             Outcome::Panicked(message) => {
-                self.retry_or_dead(&mut tx, task, "panic", message, now)
-                    .await?
+                self.retry_or_dead(tx, task, "panic", message, now).await?
             }
         };
-        if sql_rows == 0 {
+        if rows == 0 {
             warn!(
                 task_id = task.id,
                 fence = task.fence,
                 "lease lost: result discarded"
             );
-            return Ok(false);
+            return Ok(None);
         }
-        if let Some(column) = terminal {
-            self.count_terminal(&mut tx, task.run_id, column, now)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        Ok(Some(terminal))
     }
 
     /// Full-jitter backoff while attempts remain, else `dead`.
@@ -151,10 +164,10 @@ impl Scheduler {
         class: &str,
         message: &str,
         now: i64,
-    ) -> Result<(u64, Option<&'static str>), QueueError> {
+    ) -> Result<(u64, Option<TerminalState>), QueueError> {
         if task.attempt >= task.max_attempts {
             let rows = self.fail(tx, task, "dead", class, message, now).await?;
-            return Ok((rows, Some("tasks_dead")));
+            return Ok((rows, Some(TerminalState::Dead)));
         }
         let not_before = now + self.backoff_ms(task.attempt);
         let rows = with_tx!(tx, conn => sqlx::query(RETRY).bind(task.id).bind(task.fence).bind(class)
@@ -211,8 +224,8 @@ impl Scheduler {
         for (task_id, run_id, state) in &reclaimed {
             warn!(task_id, run_id, state = %state, "lease expired: task reclaimed");
             if state == "dead" {
-                self.count_terminal(&mut tx, *run_id, "tasks_dead", now)
-                    .await?;
+                let add = Terminal::of(TerminalState::Dead, 1);
+                self.count_terminal(&mut tx, *run_id, add, now).await?;
             }
         }
         tx.commit().await?;

@@ -50,6 +50,53 @@ pub(super) struct TaskBatch<'a> {
 /// The terminal-state counters of a run after an increment.
 pub(super) type Counts = (i32, i32, i32, i32, i32);
 
+const COUNT_TERMINAL: &str = "UPDATE job_run SET tasks_succeeded = tasks_succeeded + $2, \
+     tasks_failed = tasks_failed + $3, tasks_dead = tasks_dead + $4, tasks_cancelled = tasks_cancelled + $5 \
+     WHERE id = $1 RETURNING tasks_total, tasks_succeeded, tasks_failed, tasks_dead, tasks_cancelled";
+
+/// How a task ended for good, as its run counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TerminalState {
+    /// `succeeded`.
+    Succeeded,
+    /// `failed` (a permanent error).
+    Failed,
+    /// `dead` (out of attempts).
+    Dead,
+    /// `cancelled` before it ran.
+    Cancelled,
+}
+
+/// Terminal tasks to add to one run's counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Terminal {
+    succeeded: i32,
+    failed: i32,
+    dead: i32,
+    cancelled: i32,
+}
+
+impl Terminal {
+    /// `count` tasks that ended in `state`.
+    pub(super) fn of(state: TerminalState, count: usize) -> Self {
+        let mut terminal = Self::default();
+        terminal.add(state, count);
+        terminal
+    }
+
+    /// Adds `count` tasks that ended in `state`.
+    pub(super) fn add(&mut self, state: TerminalState, count: usize) {
+        let count = i32::try_from(count).unwrap_or(i32::MAX);
+        let counter = match state {
+            TerminalState::Succeeded => &mut self.succeeded,
+            TerminalState::Failed => &mut self.failed,
+            TerminalState::Dead => &mut self.dead,
+            TerminalState::Cancelled => &mut self.cancelled,
+        };
+        *counter = counter.saturating_add(count);
+    }
+}
+
 impl Scheduler {
     /// Inserts a run row; `None` when the unique key says it exists already.
     pub(super) async fn insert_run(
@@ -124,20 +171,18 @@ impl Scheduler {
         Ok((total, deduped))
     }
 
-    /// Adds one terminal task to its run's counters (`column` is one of the `tasks_*` names)
-    /// and finalises the run when it was the last.
+    /// Adds terminal tasks to their run's counters in one statement and finalises the run when
+    /// they were the last. One statement per run and batch keeps the run row, which every
+    /// completion of the run touches, locked once per batch instead of once per task.
     pub(super) async fn count_terminal(
         &self,
         tx: &mut Tx,
         run_id: i64,
-        column: &str,
+        add: Terminal,
         now: i64,
     ) -> Result<(), QueueError> {
-        let sql = format!(
-            "UPDATE job_run SET {column} = {column} + 1 WHERE id = $1 \
-             RETURNING tasks_total, tasks_succeeded, tasks_failed, tasks_dead, tasks_cancelled"
-        );
-        let counts: Counts = with_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(run_id).fetch_one(conn).await?);
+        let counts: Counts = with_tx!(tx, conn => sqlx::query_as(COUNT_TERMINAL).bind(run_id)
+            .bind(add.succeeded).bind(add.failed).bind(add.dead).bind(add.cancelled).fetch_one(conn).await?);
         let (total, succeeded, failed, dead, cancelled) = counts;
         if succeeded + failed + dead + cancelled >= total {
             self.finalize_run(tx, run_id, counts, now).await?;

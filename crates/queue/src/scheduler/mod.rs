@@ -1,6 +1,7 @@
 //! The durable scheduler: job registration, the tick that creates runs exactly once, task
 //! claiming with leases and fencing, retries, and the operations an admin drives.
 
+mod completions;
 mod enqueue;
 mod finish;
 mod ledger;

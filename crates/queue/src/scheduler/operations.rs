@@ -5,7 +5,7 @@ use serde::Serialize;
 use tracing::info;
 
 use super::Scheduler;
-use super::ledger::NewRun;
+use super::ledger::{NewRun, Terminal, TerminalState};
 use crate::job::{FanOutRequest, Overlap};
 use crate::{QueueError, next_fire, with_db, with_tx};
 
@@ -402,9 +402,9 @@ impl Scheduler {
         let cancelled: Vec<(i64,)> = with_tx!(&mut tx, conn => sqlx::query_as(
             "UPDATE task SET state = 'cancelled', finished_at_ms = $2 WHERE run_id = $1 AND state = 'ready' RETURNING id")
             .bind(run_id).bind(now).fetch_all(conn).await?);
-        for _ in &cancelled {
-            self.count_terminal(&mut tx, run_id, "tasks_cancelled", now)
-                .await?;
+        if !cancelled.is_empty() {
+            let add = Terminal::of(TerminalState::Cancelled, cancelled.len());
+            self.count_terminal(&mut tx, run_id, add, now).await?;
         }
         tx.commit().await?;
         Ok(u64::try_from(cancelled.len()).unwrap_or(0))

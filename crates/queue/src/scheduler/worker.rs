@@ -6,10 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tracing::{Instrument, info_span, warn};
 
 use super::Scheduler;
+use super::completions::Completions;
 use super::finish::Outcome;
 use crate::job::{Job, TaskContext};
 use crate::{QueueError, with_tx};
@@ -174,76 +175,99 @@ impl Scheduler {
         }
     }
 
-    /// Runs `slots` worker loops until `shutdown` turns true; then in-flight tasks get the grace
-    /// period and the rest are released.
+    /// Runs up to `slots` tasks at a time until `shutdown` turns true; then in-flight tasks get
+    /// the grace period, their outcomes are recorded, and the rest are released.
+    ///
+    /// One dispatcher claims as many tasks as there are free slots in one statement, and one
+    /// writer records the outcomes in batches (see `completions`), so a process spends a
+    /// transaction per batch of tasks rather than two per task.
     pub async fn run_workers(
         &self,
         slots: usize,
         mut shutdown: watch::Receiver<bool>,
         grace: Duration,
     ) {
-        let mut loops = Vec::new();
-        for slot in 0..slots.max(1) {
-            let scheduler = self.clone();
-            let owner = format!("{}/{slot}", self.config().node_id);
-            let stop = shutdown.clone();
-            loops.push(tokio::spawn(async move {
-                scheduler.worker_loop(owner, stop, grace).await
-            }));
-        }
-        let _ = shutdown.wait_for(|stop| *stop).await;
-        for handle in loops {
-            let _ = handle.await;
-        }
-    }
-
-    async fn worker_loop(
-        &self,
-        owner: String,
-        mut shutdown: watch::Receiver<bool>,
-        grace: Duration,
-    ) {
+        let slots = slots.max(1);
+        let owner = format!("{}/workers", self.config().node_id);
+        let free = Arc::new(Semaphore::new(slots));
+        let (completions, writer) = Completions::start(self.clone());
         while !*shutdown.borrow() {
-            match self.claim(&owner, 1).await {
-                Ok(tasks) if !tasks.is_empty() => {
-                    for task in tasks {
-                        self.execute(task, Some((shutdown.clone(), grace))).await;
-                    }
-                }
-                Ok(_) => {
-                    let _ = tokio::time::timeout(Duration::from_secs(1), shutdown.changed()).await;
-                }
-                Err(error) => {
-                    warn!(%error, "claim failed; backing off");
-                    let _ = tokio::time::timeout(Duration::from_secs(5), shutdown.changed()).await;
+            let first = tokio::select! {
+                permit = Arc::clone(&free).acquire_owned() => permit,
+                _ = shutdown.wait_for(|stop| *stop) => break,
+            };
+            let Ok(first) = first else { break };
+            let mut held = vec![first];
+            while held.len() < slots {
+                match Arc::clone(&free).try_acquire_owned() {
+                    Ok(permit) => held.push(permit),
+                    Err(_) => break,
                 }
             }
+            let pause = match self.claim(&owner, held.len()).await {
+                Ok(tasks) if !tasks.is_empty() => {
+                    for (task, permit) in tasks.into_iter().zip(held.drain(..)) {
+                        let scheduler = self.clone();
+                        let completions = completions.clone();
+                        let stop = shutdown.clone();
+                        tokio::spawn(async move {
+                            if let Some(outcome) =
+                                scheduler.run_attempt(&task, Some((stop, grace))).await
+                            {
+                                completions.submit(task, outcome).await;
+                            }
+                            drop(permit);
+                        });
+                    }
+                    continue;
+                }
+                Ok(_) => Duration::from_secs(1),
+                Err(error) => {
+                    warn!(%error, "claim failed; backing off");
+                    Duration::from_secs(5)
+                }
+            };
+            drop(held);
+            let _ = tokio::time::timeout(pause, shutdown.changed()).await;
+        }
+        // Every slot back means every attempt has handed its outcome over.
+        let all = u32::try_from(slots).unwrap_or(u32::MAX);
+        let _ = free.acquire_many(all).await;
+        drop(completions);
+        if let Err(error) = writer.await {
+            warn!(%error, "the outcome writer stopped unexpectedly");
         }
     }
 
-    /// Executes one claimed task: handler in its own tokio task (panics are caught), under the
-    /// job's timeout, with a heartbeat; records the outcome with a fenced write.
+    /// Executes one claimed task and records its outcome with a fenced write.
     pub(crate) async fn execute(
         &self,
         task: ClaimedTask,
         shutdown: Option<(watch::Receiver<bool>, Duration)>,
     ) {
-        let Some(job) = self.job(&task.job_id).cloned() else {
-            let outcome = Outcome::Failed(crate::TaskError::Permanent(format!(
-                "job {} is not defined",
-                task.job_id
-            )));
-            let _ = self.finish(&task, outcome).await;
-            return;
-        };
-        let span = info_span!("scheduler.task", job = %task.job_id, run_id = task.run_id, task_id = task.id,
-            user_id = task.user_id, attempt = task.attempt, fence = task.fence);
-        let outcome = self.attempt(job, &task, shutdown).instrument(span).await;
-        if let Some(outcome) = outcome
+        if let Some(outcome) = self.run_attempt(&task, shutdown).await
             && let Err(error) = self.finish(&task, outcome).await
         {
             warn!(task_id = task.id, %error, "could not record the task outcome; its lease will expire");
         }
+    }
+
+    /// Runs one claimed task's handler in its own tokio task (panics are caught), under the
+    /// job's timeout, with a heartbeat. `None` when the lease was lost (nothing may be written).
+    async fn run_attempt(
+        &self,
+        task: &ClaimedTask,
+        shutdown: Option<(watch::Receiver<bool>, Duration)>,
+    ) -> Option<Outcome> {
+        let Some(job) = self.job(&task.job_id).cloned() else {
+            return Some(Outcome::Failed(crate::TaskError::Permanent(format!(
+                "job {} is not defined",
+                task.job_id
+            ))));
+        };
+        let span = info_span!("scheduler.task", job = %task.job_id, run_id = task.run_id, task_id = task.id,
+            user_id = task.user_id, attempt = task.attempt, fence = task.fence);
+        self.attempt(job, task, shutdown).instrument(span).await
     }
 
     /// Runs the handler; `None` when the lease was lost (nothing may be written).
