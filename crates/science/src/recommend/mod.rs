@@ -189,6 +189,26 @@ pub struct DayPlan {
     pub rationale: String,
 }
 
+impl DayPlan {
+    /// A rest day on `date`: nothing planned, no explanation yet.
+    pub(crate) fn rest(date: LocalDate) -> Self {
+        Self {
+            date,
+            intensity: DayIntensity::Rest,
+            sport: DaySport::Any,
+            utl: ValueRange {
+                lo: 0.0,
+                rec: 0.0,
+                hi: 0.0,
+            },
+            duration_min: None,
+            distance_km: None,
+            guidance: None,
+            rationale: String::new(),
+        }
+    }
+}
+
 /// How the weekly target was set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanMode {

@@ -68,18 +68,8 @@ impl<'a> Context<'a> {
     ) -> DayPlan {
         let Some(ti) = intensity.index().checked_sub(1) else {
             return DayPlan {
-                date,
                 intensity,
-                sport: DaySport::Any,
-                utl: ValueRange {
-                    lo: 0.0,
-                    rec: 0.0,
-                    hi: 0.0,
-                },
-                duration_min: None,
-                distance_km: None,
-                guidance: None,
-                rationale: String::new(),
+                ..DayPlan::rest(date)
             };
         };
         let cfg = self.cfg;

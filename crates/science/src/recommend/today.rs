@@ -6,7 +6,7 @@
 
 use super::plan::{Notes, capitalised, noun, round0};
 use super::targets::Context;
-use super::{DayIntensity, DayPlan, DaySport, ValueRange};
+use super::{DayIntensity, DayPlan, DaySport};
 use crate::LocalDate;
 
 /// Day 0 when `done` UTL (> 0) was already completed against a planned `planned` UTL.
@@ -37,7 +37,7 @@ pub(super) fn remaining(
         };
         return DayPlan {
             rationale: format!("{head}; {} UTL already done today; {tail}.", round0(done)),
-            ..rest(date)
+            ..DayPlan::rest(date)
         };
     }
     let mut day = ctx.day(date, easy, sport, left);
@@ -49,21 +49,4 @@ pub(super) fn remaining(
         round0(planned),
     );
     day
-}
-
-fn rest(date: LocalDate) -> DayPlan {
-    DayPlan {
-        date,
-        intensity: DayIntensity::Rest,
-        sport: DaySport::Any,
-        utl: ValueRange {
-            lo: 0.0,
-            rec: 0.0,
-            hi: 0.0,
-        },
-        duration_min: None,
-        distance_km: None,
-        guidance: None,
-        rationale: String::new(),
-    }
 }
