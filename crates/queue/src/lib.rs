@@ -20,6 +20,6 @@ pub use job::{
 };
 pub use scheduler::{
     ClaimedTask, Enqueued, EventTask, JobStatus, ManualRun, ManualRunRequest, RunDetail, RunRow,
-    Scheduler, SchedulerConfig, TaskRow, TickReport,
+    Scheduler, SchedulerConfig, TaskRow, TickReport, WeakScheduler,
 };
 pub use trigger::{DstNote, Fire, Trigger, TriggerError, fires, next_fire};

@@ -8,6 +8,21 @@
   var busy = false;
   var again = false;
   var noteTimer = null;
+  // What the latest event was about, for the notice ("New activity processed · 14:05").
+  var news = 'Updated';
+
+  function describe(message) {
+    var event;
+    try { event = JSON.parse(message.data); } catch (e) { return 'Updated'; }
+    var payload = event.payload || {};
+    if (event.kind === 'activity_processed' && payload.new_activities > 0) {
+      return payload.new_activities === 1 ? 'New activity processed'
+        : payload.new_activities + ' new activities processed';
+    }
+    if (event.kind === 'thresholds_changed') return 'Thresholds updated';
+    if (event.kind === 'wellness_changed') return 'Wellness updated';
+    return 'Updated';
+  }
 
   function showNote() {
     var note = document.getElementById('live-note');
@@ -18,7 +33,7 @@
       note.setAttribute('role', 'status');
       document.body.appendChild(note);
     }
-    note.textContent = 'Updated ' + new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    note.textContent = news + ' · ' + new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     note.classList.add('shown');
     clearTimeout(noteTimer);
     noteTimer = setTimeout(function () { note.classList.remove('shown'); }, 4000);
@@ -88,7 +103,10 @@
   function open() {
     if (source) return;
     source = new EventSource('/events');
-    source.onmessage = refresh;
+    source.onmessage = function (message) {
+      news = describe(message);
+      refresh();
+    };
     source.onopen = function () { mark('open'); };
     source.onerror = function () { mark(source && source.readyState === 2 ? 'closed' : 'connecting'); };
     mark('connecting');

@@ -190,6 +190,24 @@ pub struct ProviderArgs {
     /// the budget) or `poll` (every quick and daily sync lists every athlete).
     #[arg(long, env = "TRAINLOAD_STRAVA_SYNC", value_enum, default_value_t = crate::planner::StravaSync::Planned)]
     pub strava_sync: crate::planner::StravaSync,
+    /// Web Push contact for the push services (`mailto:` address or https URL), sent in every
+    /// VAPID token so that a push service can reach the operator.
+    #[arg(
+        long,
+        env = "TRAINLOAD_PUSH_CONTACT",
+        default_value = "mailto:admin@localhost",
+        value_name = "URI"
+    )]
+    pub push_contact: String,
+    /// Web Push VAPID private key (base64url of 32 bytes) [default: `<data-dir>/vapid.key`,
+    /// created on first start]. Every process of a deployment needs the same key.
+    #[arg(
+        long,
+        env = "TRAINLOAD_VAPID_PRIVATE_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub vapid_private_key: Option<String>,
 }
 
 impl fmt::Debug for ProviderArgs {
@@ -206,11 +224,32 @@ impl fmt::Debug for ProviderArgs {
             .field("intervals_base", &self.intervals_base)
             .field("strava_rate_reserve_pct", &self.strava_rate_reserve_pct)
             .field("strava_sync", &self.strava_sync)
+            .field("push_contact", &self.push_contact)
+            .field(
+                "vapid_private_key",
+                &self.vapid_private_key.as_ref().map(|_| "[redacted]"),
+            )
             .finish()
     }
 }
 
 impl ProviderArgs {
+    /// Web Push with the VAPID key from `--vapid-private-key` / `TRAINLOAD_VAPID_PRIVATE_KEY`,
+    /// else from `<data_dir>/vapid.key` (created on first use).
+    ///
+    /// # Errors
+    /// A malformed key, a key file that cannot be created or read, or no HTTP client.
+    pub fn push(&self, data_dir: &std::path::Path) -> anyhow::Result<crate::push::Push> {
+        use anyhow::Context as _;
+        let from_env = self.vapid_private_key.clone().map(SecretString::from);
+        let key = crate::push::vapid::VapidKey::load(data_dir, from_env.as_ref())?;
+        let settings = crate::push::PushSettings {
+            contact: self.push_contact.clone(),
+            ..crate::push::PushSettings::default()
+        };
+        crate::push::Push::new(key, settings).context("building the push client")
+    }
+
     /// The provider clients over the shared budget in `store`, and the rest of the sync
     /// context.
     ///
@@ -270,6 +309,7 @@ impl ProviderArgs {
                 limits,
                 ..crate::planner::PlannerSettings::default()
             },
+            push: crate::push::Push::disabled(),
         })
     }
 }

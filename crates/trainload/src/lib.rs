@@ -11,6 +11,7 @@ pub mod http;
 pub mod jobs;
 pub mod live;
 pub mod planner;
+pub mod push;
 pub mod shutdown;
 pub mod startup;
 pub mod store;

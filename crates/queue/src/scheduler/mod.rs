@@ -12,7 +12,7 @@ mod tick;
 mod worker;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use jiff::tz::TimeZone;
 
@@ -71,6 +71,20 @@ pub struct Scheduler {
     inner: Arc<Inner>,
 }
 
+/// A handle that does not keep the scheduler alive: for parts that the scheduler's own jobs own
+/// (a job's context that enqueues follow-up tasks), which would otherwise form a cycle.
+#[derive(Clone, Debug, Default)]
+pub struct WeakScheduler {
+    inner: Weak<Inner>,
+}
+
+impl WeakScheduler {
+    /// The scheduler, while something else keeps it alive.
+    pub fn upgrade(&self) -> Option<Scheduler> {
+        self.inner.upgrade().map(|inner| Scheduler { inner })
+    }
+}
+
 struct Inner {
     db: Db,
     clock: Arc<dyn Clock>,
@@ -110,6 +124,13 @@ impl Scheduler {
                 stale: Mutex::new(BTreeSet::new()),
                 rng,
             }),
+        }
+    }
+
+    /// A handle that does not keep this scheduler alive.
+    pub fn downgrade(&self) -> WeakScheduler {
+        WeakScheduler {
+            inner: Arc::downgrade(&self.inner),
         }
     }
 

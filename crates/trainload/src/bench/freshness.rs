@@ -297,6 +297,7 @@ fn context(
             limits,
             ..PlannerSettings::default()
         },
+        push: crate::push::Push::disabled(),
     })
 }
 

@@ -89,6 +89,7 @@ impl World {
             science: Arc::new(science::Config::default()),
             clock: self.clock.clone(),
             planner: crate::planner::PlannerSettings::default(),
+            push: crate::push::Push::disabled(),
         })
     }
 

@@ -136,11 +136,13 @@ pub(crate) async fn start(settings: Settings, providers: ProviderArgs) -> anyhow
     // The scheduler's clock (the system clock, or a test's file clock) drives the sync too.
     let clock: Arc<dyn Clock> = settings.clock.clone();
     let public_url = settings.web.public_url.clone();
+    let data_dir = settings.store.data_dir.clone();
     let mut built_ctx = None;
     let app = Application::build(settings, |store| {
-        let ctx = providers
+        let mut ctx = providers
             .sync_context(store, clock)
             .context("building the provider clients")?;
+        ctx.push = providers.push(&data_dir)?;
         let jobs = crate::jobs::all(&ctx).context("defining the jobs")?;
         built_ctx = Some(ctx);
         Ok(jobs)

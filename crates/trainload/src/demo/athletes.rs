@@ -93,7 +93,18 @@ pub fn sim_sync_context(store: &Store, info: &SimInfo) -> anyhow::Result<SyncCon
         science: Arc::new(science::Config::default()),
         clock: Arc::new(SystemClock),
         planner: crate::planner::PlannerSettings::default(),
+        push: demo_push()?,
     })
+}
+
+/// Web Push for a demo or test process: a fresh VAPID key (its data directory is temporary, so
+/// a key that lives as long as the process is all it needs).
+///
+/// # Errors
+/// No randomness, or no HTTP client.
+pub fn demo_push() -> anyhow::Result<crate::push::Push> {
+    let key = crate::push::vapid::VapidKey::generate()?;
+    crate::push::Push::new(key, crate::push::PushSettings::default()).context("the push client")
 }
 
 /// Creates the user of `athlete` and connects Strava and (when it has an account)

@@ -5,6 +5,7 @@ mod daily_sync;
 pub mod inline;
 mod monthly_utl;
 pub mod onboarding;
+mod push_delivery;
 mod quick_sync;
 mod resting_hr_update;
 pub mod strava_events;
@@ -18,8 +19,8 @@ use std::sync::Arc;
 
 use crate::sync::SyncContext;
 
-/// The five scheduled jobs, the Strava read planner and the on-demand webhook job, one file
-/// each, over the sync context.
+/// The five scheduled jobs, the Strava read planner and the on-demand webhook and push
+/// delivery jobs, one file each, over the sync context.
 ///
 /// # Errors
 /// A job definition whose trigger does not parse (a programming error caught by the tests).
@@ -32,6 +33,7 @@ pub fn all(ctx: &SyncContext) -> Result<Vec<Arc<dyn queue::Job>>, queue::Trigger
         resting_hr_update::spec()?,
         strava_events::spec()?,
         strava_planner::spec()?,
+        push_delivery::spec()?,
     ];
     Ok(specs
         .into_iter()

@@ -31,6 +31,8 @@ pub enum Eligible {
     StrandedEvents,
     /// Whoever the Strava read planner places in this quarter hour.
     Planned,
+    /// Users with push deliveries pending for over two minutes (their task was lost).
+    StrandedPush,
 }
 
 /// What one user's task does.
@@ -52,6 +54,8 @@ pub enum Work {
     Events,
     /// Pending events, then the listing the planner placed (`list_days` in the params).
     Planned,
+    /// Deliver the user's pending push notifications.
+    Push,
 }
 
 /// A job as docs/scheduler.md §2 defines it.
@@ -113,6 +117,10 @@ impl SyncJob {
             Eligible::StrandedEvents => {
                 let before = self.ctx.clock.now_ms() - STRANDED_AFTER_MS;
                 crate::store::webhooks::stranded_users(store, before).await
+            }
+            Eligible::StrandedPush => {
+                let before = self.ctx.clock.now_ms() - STRANDED_AFTER_MS;
+                crate::store::push::stranded_users(store, before).await
             }
             Eligible::Planned => Ok(Vec::new()),
         }
@@ -191,6 +199,7 @@ impl SyncJob {
                 let result = sync::handle_events(&self.ctx, user).await;
                 events_report(&self.ctx, result)
             }
+            Work::Push => self.push(user).await,
             Work::Planned => {
                 let list_days = task
                     .params
@@ -217,6 +226,39 @@ impl SyncJob {
 }
 
 impl SyncJob {
+    /// Delivers `user`'s pending notifications; sends that must wait make the task retry
+    /// (what was sent stays sent).
+    async fn push(&self, user: UserId) -> Result<TaskReport, TaskError> {
+        let clock = self.ctx.clock.clone();
+        let now = move || clock.now_ms();
+        let report = crate::push::deliver::deliver(&self.ctx.push, &self.ctx.store, user, &now)
+            .await
+            .map_err(|e| TaskError::Retryable(e.to_string()))?;
+        let counters = [
+            ("sent", report.sent),
+            ("expired", report.expired),
+            ("rejected", report.rejected),
+            ("gone", report.gone),
+            ("waiting", report.waiting),
+        ];
+        if report.waiting > 0 {
+            let message = format!("{} deliveries wait for their push service", report.waiting);
+            return Err(match report.retry_at_ms {
+                Some(retry_at_ms) => TaskError::RateLimited {
+                    retry_at_ms,
+                    message,
+                },
+                None => TaskError::Retryable(message),
+            });
+        }
+        let mut task = TaskReport::default();
+        for (name, n) in counters {
+            task.counters.insert(name.into(), i64::from(n));
+        }
+        task.detail = json!(report);
+        Ok(task)
+    }
+
     /// Whether a scheduled run of this job leaves its Strava reads to the planner.
     fn planner_reads_strava(&self, task: &TaskContext) -> bool {
         let scheduled = matches!(

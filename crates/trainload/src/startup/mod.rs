@@ -186,6 +186,7 @@ impl Application {
     /// Intervals.icu, disconnecting).
     #[must_use]
     pub fn with_providers(mut self, ctx: crate::sync::SyncContext) -> Self {
+        ctx.push.attach(&self.state.scheduler);
         self.state.providers = Some(ctx);
         self
     }

@@ -53,6 +53,7 @@ pub mod loads;
 pub mod planner;
 pub mod power_curves;
 pub mod private_files;
+pub mod push;
 pub mod secrets;
 pub mod sessions;
 pub mod streams;

@@ -99,41 +99,49 @@ impl SecretKey {
         if let Some(text) = env_key {
             return Self::from_base64(text.expose_secret(), "TRAINLOAD_SECRET_KEY");
         }
-        let path = data_dir.join(KEY_FILE_NAME);
-        let io = |error| SecretKeyError::Io {
-            path: path.clone(),
-            error,
-        };
-        super::private_files::create_dir(data_dir).map_err(io)?;
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::from_base64(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key_file(&path),
-            Err(e) => Err(io(e)),
-        }
+        let generate = || Ok(Self::generate()?.to_base64());
+        let (text, path) = read_or_create_key_file(data_dir, KEY_FILE_NAME, generate)?;
+        Self::from_base64(text.expose_secret(), &path.display().to_string())
     }
 }
 
-/// Writes a new key to a private temporary file, then links it into place. The link fails if
+/// The contents of the key file `data_dir/name`, and its path. A missing file is created from
+/// `generate()`: written to a private temporary file, then linked into place. The link fails if
 /// another process won the race, and then its key is used: no reader ever sees a half-written
 /// file.
-fn create_key_file(path: &Path) -> Result<SecretKey, SecretKeyError> {
-    let key = SecretKey::generate()?;
+///
+/// # Errors
+/// [`SecretKeyError::Io`] when the directory or file cannot be created or read; what
+/// `generate` returns.
+pub(crate) fn read_or_create_key_file(
+    data_dir: &Path,
+    name: &str,
+    generate: impl FnOnce() -> Result<SecretString, SecretKeyError>,
+) -> Result<(SecretString, PathBuf), SecretKeyError> {
+    let path = data_dir.join(name);
+    let io = |error| SecretKeyError::Io {
+        path: path.clone(),
+        error,
+    };
+    super::private_files::create_dir(data_dir).map_err(io)?;
+    match std::fs::read_to_string(&path) {
+        Ok(text) => return Ok((SecretString::from(text), path)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(e)),
+    }
+    let contents = generate()?;
     let mut suffix = [0u8; 8];
     getrandom::fill(&mut suffix).map_err(SecretKeyError::Random)?;
     let tmp = path.with_extension(format!("tmp-{}", u64::from_le_bytes(suffix)));
-    let io = |error| SecretKeyError::Io {
-        path: path.to_owned(),
-        error,
-    };
-    write_private_file(&tmp, key.to_base64().expose_secret()).map_err(io)?;
-    let linked = std::fs::hard_link(&tmp, path);
+    write_private_file(&tmp, contents.expose_secret()).map_err(io)?;
+    let linked = std::fs::hard_link(&tmp, &path);
     // The temporary name is removed either way; failing to remove it leaves a stray private file.
     let _ = std::fs::remove_file(&tmp);
     match linked {
-        Ok(()) => Ok(key),
+        Ok(()) => Ok((contents, path)),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = std::fs::read_to_string(path).map_err(io)?;
-            SecretKey::from_base64(&text, &path.display().to_string())
+            let text = std::fs::read_to_string(&path).map_err(io)?;
+            Ok((SecretString::from(text), path))
         }
         Err(e) => Err(io(e)),
     }

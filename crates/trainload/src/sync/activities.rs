@@ -127,7 +127,10 @@ pub(crate) async fn store_one(
     let now = run.now_ms();
     let done = activities::upsert(&run.ctx.store, run.user.id, &summary(item), now).await?;
     match done.outcome {
-        Outcome::Inserted => run.report.new_activities += 1,
+        Outcome::Inserted => {
+            run.report.new_activities += 1;
+            run.inserted.push(done.id);
+        }
         Outcome::Updated { .. } | Outcome::Restored => run.report.updated_activities += 1,
         Outcome::Unchanged => {
             let load = loads::get(&run.ctx.store, done.id).await?;

@@ -41,6 +41,7 @@ impl Run<'_> {
             let payload = json!({ "days": report.wellness_days });
             events::append(store, user, WELLNESS_EVENT, &payload, now).await?;
         }
+        self.notify(super::notify::Batch::No).await;
         Ok(())
     }
 }

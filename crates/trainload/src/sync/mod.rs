@@ -14,6 +14,7 @@ mod convert;
 mod events;
 pub(crate) mod features;
 mod loads;
+mod notify;
 mod onboarding;
 mod recalc;
 mod run;
@@ -30,7 +31,7 @@ pub use recalc::{
 };
 pub use run::user_sync;
 
-pub(crate) use convert::{add_days, local, science_wellness};
+pub(crate) use convert::{add_days, local, science_load, science_wellness};
 pub(crate) use loads::{calc_version, modifier_json};
 
 use std::collections::BTreeMap;
@@ -59,6 +60,8 @@ pub struct SyncContext {
     pub clock: Arc<dyn queue::Clock>,
     /// How Strava reads are placed (polling or the planner).
     pub planner: crate::planner::PlannerSettings,
+    /// Web Push: notifications of what a sync processed (disabled in tools that need none).
+    pub push: crate::push::Push,
 }
 
 /// What one sync covers.

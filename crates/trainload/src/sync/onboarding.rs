@@ -67,6 +67,7 @@ pub async fn onboard(
     say.phase("loads", 0, total).await?;
     super::loads::compute_affected(&mut run).await?;
     say.phase("done", total, total).await?;
+    run.notify(super::notify::Batch::Onboarding).await;
     run.finish()
 }
 

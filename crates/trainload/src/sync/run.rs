@@ -31,6 +31,8 @@ pub(crate) struct Run<'a> {
     pub to_compute: BTreeSet<ActivityId>,
     /// Activities inserted or changed in this run (for the quick check).
     pub new_or_changed: BTreeSet<ActivityId>,
+    /// Activities inserted in this run, in arrival order (for the notifications).
+    pub inserted: Vec<ActivityId>,
     /// Heart-rate features of activities whose streams were read in this run.
     pub hr_features: HashMap<i64, HrFeatures>,
     /// Days whose wellness changed.
@@ -77,6 +79,7 @@ impl<'a> Run<'a> {
             intervals: None,
             to_compute: BTreeSet::new(),
             new_or_changed: BTreeSet::new(),
+            inserted: Vec::new(),
             hr_features: HashMap::new(),
             wellness_changed: BTreeSet::new(),
             thresholds_from: None,

@@ -30,7 +30,7 @@ pub async fn page(
 }
 
 /// The settings page with `notice` (safe HTML) on top.
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     session: PageSession,
     status: StatusCode,
@@ -55,6 +55,7 @@ async fn render(
                 .to_owned()
         }
     };
+    let notifications = super::notifications::card(state, &session).await?;
     let intervals_action = match intervals {
         Some(_) => disconnect_form("intervals", "Disconnect Intervals.icu"),
         None => String::new(),
@@ -66,6 +67,7 @@ async fn render(
 <tr id="connection-intervals"><td>Intervals.icu</td>{intervals}<td class="actions">{intervals_action}</td></tr>
 </tbody></table></div>
 {intervals_card}
+{notifications}
 <div class="card"><h2>Display</h2><p><a href="/settings/display">Units (metric or imperial)</a></p></div>
 <div class="card"><h2>Download my data</h2><p class="muted">Everything stored about you: activities with their loads and explanations, thresholds and wellness.</p><p><a id="export-json" href="/api/v1/me/export" download>All, as JSON</a> · CSV: <a id="export-activities" href="/api/v1/me/export/activities.csv" download>activities</a>, <a id="export-thresholds" href="/api/v1/me/export/thresholds.csv" download>thresholds</a>, <a id="export-wellness" href="/api/v1/me/export/wellness.csv" download>wellness</a></p></div>
 <div class="card"><h2>Delete my data</h2><p class="muted">Removes your account, connections, activities, loads, thresholds and wellness for good, and signs you out.</p><p><a id="delete-my-data" href="/settings/delete">Delete my data…</a></p></div>"#,
@@ -202,7 +204,7 @@ fn refusal(error: &ProviderError) -> (StatusCode, &'static str) {
     }
 }
 
-fn error_notice(text: &str) -> String {
+pub(super) fn error_notice(text: &str) -> String {
     format!(
         r#"<div class="card warn" id="settings-error">{}</div>"#,
         html::escape(text)

@@ -31,6 +31,15 @@ pub fn router() -> Router<AppState> {
             get(|| async { asset("text/javascript; charset=utf-8", super::html::LIVE_JS) }),
         )
         .route(
+            "/assets/push.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    super::notifications::PUSH_JS,
+                )
+            }),
+        )
+        .route(
             "/assets/charts.js",
             get(|| async { asset("text/javascript; charset=utf-8", CHARTS_JS) }),
         )

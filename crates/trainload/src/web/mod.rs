@@ -13,6 +13,7 @@ mod display;
 pub(crate) mod error_page;
 mod fitness;
 mod html;
+mod notifications;
 mod pages;
 mod strava_auth;
 mod wellness;
@@ -65,6 +66,16 @@ pub fn router() -> Router<AppState> {
             "/settings/delete",
             get(account::confirm_delete).post(account::delete),
         )
+        .route(
+            "/settings/push/preferences",
+            post(notifications::save_preferences),
+        )
+        .route("/settings/push/test", post(notifications::send_test))
+        .route(
+            "/settings/push/devices/{id}/remove",
+            post(notifications::remove_device),
+        )
+        .route("/sw.js", get(notifications::service_worker))
         .route("/demo/login/{user_id}", get(demo_login))
         .route("/logout", post(logout))
         .merge(admin::router())

@@ -189,8 +189,8 @@ fn jobs_run_works_on_a_database_no_server_opened() {
     let list = trainload(dir.path(), &["jobs", "list", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(
-        list["total_jobs"], 7,
-        "the five scheduled jobs, the read planner and the webhook job"
+        list["total_jobs"], 8,
+        "the five scheduled jobs, the read planner, the webhook and the push delivery jobs"
     );
 }
 

@@ -261,6 +261,9 @@ pub struct AppOptions {
     pub public_url: Option<&'static str>,
     /// Who may read `/metrics`.
     pub metrics: trainload::http::MetricsAccess,
+    /// The VAPID key of an app over a simulator (a fresh one when `None`): processes of one
+    /// deployment share theirs.
+    pub vapid: Option<trainload::push::vapid::VapidKey>,
 }
 
 impl Default for AppOptions {
@@ -274,6 +277,7 @@ impl Default for AppOptions {
             sim: None,
             public_url: None,
             metrics: trainload::http::MetricsAccess::Auto,
+            vapid: None,
         }
     }
 }
@@ -286,6 +290,8 @@ pub struct TestApp {
     pub scheduler: Scheduler,
     pub store_args: StoreArgs,
     pub dir: Arc<TempDir>,
+    /// The sync context the app runs its jobs with (apps over a simulator).
+    pub providers: Option<trainload::sync::SyncContext>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _pg: Option<PgDatabase>,
@@ -306,6 +312,18 @@ pub fn settings(options: &AppOptions, store_args: StoreArgs) -> Settings {
     settings.webhook_delays_ms = (0, 0);
     settings.metrics = options.metrics;
     settings
+}
+
+/// Web Push that may post to the tests' stand-in push service on loopback, with `key` (a
+/// fresh one when `None`).
+pub fn test_push(key: Option<trainload::push::vapid::VapidKey>) -> trainload::push::Push {
+    let key = key.unwrap_or_else(|| trainload::push::vapid::VapidKey::generate().unwrap());
+    let settings = trainload::push::PushSettings {
+        allow_loopback_http: true,
+        contact: "mailto:tests@trainload.invalid".to_owned(),
+        ..trainload::push::PushSettings::default()
+    };
+    trainload::push::Push::new(key, settings).unwrap()
 }
 
 pub async fn spawn_app(jobs: Vec<Arc<dyn Job>>) -> TestApp {
@@ -331,14 +349,15 @@ pub async fn spawn_app_with(options: AppOptions, jobs: Vec<Arc<dyn Job>>) -> Tes
         let Some(info) = &options.sim else {
             return Ok(jobs);
         };
-        let ctx = trainload::demo::sim_sync_context(store, info)?;
+        let mut ctx = trainload::demo::sim_sync_context(store, info)?;
+        ctx.push = test_push(options.vapid.clone());
         let jobs = trainload::jobs::all(&ctx)?;
         providers = Some(ctx);
         Ok(jobs)
     })
     .await
     .unwrap();
-    let app = match providers {
+    let app = match providers.clone() {
         Some(ctx) => app.with_providers(ctx),
         None => app,
     };
@@ -358,6 +377,7 @@ pub async fn spawn_app_with(options: AppOptions, jobs: Vec<Arc<dyn Job>>) -> Tes
         scheduler,
         store_args,
         dir,
+        providers,
         stop: Some(stop),
         handle: Some(handle),
         _pg: pg,

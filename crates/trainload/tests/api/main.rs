@@ -12,6 +12,7 @@ mod backup;
 mod browser;
 mod data_files;
 mod helpers;
+mod push_service;
 #[path = "../support/sse.rs"]
 mod sse;
 
@@ -30,6 +31,7 @@ mod me;
 mod me_endpoints;
 mod me_synced;
 mod openapi;
+mod push;
 mod run;
 mod runs;
 mod sign_in;

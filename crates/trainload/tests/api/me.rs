@@ -11,7 +11,7 @@ use crate::athlete_data::{Athlete, add_curve, add_ride, add_thresholds, add_well
 use crate::helpers::{assert_error, engines};
 
 /// Every `/api/v1/me` path (with an id where the route has one).
-pub const ME_PATHS: [&str; 12] = [
+pub const ME_PATHS: [&str; 13] = [
     "/api/v1/me/dashboard",
     "/api/v1/me/pmc",
     "/api/v1/me/activities",
@@ -24,6 +24,7 @@ pub const ME_PATHS: [&str; 12] = [
     "/api/v1/me/export",
     "/api/v1/me/export/activities.csv",
     "/api/v1/me/zones",
+    "/api/v1/me/push",
 ];
 
 #[tokio::test]

@@ -77,7 +77,13 @@ async fn the_document_is_openapi_3_with_exactly_our_routes_and_resolvable_schema
         _ => p,
     });
     // Write-only athlete routes (no GET, so not in ME_PATHS), and the event stream.
-    let me_writes = ["/api/v1/me/thresholds/{id}"];
+    let me_writes = [
+        "/api/v1/me/thresholds/{id}",
+        "/api/v1/me/push/subscriptions",
+        "/api/v1/me/push/subscriptions/{id}",
+        "/api/v1/me/push/preferences",
+        "/api/v1/me/push/test",
+    ];
     let routed: BTreeSet<&str> = me_templates
         .into_iter()
         .chain(me_writes)

@@ -15,6 +15,7 @@
 mod dead_ends;
 mod demo_process;
 mod navigation;
+mod notifications;
 mod phone;
 mod webdriver;
 mod words;

@@ -253,6 +253,13 @@ impl Session<'_> {
         .await
     }
 
+    /// Grants this page's origin the browser permission `name` (e.g. `notifications`), as a
+    /// person's "Allow" would (the WebDriver permissions extension).
+    pub async fn grant(&self, name: &str) {
+        let body = json!({ "descriptor": { "name": name }, "state": "granted" });
+        self.call("POST", "/permissions", Some(body)).await;
+    }
+
     /// Saves a PNG screenshot of the viewport to `path`.
     pub async fn screenshot(&self, path: &Path) {
         let encoded = self.call("GET", "/screenshot", None).await;

@@ -39,7 +39,7 @@ conformance!(
         s.register_jobs().await.unwrap();
         let jobs = s.jobs().await.unwrap();
         let ids: Vec<&str> = jobs.iter().map(|j| j.job_id.as_str()).collect();
-        assert_eq!(ids, ["daily_sync", "monthly_utl", "quick_sync", "resting_hr_update", "strava_events", "strava_planner", "weekly_thresholds"]);
+        assert_eq!(ids, ["daily_sync", "monthly_utl", "push_delivery", "quick_sync", "resting_hr_update", "strava_events", "strava_planner", "weekly_thresholds"]);
         let spec = |id: &str| jobs.iter().find(|j| j.job_id == id).unwrap().spec.clone();
         assert!(spec("quick_sync").contains("PT3H30M"));
         assert!(spec("daily_sync").contains("0 2 * * *"));
@@ -48,6 +48,7 @@ conformance!(
         assert!(spec("resting_hr_update").contains("\"every_days\":3"));
         assert!(spec("strava_planner").contains("PT15M"));
         assert_eq!(spec("strava_events"), r#"{"kind":"on_demand"}"#);
+        assert_eq!(spec("push_delivery"), r#"{"kind":"on_demand"}"#);
     }
 );
 

@@ -72,6 +72,7 @@ pub async fn world(store: &Store, config: SimConfig, timeout: Duration) -> World
         science: Arc::new(science::Config::default()),
         clock: clock.clone(),
         planner: trainload::planner::PlannerSettings::default(),
+        push: trainload::push::Push::disabled(),
     };
     World { sim, clock, ctx }
 }

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use science::SportGroup;
 use science::acwr::{AcwrPoint, CombinedRisk};
 use science::load::{DailyLoads, Series};
 use serde::Serialize;
@@ -19,7 +18,7 @@ pub use super::status::{NextSync, SyncStatus, next_sync, sync_status};
 pub use super::wellness::{WellnessDay, wellness_series};
 use crate::http::ApiError;
 use crate::store::activities::{self, Activity, ActivityId};
-use crate::store::loads::{self, ActivityLoad, DatedLoad};
+use crate::store::loads::{self, ActivityLoad};
 use crate::store::users::{self, User, UserId};
 use crate::store::{Store, StoreError, integrations};
 
@@ -117,25 +116,7 @@ pub fn local_today(zone: &str) -> Date {
     jiff::Timestamp::now().to_zoned(tz).date()
 }
 
-pub(crate) use crate::sync::{add_days, local};
-
-/// The sport group recorded in a load's provenance (`other` when missing).
-pub fn group_of(load: &ActivityLoad) -> SportGroup {
-    match load.provenance["sport"]["group"].as_str() {
-        Some("running") => SportGroup::Running,
-        Some("cycling") => SportGroup::Cycling,
-        Some("swimming") => SportGroup::Swimming,
-        _ => SportGroup::Other,
-    }
-}
-
-fn science_load(d: &DatedLoad) -> science::load::DatedLoad {
-    science::load::DatedLoad {
-        date: local(d.local_date),
-        group: group_of(&d.load),
-        utl: d.load.utl.max(0.0),
-    }
-}
+pub(crate) use crate::sync::{add_days, local, science_load};
 
 /// One ACWR series on the dashboard.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -130,6 +130,7 @@ pub(super) fn context(state: &AppState) -> SyncContext {
         science: Arc::new(science::Config::default()),
         clock: Arc::new(queue::SystemClock),
         planner: crate::planner::PlannerSettings::default(),
+        push: crate::push::Push::disabled(),
     })
 }
 

@@ -11,6 +11,7 @@ pub mod fitness;
 mod load_api;
 pub mod manual;
 mod markers_api;
+pub mod push_api;
 pub mod range;
 pub mod recommend;
 pub mod session;
@@ -54,4 +55,9 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(export::export_json))
         .routes(routes!(export::export_csv))
         .routes(routes!(zones_api::zones_get, zones_api::zones_put))
+        .routes(routes!(push_api::status))
+        .routes(routes!(push_api::subscribe))
+        .routes(routes!(push_api::unsubscribe))
+        .routes(routes!(push_api::set_preferences))
+        .routes(routes!(push_api::send_test))
 }
