@@ -45,6 +45,9 @@ pub(crate) enum Outcome {
     Panicked(String),
     /// Shutdown interrupted the attempt: release the lease and refund the attempt.
     Interrupted,
+    /// Claimed ahead of a free slot but never started (it waited too long, or the process
+    /// stops): release the lease and refund the attempt.
+    Unstarted,
 }
 
 impl Scheduler {
@@ -130,6 +133,19 @@ impl Scheduler {
             Outcome::Interrupted => {
                 let rows = self
                     .refund(tx, task, 0, "interrupted", "shutdown", now)
+                    .await?;
+                (rows, None)
+            }
+            Outcome::Unstarted => {
+                let rows = self
+                    .refund(
+                        tx,
+                        task,
+                        0,
+                        "unstarted",
+                        "claimed ahead, released unstarted",
+                        now,
+                    )
                     .await?;
                 (rows, None)
             }
