@@ -1,4 +1,4 @@
-//! The signed-in pages: the overview and the activity list.
+//! The signed-in overview (`/dashboard`).
 
 use std::fmt::Write;
 
@@ -6,14 +6,12 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::{chart, html};
-use crate::http::athlete::activities::{self, ActivityView};
 use crate::http::athlete::data::{self, AcwrView, Dashboard};
 use crate::http::athlete::range::DateRange;
 use crate::http::athlete::recommend::{self, Recommendations};
 use crate::http::athlete::session::PageSession;
 use crate::http::athlete::wellness::{self, WellnessDay};
 use crate::http::{ApiError, AppState};
-use crate::store::loads::ActivityLoad;
 use crate::store::users;
 use crate::units::Units;
 
@@ -21,8 +19,6 @@ use crate::units::Units;
 const CHART_DAYS: u32 = 90;
 /// The legend of the server-drawn chart.
 const PMC_LEGEND: &str = r#"<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div>"#;
-/// Activities on the list page.
-const LIST_LIMIT: i64 = 100;
 
 /// `/dashboard`.
 pub async fn dashboard(
@@ -275,43 +271,4 @@ fn guidance(g: &serde_json::Value, units: Units) -> String {
         (Some("heart_rate_bpm"), None) => format!("≤ {hi:.0} bpm"),
         _ => "–".to_owned(),
     }
-}
-
-/// `/activities`.
-pub async fn activities(
-    State(state): State<AppState>,
-    session: PageSession,
-) -> Result<Response, ApiError> {
-    let units = users::units(&state.store, session.user).await?;
-    let (rows, total) = activities::page_rows(&state.store, session.user, LIST_LIMIT, 0).await?;
-    let shown = rows.len();
-    let rows: String = rows
-        .iter()
-        .map(|(a, load)| activity_row(&ActivityView::new(a, load.as_ref()), load.as_ref(), units))
-        .collect();
-    let body = format!(
-        r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><div class="scroll"><table><thead><tr><th>Date</th><th>Activity</th><th class="num hide-sm">Time</th><th class="num">Distance</th><th class="num">UTL</th><th class="hide-sm">Method</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
-    );
-    Ok(html::page("Activities", session.nav(), &body))
-}
-
-fn activity_row(a: &ActivityView, load: Option<&ActivityLoad>, units: Units) -> String {
-    let name = a.name.as_deref().unwrap_or("(untitled)");
-    // The stored explanation with paces in the athlete's units.
-    let why = load.map_or_else(
-        || a.explanation.clone(),
-        |l| activities::explain_in(l, units),
-    );
-    format!(
-        r#"<tr id="activity-{id}"><td>{date}</td><td><a href="/activities/{id}">{name}</a><div class="muted">{sport}</div><details><summary>Why this load?</summary><p>{why}</p></details></td><td class="num hide-sm">{time}</td><td class="num">{distance}</td><td class="num">{utl}</td><td class="hide-sm">{method}</td></tr>"#,
-        id = a.id,
-        date = html::escape(&a.local_date),
-        name = html::escape(name),
-        sport = html::escape(&a.sport_type),
-        why = html::escape(&why),
-        time = html::duration(a.moving_s),
-        distance = html::escape(&units.distance(a.distance_m)),
-        utl = html::num(a.utl, 1),
-        method = html::escape(a.method.as_deref().unwrap_or("pending")),
-    )
 }
