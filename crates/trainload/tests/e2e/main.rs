@@ -12,6 +12,7 @@
     reason = "test code: a panic is a failed test"
 )]
 
+mod activity_filter;
 mod dead_ends;
 mod demo_process;
 mod navigation;
