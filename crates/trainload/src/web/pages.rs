@@ -198,7 +198,7 @@ fn acwr_card(s: &Dashboard) -> String {
         );
     }
     format!(
-        r#"<div class="card"><h2>Acute:chronic workload ratio · overall risk {}</h2><table><thead><tr><th>Series</th><th class="num">ACWR</th><th>Band</th><th class="num hide-sm">Acute/wk</th><th class="num hide-sm">Chronic/wk</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
+        r#"<div class="card" id="acwr"><h2>Acute:chronic workload ratio · overall risk {}</h2><table><thead><tr><th>Series</th><th class="num">ACWR</th><th>Band</th><th class="num hide-sm">Acute/wk</th><th class="num hide-sm">Chronic/wk</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
         html::band(s.risk)
     )
 }
@@ -218,17 +218,25 @@ fn plan_card(plan: &Recommendations, units: Units) -> String {
             ),
             _ => "–".to_owned(),
         };
+        let (duration, guidance) = (duration(&day.duration_min), guidance(&day.guidance, units));
         let _ = write!(
             rows,
-            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}–{}</td><td class="num">{}</td><td>{}</td><td class="hide-sm">{}</td></tr>"#,
+            r#"<tr><td class="day-head">{}</td><td class="day-head">{}</td><td class="day-head">{}</td><td class="num{}">{}</td><td class="num" data-label="UTL">{}–{}</td><td class="num{}">{}</td><td data-label="Target"{}>{}</td><td class="why">{}</td></tr>"#,
             html::escape(&day.date),
             html::escape(day.intensity),
             html::escape(day.sport),
-            html::escape(&duration(&day.duration_min)),
+            none_class(&duration),
+            html::escape(&duration),
             html::num(utl["lo"].as_f64(), 0),
             html::num(utl["hi"].as_f64(), 0),
+            none_class(&distance),
             html::escape(&distance),
-            html::escape(&guidance(&day.guidance, units)),
+            if guidance == "–" {
+                r#" class="none""#
+            } else {
+                ""
+            },
+            html::escape(&guidance),
             html::escape(&day.rationale),
         );
     }
@@ -242,10 +250,15 @@ fn plan_card(plan: &Recommendations, units: Units) -> String {
             .replace('_', " ")
     );
     format!(
-        r#"<div class="card" id="plan"><h2>Next 5 days</h2><p class="muted">Recovery status: {} · <span id="plan-acwr">{}</span></p><div class="scroll"><table><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">Duration</th><th class="num">UTL</th><th class="num">Distance</th><th>Target</th><th class="hide-sm">Why</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
+        r#"<div class="card" id="plan"><h2>Next 5 days</h2><p class="muted">Recovery status: {} · <span id="plan-acwr">{}</span></p><div class="scroll"><table class="plan"><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">Duration</th><th class="num">UTL</th><th class="num">Distance</th><th>Target</th><th>Why</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
         html::escape(plan.wellness_status),
         html::escape(&acwr),
     )
+}
+
+/// ` none` for a cell that holds only a dash: a phone's day card leaves it out.
+fn none_class(text: &str) -> &'static str {
+    if text == "–" { " none" } else { "" }
 }
 
 /// A planned duration range (`{lo, rec, hi}` minutes), or a dash on rest days.
