@@ -52,6 +52,26 @@ async fn no_page_scrolls_sideways_on_a_phone() {
             "{path} is wider than the phone (scrollWidth, innerWidth): {widths}"
         );
     }
+    // The API's Swagger UI: laid out at the phone's width, with nothing off to the side.
+    browser.goto(&format!("{}/docs/", demo.base)).await;
+    browser.wait_for(".swagger-ui .opblock-summary", WAIT).await;
+    let docs = browser
+        .script(
+            r#"const meta = document.querySelector('meta[name="viewport"]');
+               return [meta && meta.content, document.documentElement.scrollWidth,
+                       window.innerWidth];"#,
+            json!([]),
+        )
+        .await;
+    browser
+        .screenshot(&screenshots_dir().join("phone-docs.png"))
+        .await;
+    assert_eq!(docs[0], "width=device-width, initial-scale=1", "{docs}");
+    assert!(
+        docs[1].as_i64() <= docs[2].as_i64(),
+        "/docs is wider than the phone (scrollWidth, innerWidth): {docs}"
+    );
+
     // The overview chart keeps its axis titles on a phone.
     browser.goto(&format!("{}/dashboard", demo.base)).await;
     let chart = browser.wait_for("#pmc-chart[data-axis-titles]", WAIT).await;
