@@ -16,6 +16,7 @@ mod fitness;
 mod html;
 mod pages;
 mod strava_auth;
+mod threshold_chart;
 mod wellness;
 mod words;
 

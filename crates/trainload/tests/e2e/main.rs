@@ -17,6 +17,7 @@ mod dead_ends;
 mod demo_process;
 mod navigation;
 mod phone;
+mod threshold_chart;
 mod webdriver;
 mod words;
 
