@@ -27,7 +27,13 @@ pub fn spec(history: &[ThresholdEntry], units: Units, today: &str) -> Value {
     let values = |field: &dyn Fn(&Step<'_>) -> Option<f64>| -> Vec<Option<f64>> {
         steps.iter().map(|s| field(s).map(chart::round1)).collect()
     };
-    let pace_title = format!("Threshold pace (m:ss/{})", units.distance_unit());
+    let unit = units.distance_unit();
+    // The axis title is short enough to fit beside a phone's 200 px high chart; the legend
+    // names the series in full.
+    let (pace_label, pace_title) = (
+        format!("Threshold pace (m:ss/{unit})"),
+        format!("Pace (m:ss/{unit})"),
+    );
     let pace_axis = if has_ftp { "right2" } else { "left" };
     let mut series = Vec::new();
     if has_ftp || !has_pace {
@@ -35,7 +41,7 @@ pub fn spec(history: &[ThresholdEntry], units: Units, today: &str) -> Value {
     }
     if has_pace {
         series.push(json!({
-            "label": pace_title, "color": "#7c3aed", "steps": true, "axis": pace_axis,
+            "label": pace_label, "color": "#7c3aed", "steps": true, "axis": pace_axis,
             "format": "pace",
             "values": values(&|s| s.speed_mps.and_then(|v| units.pace_value(v))),
         }));
@@ -126,14 +132,14 @@ mod tests {
         ];
         let spec = spec(&history, Units::Metric, "2026-03-01");
         assert_eq!(spec["x"], json!(["2026-01-01", "2026-02-01", "2026-03-01"]));
-        assert_eq!(spec["y_label"], "Threshold pace (m:ss/km)");
+        assert_eq!(spec["y_label"], "Pace (m:ss/km)");
         assert!(series(&spec, "FTP").is_none(), "{spec}");
         let pace = series(&spec, "Threshold pace").unwrap();
         assert_eq!(pace["axis"], "left");
         assert_eq!(pace["format"], "pace");
         assert_eq!(pace["values"], json!([250.0, 250.0, 250.0]));
         let imperial = super::spec(&history, Units::Imperial, "2026-03-01");
-        assert_eq!(imperial["y_label"], "Threshold pace (m:ss/mi)");
+        assert_eq!(imperial["y_label"], "Pace (m:ss/mi)");
         let seconds = series(&imperial, "Threshold pace").unwrap()["values"][0]
             .as_f64()
             .unwrap();
@@ -148,7 +154,7 @@ mod tests {
         ];
         let spec = spec(&history, Units::Metric, "2026-02-01");
         assert_eq!(spec["y_label"], "FTP (W)");
-        assert_eq!(spec["y3_label"], "Threshold pace (m:ss/km)");
+        assert_eq!(spec["y3_label"], "Pace (m:ss/km)");
         let pace = series(&spec, "Threshold pace").unwrap();
         assert_eq!(pace["axis"], "right2");
         assert_eq!(

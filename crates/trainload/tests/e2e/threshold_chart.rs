@@ -9,15 +9,11 @@ use crate::{WAIT, browser, screenshots_dir};
 /// The demo athletes (by sign-in link) and the axis titles their threshold chart shows.
 const EXPECTED: [(usize, &str, &str); 3] = [
     (0, "cyclist", "Date | FTP (W) | Heart rate (bpm)"),
-    (
-        1,
-        "runner",
-        "Date | Threshold pace (m:ss/km) | Heart rate (bpm)",
-    ),
+    (1, "runner", "Date | Pace (m:ss/km) | Heart rate (bpm)"),
     (
         2,
         "triathlete",
-        "Date | FTP (W) | Heart rate (bpm) | Threshold pace (m:ss/km)",
+        "Date | FTP (W) | Heart rate (bpm) | Pace (m:ss/km)",
     ),
 ];
 
@@ -56,5 +52,31 @@ async fn the_threshold_chart_draws_a_runners_threshold_pace_with_its_unit() {
         assert_eq!(shown.as_deref(), Some(titles), "{name}");
         browser.quit().await;
     }
+    // Three axes still fit a phone: the triathlete's /fitness does not scroll sideways.
+    let phone = driver
+        .session_sized(
+            &demo.dir().join("chromium-profile-thresholds-phone"),
+            (390, 844),
+        )
+        .await;
+    phone.goto(&demo.sign_in_links[2]).await;
+    phone.wait_for("main h1", WAIT).await;
+    phone.goto(&format!("{}/fitness", demo.base)).await;
+    phone.wait_for("#threshold-chart canvas", WAIT).await;
+    let widths = phone
+        .script(
+            "document.querySelector('#threshold-chart').scrollIntoView();
+             return [document.documentElement.scrollWidth, window.innerWidth];",
+            serde_json::json!([]),
+        )
+        .await;
+    phone
+        .screenshot(&screenshots_dir().join("phone-thresholds-triathlete.png"))
+        .await;
+    assert!(
+        widths[0].as_i64() <= widths[1].as_i64(),
+        "/fitness is wider than the phone: {widths}"
+    );
+    phone.quit().await;
     demo.stop();
 }
