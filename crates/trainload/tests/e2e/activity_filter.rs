@@ -71,6 +71,29 @@ async fn an_athlete_filters_the_activities_by_sport_and_pages_through_them() {
         .await;
     assert_eq!(selected, "running", "the form still shows the filter");
     browser.wait_for("#page-newer", WAIT).await;
+
+    // A run from the filtered list opens with its pace drawn on a pace axis.
+    let run = browser
+        .wait_for(r#"tr[id^="activity-"] td a[href^="/activities/"]"#, WAIT)
+        .await;
+    browser.click(&run).await;
+    let pace = browser
+        .wait_for(r#"[data-chart][data-axis-titles*="Pace"]"#, WAIT)
+        .await;
+    let titles = browser.attribute(&pace, "data-axis-titles").await;
+    browser
+        .script(
+            r#"document.querySelector('[data-chart][data-axis-titles*="Pace"]').scrollIntoView();"#,
+            json!([]),
+        )
+        .await;
+    browser
+        .screenshot(&screenshots_dir().join("activities-run-pace.png"))
+        .await;
+    assert_eq!(
+        titles.as_deref(),
+        Some("Elapsed time (h:mm:ss) | Pace (per km)")
+    );
     browser.quit().await;
     demo.stop();
 }
