@@ -65,11 +65,11 @@ const PMC_Y_TITLE: &str = "Load (UTL/day)";
 const X_TITLE: &str = "Date";
 
 const WIDTH: f64 = 900.0;
-const HEIGHT: f64 = 340.0;
-const PAD_LEFT: f64 = 58.0;
+const HEIGHT: f64 = 350.0;
+const PAD_LEFT: f64 = 70.0;
 const PAD_RIGHT: f64 = 10.0;
 const PAD_TOP: f64 = 14.0;
-const PAD_BOTTOM: f64 = 44.0;
+const PAD_BOTTOM: f64 = 52.0;
 
 /// The chart of `points` (oldest first).
 pub fn pmc_svg(points: &[PmcPoint]) -> String {
@@ -127,12 +127,12 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
             svg,
             r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{label}</text>"#,
             x(i),
-            HEIGHT - PAD_BOTTOM + 16.0,
+            HEIGHT - PAD_BOTTOM + 22.0,
         );
     }
     let _ = write!(
         svg,
-        r#"<text class="axis-title" x="{:.1}" y="{}" text-anchor="middle">{X_TITLE}</text><text class="axis-title" transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle">{PMC_Y_TITLE}</text>"#,
+        r#"<text class="axis-title" x="{:.1}" y="{}" text-anchor="middle">{X_TITLE}</text><text class="axis-title" transform="translate(22 {:.1}) rotate(-90)" text-anchor="middle">{PMC_Y_TITLE}</text>"#,
         PAD_LEFT + plot_w / 2.0,
         HEIGHT - 6.0,
         PAD_TOP + plot_h / 2.0,
