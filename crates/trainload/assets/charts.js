@@ -5,9 +5,9 @@
 // not load, the server-rendered fallback inside the container stays.
 //
 // Spec: { x: [..], x_kind: "date" | "seconds" | "log_seconds", height?: px, sync?: key,
-//         y_label?, y2_label?: axis titles with units (else the axis' series labels),
-//         series: [{ label, color, values: [..], bars?: bool, steps?: bool, axis?: "right",
-//                    format?: "pace" }] }
+//         y_label?, y2_label?, y3_label?: axis titles with units (else the axis' series
+//         labels), series: [{ label, color, values: [..], bars?: bool, steps?: bool,
+//                    axis?: "right" | "right2", format?: "pace" }] }
 // `steps` draws a value held until the next point (thresholds effective from a date).
 // Dates are "YYYY-MM-DD" strings; values may be null (a gap).
 (function () {
@@ -71,6 +71,17 @@
     };
   }
 
+  // Round steps of a pace axis, seconds (0:05, 0:10, 0:15, 0:30, 1:00, 2:00, 5:00 …).
+  var PACE_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1200];
+
+  // A pace scale hugs its values with a margin, on whole quarter-minutes: paces are far from
+  // zero, and a flat threshold pace would otherwise be stretched down to 0:00.
+  function paceRange(u, min, max) {
+    if (min == null || max == null) return [240, 360];
+    var pad = Math.max(15, (max - min) * 0.1);
+    return [Math.max(0, Math.floor((min - pad) / 15) * 15), Math.ceil((max + pad) / 15) * 15];
+  }
+
   // A scale whose data includes bars starts at zero (a bar's length is its value).
   function fromZero(u, min, max) {
     if (min == null || max == null) return [0, 1];
@@ -94,21 +105,21 @@
     var scales = { x: { time: kind === "date" } };
     if (kind === "log_seconds") { scales.x.distr = 3; scales.x.log = 10; }
     var axes = [xAxis(kind)];
-    var leftFormat = null, rightFormat = null, right = false;
-    var leftLabels = [], rightLabels = [], leftBars = false, rightBars = false;
+    // One scale per axis name: the left one always, the right ones when a series uses them
+    // (`right2` sits outside `right`, e.g. threshold pace beside heart rate).
+    var sides = [
+      { name: "left", scale: "y", side: 3, title: spec.y_label },
+      { name: "right", scale: "y2", side: 1, title: spec.y2_label },
+      { name: "right2", scale: "y3", side: 1, title: spec.y3_label },
+    ].map(function (a) { return Object.assign(a, { labels: [], bars: false, format: null }); });
     var series = [xSeries(kind)];
     var data = [xs];
     spec.series.forEach(function (s) {
-      var scale = s.axis === "right" ? "y2" : "y";
-      if (scale === "y2") {
-        right = true; rightFormat = rightFormat || s.format;
-        rightLabels.push(s.label); rightBars = rightBars || !!s.bars;
-      } else {
-        leftFormat = leftFormat || s.format;
-        leftLabels.push(s.label); leftBars = leftBars || !!s.bars;
-      }
+      var side = sides.filter(function (a) { return a.name === (s.axis || "left"); })[0] || sides[0];
+      side.format = side.format || s.format;
+      side.labels.push(s.label); side.bars = side.bars || !!s.bars;
       var one = {
-        label: s.label, stroke: s.color, width: s.bars ? 0 : 2, scale: scale,
+        label: s.label, stroke: s.color, width: s.bars ? 0 : 2, scale: side.scale,
         value: (function (f) { return function (u, v) { return f(v); }; })(formatter(s.format)),
         points: { show: false }, spanGaps: !s.bars,
       };
@@ -121,23 +132,23 @@
       series.push(one);
       data.push(s.values);
     });
-    scales.y = leftFormat === "pace" ? { dir: -1 } : {};
-    if (leftBars) scales.y.range = fromZero;
-    if (right) scales.y2 = rightBars ? { range: fromZero } : {};
     var axisValues = function (f) {
       return f === "pace" ? function (u, t) { return t.map(clock); } : undefined;
     };
     var ySpace = narrow() ? 40 : 30;
-    axes.push({
-      scale: "y", values: axisValues(leftFormat), space: ySpace, labelSize: 20,
-      label: spec.y_label || leftLabels.join(" · "),
+    sides.forEach(function (a, i) {
+      if (i > 0 && a.labels.length === 0) return;
+      // A faster pace is a smaller number: up the axis, as a higher power would be.
+      scales[a.scale] = a.format === "pace" ? { dir: -1, range: paceRange } : {};
+      if (a.bars) scales[a.scale].range = fromZero;
+      var axis = {
+        scale: a.scale, values: axisValues(a.format), space: ySpace, labelSize: 20,
+        label: a.title || a.labels.join(" · "),
+      };
+      if (a.format === "pace") axis.incrs = PACE_STEPS;
+      if (a.side === 1) { axis.side = 1; axis.grid = { show: false }; }
+      axes.push(axis);
     });
-    if (right) {
-      axes.push({
-        scale: "y2", side: 1, grid: { show: false }, values: axisValues(rightFormat),
-        space: ySpace, labelSize: 20, label: spec.y2_label || rightLabels.join(" · "),
-      });
-    }
     var opts = {
       width: Math.max(root.clientWidth - 4, 200),
       height: spec.height || (window.innerWidth < 600 ? 200 : 280),

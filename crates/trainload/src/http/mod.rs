@@ -3,6 +3,7 @@
 pub mod athlete;
 mod budget;
 mod csrf;
+mod docs_page;
 mod error;
 mod events;
 pub(crate) mod extract;

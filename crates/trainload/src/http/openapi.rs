@@ -85,9 +85,10 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(super::admin_routes())
 }
 
-/// `/openapi.json` and `/docs`.
+/// `/openapi.json` and `/docs` (whose index page is ours: see `docs_page`).
 pub fn router() -> Router<AppState> {
-    SwaggerUi::new(DOCS_PATH)
+    let swagger: Router<AppState> = SwaggerUi::new(DOCS_PATH)
         .url(OPENAPI_PATH, document())
-        .into()
+        .into();
+    swagger.layer(axum::middleware::from_fn(super::docs_page::index_in_front))
 }

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::activities::ActivityId;
+use super::activities::{ActivityFilter, ActivityId};
 use super::thresholds::ThresholdSetId;
 use super::users::UserId;
 use super::{Store, StoreError};
@@ -139,14 +139,6 @@ const LIST: &str = concat!(
      AND a.deleted_at_ms IS NULL ORDER BY a.start_at_ms, a.id"
 );
 
-/// The loads of the activities [`super::activities::page`] returns for the same arguments.
-const PAGE: &str = concat!(
-    select_loads!(),
-    "FROM activity_loads l WHERE l.activity_id IN (SELECT id FROM activities \
-     WHERE user_id = $1 AND deleted_at_ms IS NULL ORDER BY start_at_ms DESC, id DESC \
-     LIMIT $2 OFFSET $3)"
-);
-
 /// Stores (or replaces) the load of a live activity.
 ///
 /// # Errors
@@ -199,12 +191,37 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ActivityLoad>, StoreError> {
-    let rows: Vec<LoadRow> = with_pool!(store, pool => sqlx::query_as(PAGE)
-        .bind(user.0)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await)?;
+    page_matching(store, user, &ActivityFilter::default(), limit, offset).await
+}
+
+/// The loads of the page [`super::activities::page_matching`] returns for the same arguments,
+/// in no particular order.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for unreadable rows.
+pub async fn page_matching(
+    store: &Store,
+    user: UserId,
+    filter: &ActivityFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ActivityLoad>, StoreError> {
+    let condition = filter.condition();
+    let sql = format!(
+        "{} FROM activity_loads l WHERE l.activity_id IN (SELECT id FROM activities WHERE {} \
+         ORDER BY start_at_ms DESC, id DESC LIMIT ${} OFFSET ${})",
+        select_loads!(),
+        condition.sql,
+        condition.next,
+        condition.next + 1
+    );
+    let rows: Vec<LoadRow> = with_pool!(store, pool => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(user.0);
+        for date in &condition.dates {
+            query = query.bind(date.as_str());
+        }
+        query.bind(limit).bind(offset).fetch_all(pool).await
+    })?;
     rows.into_iter().map(ActivityLoad::try_from).collect()
 }
 

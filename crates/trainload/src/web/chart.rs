@@ -1,10 +1,13 @@
 //! Charts. Each is a container that `assets/charts.js` draws with uPlot from the JSON spec
 //! embedded in it ([`container`]); what the container holds until then is the fallback without
 //! JavaScript. The fitness/fatigue/form chart's fallback is inline SVG drawn here ([`pmc_svg`]):
-//! daily load as bars, CTL, ATL and TSB as polylines, a zero line for form and date labels.
+//! daily load as bars, CTL, ATL and TSB as polylines, a zero line for form, round gridlines,
+//! dates on round days (Mondays, the 1st and 15th, month starts) and both axis titles with
+//! their units, as the script's chart has them.
 
 use std::fmt::Write;
 
+use jiff::civil::{Date, Weekday};
 use serde_json::{Value, json};
 
 use crate::http::athlete::data::PmcPoint;
@@ -41,7 +44,7 @@ pub fn pmc_spec(points: &[PmcPoint]) -> Value {
     json!({
         "x": points.iter().map(|p| p.date.as_str()).collect::<Vec<_>>(),
         "x_kind": "date",
-        "y_label": "Load (UTL/day)",
+        "y_label": PMC_Y_TITLE,
         "series": [
             series("Daily load", "#cbd5e1", |p| p.load, true),
             series("Fitness (CTL)", "#2563eb", |p| p.ctl, false),
@@ -56,12 +59,17 @@ pub fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
+/// The value axis' title of the fitness/fatigue/form chart (script and fallback alike).
+const PMC_Y_TITLE: &str = "Load (UTL/day)";
+/// The date axis' title.
+const X_TITLE: &str = "Date";
+
 const WIDTH: f64 = 900.0;
-const HEIGHT: f64 = 320.0;
-const PAD_LEFT: f64 = 40.0;
+const HEIGHT: f64 = 350.0;
+const PAD_LEFT: f64 = 70.0;
 const PAD_RIGHT: f64 = 10.0;
-const PAD_TOP: f64 = 10.0;
-const PAD_BOTTOM: f64 = 24.0;
+const PAD_TOP: f64 = 14.0;
+const PAD_BOTTOM: f64 = 52.0;
 
 /// The chart of `points` (oldest first).
 pub fn pmc_svg(points: &[PmcPoint]) -> String {
@@ -72,7 +80,7 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
     let x = |i: usize| PAD_LEFT + plot_w * (i as f64 + 0.5) / n;
     let y = |v: f64| PAD_TOP + plot_h * (hi - v) / (hi - lo);
     let mut svg = format!(
-        r#"<svg class="pmc" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="Fitness (CTL), fatigue (ATL) and form (TSB) over {} days">"#,
+        r#"<svg class="pmc" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="Fitness (CTL), fatigue (ATL) and form (TSB) over {} days" data-axis-titles="{X_TITLE} | {PMC_Y_TITLE}">"#,
         points.len()
     );
     for tick in ticks(lo, hi) {
@@ -114,15 +122,21 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
             path.join(" ")
         );
     }
-    for i in label_indices(points.len()) {
+    for (i, label) in date_ticks(points) {
         let _ = write!(
             svg,
-            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{label}</text>"#,
             x(i),
-            HEIGHT - 6.0,
-            points[i].date.get(5..).unwrap_or(&points[i].date),
+            HEIGHT - PAD_BOTTOM + 22.0,
         );
     }
+    let _ = write!(
+        svg,
+        r#"<text class="axis-title" x="{:.1}" y="{}" text-anchor="middle">{X_TITLE}</text><text class="axis-title" transform="translate(22 {:.1}) rotate(-90)" text-anchor="middle">{PMC_Y_TITLE}</text>"#,
+        PAD_LEFT + plot_w / 2.0,
+        HEIGHT - 6.0,
+        PAD_TOP + plot_h / 2.0,
+    );
     svg.push_str("</svg>");
     svg
 }
@@ -155,13 +169,33 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     out
 }
 
-/// Up to six evenly spread indices for date labels.
-fn label_indices(n: usize) -> Vec<usize> {
-    if n == 0 {
-        return Vec::new();
-    }
-    let step = n.div_ceil(6).max(1);
-    (0..n).step_by(step).collect()
+/// The labelled days of a date axis, as (index, label): round days, spaced by the range's
+/// length as the script's axis spaces them (every day, Mondays, the 1st and 15th, each 1st,
+/// each quarter, each year), about six to twelve labels.
+fn date_ticks(points: &[PmcPoint]) -> Vec<(usize, String)> {
+    let dates: Vec<Option<Date>> = points.iter().map(|p| p.date.parse().ok()).collect();
+    let round: fn(Date) -> bool = match points.len() {
+        0..=12 => |_| true,
+        13..=63 => |d| d.weekday() == Weekday::Monday,
+        64..=186 => |d| d.day() == 1 || d.day() == 15,
+        187..=400 => |d| d.day() == 1,
+        401..=1100 => |d| d.day() == 1 && (d.month() - 1) % 3 == 0,
+        _ => |d| d.day() == 1 && d.month() == 1,
+    };
+    // Quarters and years name the year: such a range spans several.
+    let format = match points.len() {
+        0..=400 => "%-d %b",
+        401..=1100 => "%b %Y",
+        _ => "%Y",
+    };
+    dates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let d = (*d).filter(|d| round(*d))?;
+            Some((i, d.strftime(format).to_string()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -203,6 +237,55 @@ mod tests {
         let parsed: Value = serde_json::from_str(json).unwrap();
         assert_eq!(parsed, spec, "the escapes decode back to the same strings");
         assert!(html.starts_with(r#"<div class="chart" id="c" data-chart>"#));
+    }
+
+    #[test]
+    fn the_fallback_has_axis_titles_with_units_and_dates_on_round_days() {
+        // 1 January to 31 March 2026: ninety days, labelled on the 1st and the 15th.
+        let start: Date = "2026-01-01".parse().unwrap();
+        let points: Vec<_> = (0..90)
+            .map(|i| PmcPoint {
+                date: start
+                    .checked_add(jiff::Span::new().days(i))
+                    .unwrap()
+                    .to_string(),
+                load: 40.0,
+                ctl: 30.0,
+                atl: 35.0,
+                tsb: -5.0,
+            })
+            .collect();
+        let svg = pmc_svg(&points);
+        assert!(svg.contains(">Date</text>"), "{svg}");
+        assert!(svg.contains(">Load (UTL/day)</text>"), "{svg}");
+        assert!(svg.contains(r#"data-axis-titles="Date | Load (UTL/day)""#));
+        let labels: Vec<&str> = svg
+            .split(r#"<text class="tick""#)
+            .skip(1)
+            .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+            .collect();
+        assert_eq!(
+            labels,
+            ["1 Jan", "15 Jan", "1 Feb", "15 Feb", "1 Mar", "15 Mar"]
+        );
+        // A month: Mondays. Three years: quarters. Longer: years.
+        let labels_of = |n: i64| -> Vec<String> {
+            let points: Vec<_> = (0..n)
+                .map(|i| PmcPoint {
+                    date: start
+                        .checked_add(jiff::Span::new().days(i))
+                        .unwrap()
+                        .to_string(),
+                    ..point(1, 0.0, 0.0)
+                })
+                .collect();
+            date_ticks(&points).into_iter().map(|(_, l)| l).collect()
+        };
+        assert_eq!(labels_of(28), ["5 Jan", "12 Jan", "19 Jan", "26 Jan"]);
+        let quarters = labels_of(1000);
+        assert_eq!(quarters.len(), 11, "quarters of 2026 to 2028: {quarters:?}");
+        assert_eq!(quarters[..2], ["Jan 2026", "Apr 2026"]);
+        assert_eq!(labels_of(4 * 366)[..2], ["2026", "2027"]);
     }
 
     #[test]

@@ -299,40 +299,11 @@ fn clock(seconds: f64) -> String {
     }
 }
 
-/// One step of the threshold chart: date, FTP, LTHR, resting HR.
-type StepPoint<'a> = (&'a str, Option<f64>, Option<f64>, Option<f64>);
-
 fn thresholds_card(history: &[ThresholdEntry], units: Units, today: &str) -> String {
     if history.is_empty() {
         return r#"<div class="card" id="thresholds"><h2>Thresholds</h2><p class="muted">No thresholds yet: they are estimated from your activities as they arrive, or set them below.</p></div>"#.to_owned();
     }
-    // A set may carry only some fields; the chart carries each field forward and draws steps
-    // (a threshold holds from its date until the next one), extended to today.
-    let (mut ftp, mut lthr, mut rest) = (None, None, None);
-    let mut points: Vec<StepPoint<'_>> = Vec::new();
-    for v in history {
-        ftp = v.ftp_w.or(ftp);
-        lthr = v.lthr_bpm.or(lthr);
-        rest = v.resting_hr_bpm.or(rest);
-        match points.last_mut() {
-            Some(last) if last.0 == v.effective_from.as_str() => *last = (last.0, ftp, lthr, rest),
-            _ => points.push((v.effective_from.as_str(), ftp, lthr, rest)),
-        }
-    }
-    if points.last().is_some_and(|p| p.0 < today) {
-        points.push((today, ftp, lthr, rest));
-    }
-    let spec = json!({
-        "x": points.iter().map(|p| p.0).collect::<Vec<_>>(),
-        "x_kind": "date",
-        "y_label": "FTP (W)",
-        "y2_label": "Heart rate (bpm)",
-        "series": [
-            {"label": "FTP (W)", "color": "#f59e0b", "steps": true, "values": points.iter().map(|p| p.1).collect::<Vec<_>>()},
-            {"label": "LTHR (bpm)", "color": "#dc2626", "axis": "right", "steps": true, "values": points.iter().map(|p| p.2).collect::<Vec<_>>()},
-            {"label": "Resting HR (bpm)", "color": "#64748b", "axis": "right", "steps": true, "values": points.iter().map(|p| p.3).collect::<Vec<_>>()},
-        ],
-    });
+    let spec = super::threshold_chart::spec(history, units, today);
     let cell = |value: Option<f64>, show: &dyn Fn(f64) -> String| {
         value.map_or_else(|| "–".to_owned(), show)
     };
@@ -365,7 +336,7 @@ fn thresholds_card(history: &[ThresholdEntry], units: Units, today: &str) -> Str
     }
     format!(
         r#"<div class="card" id="thresholds"><h2>Thresholds</h2>{}<p class="muted">{} entries, newest first{}. Values you set win over estimates until you remove them.</p><div class="scroll"><table><thead><tr><th>From</th><th>Source</th><th class="num">FTP</th><th class="num">CP</th><th class="num">Threshold pace</th><th class="num">LTHR</th><th class="num">Max HR</th><th class="num">Resting HR</th><th></th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
-        chart::container(None, &spec, chart::SEE_TABLE),
+        chart::container(Some("threshold-chart"), &spec, chart::SEE_TABLE),
         history.len(),
         if history.len() > HISTORY_ROWS {
             format!(" (the latest {HISTORY_ROWS} shown)")

@@ -7,6 +7,7 @@
 
 mod account;
 mod activity;
+mod activity_list;
 mod admin;
 mod assets;
 mod display;
@@ -16,6 +17,7 @@ mod html;
 mod notifications;
 mod pages;
 mod strava_auth;
+mod threshold_chart;
 mod wellness;
 mod words;
 
@@ -40,7 +42,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/dashboard", get(pages::dashboard))
-        .route("/activities", get(pages::activities))
+        .route("/activities", get(activity_list::activities))
         .route("/activities/{id}", get(activity::activity))
         .route("/fitness", get(fitness::fitness))
         .route("/fitness/thresholds", post(fitness::set_thresholds))

@@ -1,4 +1,4 @@
-//! The signed-in pages: the overview and the activity list.
+//! The signed-in overview (`/dashboard`).
 
 use std::fmt::Write;
 
@@ -6,14 +6,12 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::{chart, html};
-use crate::http::athlete::activities::{self, ActivityView};
 use crate::http::athlete::data::{self, AcwrView, Dashboard};
 use crate::http::athlete::range::DateRange;
 use crate::http::athlete::recommend::{self, Recommendations};
 use crate::http::athlete::session::PageSession;
 use crate::http::athlete::wellness::{self, WellnessDay};
 use crate::http::{ApiError, AppState};
-use crate::store::loads::ActivityLoad;
 use crate::store::users;
 use crate::units::Units;
 
@@ -21,8 +19,6 @@ use crate::units::Units;
 const CHART_DAYS: u32 = 90;
 /// The legend of the server-drawn chart.
 const PMC_LEGEND: &str = r#"<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div>"#;
-/// Activities on the list page.
-const LIST_LIMIT: i64 = 100;
 
 /// `/dashboard`.
 pub async fn dashboard(
@@ -202,7 +198,7 @@ fn acwr_card(s: &Dashboard) -> String {
         );
     }
     format!(
-        r#"<div class="card"><h2>Acute:chronic workload ratio · overall risk {}</h2><table><thead><tr><th>Series</th><th class="num">ACWR</th><th>Band</th><th class="num hide-sm">Acute/wk</th><th class="num hide-sm">Chronic/wk</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
+        r#"<div class="card" id="acwr"><h2>Acute:chronic workload ratio · overall risk {}</h2><table><thead><tr><th>Series</th><th class="num">ACWR</th><th>Band</th><th class="num hide-sm">Acute/wk</th><th class="num hide-sm">Chronic/wk</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
         html::band(s.risk)
     )
 }
@@ -222,17 +218,25 @@ fn plan_card(plan: &Recommendations, units: Units) -> String {
             ),
             _ => "–".to_owned(),
         };
+        let (duration, guidance) = (duration(&day.duration_min), guidance(&day.guidance, units));
         let _ = write!(
             rows,
-            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}–{}</td><td class="num">{}</td><td>{}</td><td class="hide-sm">{}</td></tr>"#,
+            r#"<tr><td class="day-head">{}</td><td class="day-head">{}</td><td class="day-head">{}</td><td class="num{}">{}</td><td class="num" data-label="UTL">{}–{}</td><td class="num{}">{}</td><td data-label="Target"{}>{}</td><td class="why">{}</td></tr>"#,
             html::escape(&day.date),
             html::escape(day.intensity),
             html::escape(day.sport),
-            html::escape(&duration(&day.duration_min)),
+            none_class(&duration),
+            html::escape(&duration),
             html::num(utl["lo"].as_f64(), 0),
             html::num(utl["hi"].as_f64(), 0),
+            none_class(&distance),
             html::escape(&distance),
-            html::escape(&guidance(&day.guidance, units)),
+            if guidance == "–" {
+                r#" class="none""#
+            } else {
+                ""
+            },
+            html::escape(&guidance),
             html::escape(&day.rationale),
         );
     }
@@ -246,10 +250,15 @@ fn plan_card(plan: &Recommendations, units: Units) -> String {
             .replace('_', " ")
     );
     format!(
-        r#"<div class="card" id="plan"><h2>Next 5 days</h2><p class="muted">Recovery status: {} · <span id="plan-acwr">{}</span></p><div class="scroll"><table><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">Duration</th><th class="num">UTL</th><th class="num">Distance</th><th>Target</th><th class="hide-sm">Why</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
+        r#"<div class="card" id="plan"><h2>Next 5 days</h2><p class="muted">Recovery status: {} · <span id="plan-acwr">{}</span></p><div class="scroll"><table class="plan"><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">Duration</th><th class="num">UTL</th><th class="num">Distance</th><th>Target</th><th>Why</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
         html::escape(plan.wellness_status),
         html::escape(&acwr),
     )
+}
+
+/// ` none` for a cell that holds only a dash: a phone's day card leaves it out.
+fn none_class(text: &str) -> &'static str {
+    if text == "–" { " none" } else { "" }
 }
 
 /// A planned duration range (`{lo, rec, hi}` minutes), or a dash on rest days.
@@ -275,43 +284,4 @@ fn guidance(g: &serde_json::Value, units: Units) -> String {
         (Some("heart_rate_bpm"), None) => format!("≤ {hi:.0} bpm"),
         _ => "–".to_owned(),
     }
-}
-
-/// `/activities`.
-pub async fn activities(
-    State(state): State<AppState>,
-    session: PageSession,
-) -> Result<Response, ApiError> {
-    let units = users::units(&state.store, session.user).await?;
-    let (rows, total) = activities::page_rows(&state.store, session.user, LIST_LIMIT, 0).await?;
-    let shown = rows.len();
-    let rows: String = rows
-        .iter()
-        .map(|(a, load)| activity_row(&ActivityView::new(a, load.as_ref()), load.as_ref(), units))
-        .collect();
-    let body = format!(
-        r#"<h1>Activities</h1><div class="card"><p class="muted">{shown} of {total}, newest first.</p><div class="scroll"><table><thead><tr><th>Date</th><th>Activity</th><th class="num hide-sm">Time</th><th class="num">Distance</th><th class="num">UTL</th><th class="hide-sm">Method</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
-    );
-    Ok(html::page("Activities", session.nav(), &body))
-}
-
-fn activity_row(a: &ActivityView, load: Option<&ActivityLoad>, units: Units) -> String {
-    let name = a.name.as_deref().unwrap_or("(untitled)");
-    // The stored explanation with paces in the athlete's units.
-    let why = load.map_or_else(
-        || a.explanation.clone(),
-        |l| activities::explain_in(l, units),
-    );
-    format!(
-        r#"<tr id="activity-{id}"><td>{date}</td><td><a href="/activities/{id}">{name}</a><div class="muted">{sport}</div><details><summary>Why this load?</summary><p>{why}</p></details></td><td class="num hide-sm">{time}</td><td class="num">{distance}</td><td class="num">{utl}</td><td class="hide-sm">{method}</td></tr>"#,
-        id = a.id,
-        date = html::escape(&a.local_date),
-        name = html::escape(name),
-        sport = html::escape(&a.sport_type),
-        why = html::escape(&why),
-        time = html::duration(a.moving_s),
-        distance = html::escape(&units.distance(a.distance_m)),
-        utl = html::num(a.utl, 1),
-        method = html::escape(a.method.as_deref().unwrap_or("pending")),
-    )
 }

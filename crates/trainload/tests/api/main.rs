@@ -7,6 +7,7 @@
     reason = "test code: a panic is a failed test"
 )]
 
+mod activity_filters;
 mod athlete_data;
 mod backup;
 mod browser;

@@ -235,6 +235,20 @@ async fn swagger_ui_is_served_from_the_binary_and_points_at_the_document() {
     let html = response.text().await.unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
     assert!(!html.contains("://"), "no external assets: {html}");
+    assert!(
+        html.contains(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#),
+        "a phone lays the page out at its own width: {html}"
+    );
+    let named = client
+        .get(app.url("/docs/index.html"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        named.text().await.unwrap(),
+        html,
+        "one index under both names"
+    );
     let init = client
         .get(app.url("/docs/swagger-initializer.js"))
         .send()

@@ -12,11 +12,13 @@
     reason = "test code: a panic is a failed test"
 )]
 
+mod activity_filter;
 mod dead_ends;
 mod demo_process;
 mod navigation;
 mod notifications;
 mod phone;
+mod threshold_chart;
 mod webdriver;
 mod words;
 

@@ -7,9 +7,10 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::activity_list::ActivityRequest;
 use crate::http::ApiError;
 use crate::store::Store;
-use crate::store::activities::{self, Activity, ActivityId};
+use crate::store::activities::{self, Activity, ActivityFilter, ActivityId};
 use crate::store::loads::{self, ActivityLoad};
 use crate::store::users::UserId;
 use crate::units::Units;
@@ -23,6 +24,8 @@ pub struct ActivityView {
     pub name: Option<String>,
     /// Raw Strava sport type.
     pub sport_type: String,
+    /// Sport group: `running`, `cycling`, `swimming` or `other` (what `?sport=` filters by).
+    pub sport: &'static str,
     /// Athlete-local date.
     pub local_date: String,
     /// Start, epoch ms.
@@ -60,6 +63,7 @@ impl ActivityView {
             id: activity.id.0,
             name: s.name.clone(),
             sport_type: s.sport_type.clone(),
+            sport: science::SportClass::of(&s.sport_type).group().as_str(),
             local_date: activity.local_date.to_string(),
             start_at_ms: s.start_at_ms,
             moving_s: s.moving_s,
@@ -85,31 +89,44 @@ impl ActivityView {
 pub struct ActivityPage {
     /// The activities of the page.
     pub items: Vec<ActivityView>,
-    /// Live activities in all.
+    /// Activities the filter keeps in all (every live activity without a filter).
     pub total: i64,
     /// Page size asked for.
     pub limit: i64,
     /// Activities skipped.
     pub offset: i64,
+    /// The sport group kept, if any.
+    pub sport: Option<&'static str>,
+    /// The first local date kept, if any.
+    pub from: Option<String>,
+    /// The last local date kept, if any.
+    pub to: Option<String>,
+    /// The `offset` of the next page, or null on the last page.
+    pub next_offset: Option<i64>,
+    /// The next page with the same filter (path and query), or null on the last page.
+    pub next: Option<String>,
 }
 
-/// `user`'s live activities with their loads, newest first, `limit` from `offset`, and the
-/// total count. Paged in SQL, so the cost does not grow with years of history.
+/// `user`'s live activities that `filter` keeps, with their loads, newest first, `limit` from
+/// `offset`, and how many the filter keeps in all. Paged in SQL, so the cost does not grow with
+/// years of history.
 ///
 /// # Errors
 /// 500 for a store failure.
 pub async fn page_rows(
     store: &Store,
     user: UserId,
+    filter: &ActivityFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<(Activity, Option<ActivityLoad>)>, i64), ApiError> {
-    let (acts, total) = activities::page(store, user, limit, offset).await?;
-    let mut loads: HashMap<ActivityId, ActivityLoad> = loads::page(store, user, limit, offset)
-        .await?
-        .into_iter()
-        .map(|l| (l.activity, l))
-        .collect();
+    let (acts, total) = activities::page_matching(store, user, filter, limit, offset).await?;
+    let mut loads: HashMap<ActivityId, ActivityLoad> =
+        loads::page_matching(store, user, filter, limit, offset)
+            .await?
+            .into_iter()
+            .map(|l| (l.activity, l))
+            .collect();
     let rows = acts
         .into_iter()
         .map(|a| {
@@ -127,19 +144,32 @@ pub async fn page_rows(
 pub async fn page(
     store: &Store,
     user: UserId,
-    limit: i64,
-    offset: i64,
+    request: &ActivityRequest,
 ) -> Result<ActivityPage, ApiError> {
-    let (rows, total) = page_rows(store, user, limit, offset).await?;
+    let (rows, total) = page_rows(
+        store,
+        user,
+        &request.filter(),
+        request.limit,
+        request.offset,
+    )
+    .await?;
     let items = rows
         .iter()
         .map(|(a, load)| ActivityView::new(a, load.as_ref()))
         .collect();
+    let next_offset = request.next_offset(total);
     Ok(ActivityPage {
         items,
         total,
-        limit,
-        offset,
+        limit: request.limit,
+        offset: request.offset,
+        sport: request.sport.map(|g| g.as_str()),
+        from: request.from.map(|d| d.to_string()),
+        to: request.to.map(|d| d.to_string()),
+        next_offset,
+        next: next_offset
+            .map(|offset| format!("/api/v1/me/activities?{}", request.query_at(offset))),
     })
 }
 

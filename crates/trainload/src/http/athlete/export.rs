@@ -17,6 +17,7 @@ use super::wellness::{WellnessDay, wellness_series};
 use super::{AthleteSession, PathParam, export_csv as csv};
 use crate::http::openapi::ApiErrorBody;
 use crate::http::{ApiError, ApiResult, AppState};
+use crate::store::activities::ActivityFilter;
 use crate::store::users::{self, UserId};
 use crate::store::{Store, now_ms};
 
@@ -83,7 +84,7 @@ pub async fn all_activities(store: &Store, user: UserId) -> Result<Vec<ActivityV
     let mut activities = Vec::new();
     loop {
         let offset = i64::try_from(activities.len()).unwrap_or(i64::MAX);
-        let (rows, _) = page_rows(store, user, PAGE, offset).await?;
+        let (rows, _) = page_rows(store, user, &ActivityFilter::default(), PAGE, offset).await?;
         let last = i64::try_from(rows.len()).unwrap_or(0) < PAGE;
         activities.extend(rows.iter().map(|(a, l)| ActivityView::new(a, l.as_ref())));
         if last {

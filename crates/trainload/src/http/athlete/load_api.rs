@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::activities::{ActivityPage, ActivityView};
+use super::activity_list::{ActivityQuery, DEFAULT_LIMIT};
 use super::data::{self, Dashboard, PmcSeries};
 use super::range::DateRange;
 use super::recommend::{self, Recommendations};
@@ -18,8 +19,6 @@ use crate::store::{StoreError, loads};
 
 /// Longest `days` window of the PMC.
 const MAX_PMC_DAYS: u32 = 3650;
-/// Largest activity page.
-const MAX_PAGE: i64 = 200;
 
 /// Today's fitness, fatigue and form, ACWR per sport with its risk band, the week's load, and
 /// the last and next sync.
@@ -93,47 +92,25 @@ pub(super) async fn pmc(
     }))
 }
 
-/// `?limit=&offset=`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(super) struct PageQuery {
-    /// Page size, 1 – 200 (default 20).
-    limit: Option<i64>,
-    /// Activities to skip, ≥ 0 (default 0).
-    offset: Option<i64>,
-}
-
 /// The athlete's activities, newest first, one page at a time, each with its load and a
-/// one-line explanation of how the load came about.
+/// one-line explanation of how the load came about. `sport`, `from` and `to` narrow the list
+/// (`total` counts what they keep); `next` is the following page with the same filter.
 #[utoipa::path(
     get, path = "/api/v1/me/activities", tag = "athlete", security(("session" = [])),
-    params(PageQuery),
+    params(ActivityQuery),
     responses(
         (status = 200, description = "One page", body = ActivityPage),
-        (status = 400, description = "`invalid_limit`, `invalid_offset` or `invalid_query`", body = ApiErrorBody),
+        (status = 400, description = "`invalid_sport`, `invalid_date`, `invalid_range` (from after to), `invalid_limit`, `invalid_offset` or `invalid_query`", body = ApiErrorBody),
         (status = 401, description = "No live session", body = ApiErrorBody),
     )
 )]
 pub(super) async fn list_activities(
     State(state): State<AppState>,
     session: AthleteSession,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<ActivityQuery>,
 ) -> ApiResult<Json<ActivityPage>> {
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_limit",
-            format!("limit must be between 1 and {MAX_PAGE}"),
-        ));
-    }
-    let offset = query.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::bad_request(
-            "invalid_offset",
-            "offset must not be negative",
-        ));
-    }
-    let page = super::activities::page(&state.store, session.user, limit, offset).await?;
+    let request = query.check(DEFAULT_LIMIT)?;
+    let page = super::activities::page(&state.store, session.user, &request).await?;
     Ok(Json(page))
 }
 

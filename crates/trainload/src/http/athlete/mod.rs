@@ -4,6 +4,7 @@
 //! only ever sees their own data. The read functions (`data::*`) are shared with the pages.
 
 pub mod activities;
+pub mod activity_list;
 pub mod data;
 pub mod export;
 mod export_csv;

@@ -35,8 +35,8 @@ impl DateRange {
     /// 400 `invalid_date` for a value that is not `YYYY-MM-DD`, `invalid_range` when `from` is
     /// after `to` or the range is longer than [`MAX_RANGE_YEARS`].
     pub fn parse(from: Option<&str>, to: Option<&str>, default: Self) -> Result<Self, ApiError> {
-        let from = from.map(|s| date("from", s)).transpose()?;
-        let to = to.map(|s| date("to", s)).transpose()?;
+        let from = from.map(|s| parse_date("from", s)).transpose()?;
+        let to = to.map(|s| parse_date("to", s)).transpose()?;
         let range = match (from, to) {
             (Some(from), Some(to)) => Self { from, to },
             (Some(from), None) => Self { from, ..default },
@@ -73,8 +73,11 @@ impl DateRange {
     }
 }
 
-/// Parses one ISO date parameter.
-fn date(name: &str, text: &str) -> Result<Date, ApiError> {
+/// Parses one ISO date parameter named `name`.
+///
+/// # Errors
+/// 400 `invalid_date` for a value that is not `YYYY-MM-DD`.
+pub fn parse_date(name: &str, text: &str) -> Result<Date, ApiError> {
     text.trim().parse::<Date>().map_err(|_| {
         ApiError::bad_request(
             "invalid_date",

@@ -7,12 +7,14 @@
 //! `unavailable` or back to `pending`. A changed start, duration or distance (a crop) and a
 //! restore set it back to `pending`.
 
+mod listing;
 mod rows;
 mod upsert;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
+pub use listing::{ActivityFilter, SportTypes};
 pub use upsert::{Outcome, Upserted, delete_for_provider, purge_deleted, soft_delete, upsert};
 
 use super::users::UserId;
@@ -228,13 +230,6 @@ const LIST_BY_DATE: &str = concat!(
     "WHERE user_id = $1 AND local_date >= $2 AND local_date <= $3 AND deleted_at_ms IS NULL \
      ORDER BY start_at_ms, id"
 );
-const PAGE: &str = concat!(
-    select_activities!(),
-    "WHERE user_id = $1 AND deleted_at_ms IS NULL ORDER BY start_at_ms DESC, id DESC \
-     LIMIT $2 OFFSET $3"
-);
-const COUNT_LIVE: &str =
-    "SELECT COUNT(*) FROM activities WHERE user_id = $1 AND deleted_at_ms IS NULL";
 const LIVE_BETWEEN: &str = "SELECT id, external_id FROM activities WHERE user_id = $1 \
      AND provider = $2 AND start_at_ms > $3 AND start_at_ms < $4 AND deleted_at_ms IS NULL \
      ORDER BY start_at_ms";
@@ -305,16 +300,43 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Activity>, i64), StoreError> {
-    let rows: Vec<ActivityRow> = with_pool!(store, pool => sqlx::query_as(PAGE)
-        .bind(user.0)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await)?;
-    let total: i64 = with_pool!(store, pool => sqlx::query_scalar(COUNT_LIVE)
-        .bind(user.0)
-        .fetch_one(pool)
-        .await)?;
+    page_matching(store, user, &ActivityFilter::default(), limit, offset).await
+}
+
+/// [`page`] of the activities `filter` keeps, and how many it keeps in all.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure.
+pub async fn page_matching(
+    store: &Store,
+    user: UserId,
+    filter: &ActivityFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Activity>, i64), StoreError> {
+    let condition = filter.condition();
+    let sql = format!(
+        "{} WHERE {} ORDER BY start_at_ms DESC, id DESC LIMIT ${} OFFSET ${}",
+        select_activities!(),
+        condition.sql,
+        condition.next,
+        condition.next + 1
+    );
+    let count = format!("SELECT COUNT(*) FROM activities WHERE {}", condition.sql);
+    let rows: Vec<ActivityRow> = with_pool!(store, pool => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(user.0);
+        for date in &condition.dates {
+            query = query.bind(date.as_str());
+        }
+        query.bind(limit).bind(offset).fetch_all(pool).await
+    })?;
+    let total: i64 = with_pool!(store, pool => {
+        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(count.as_str())).bind(user.0);
+        for date in &condition.dates {
+            query = query.bind(date.as_str());
+        }
+        query.fetch_one(pool).await
+    })?;
     let items = rows
         .into_iter()
         .map(Activity::try_from)
