@@ -17,6 +17,8 @@ mod pages;
 mod strava_auth;
 mod wellness;
 mod words;
+mod zone_table;
+mod zones_form;
 
 pub mod chart;
 
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/activities/{id}", get(activity::activity))
         .route("/fitness", get(fitness::fitness))
         .route("/fitness/thresholds", post(fitness::set_thresholds))
+        .route("/fitness/zones", post(zones_form::save))
         .route(
             "/fitness/thresholds/{id}/remove",
             post(fitness::remove_threshold),

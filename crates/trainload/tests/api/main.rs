@@ -36,4 +36,5 @@ mod sign_in;
 mod sync;
 mod validation;
 mod webhooks;
+mod zone_pages;
 mod zones;

@@ -204,6 +204,8 @@ pub struct Dashboard {
     pub next_sync_at: Option<String>,
     /// The provider connections.
     pub integrations: Vec<IntegrationView>,
+    /// Time in zone over the last 7 local days (today included), summed per model.
+    pub time_in_zone: super::zone_times::WeekZoneTime,
 }
 
 /// The dashboard summary of `history`.
@@ -239,6 +241,7 @@ pub async fn dashboard(
         })
         .collect();
     let next_sync = next_sync(scheduler, &connections).await?;
+    let time_in_zone = super::zone_times::last_week(store, history.user.id, history.today).await?;
     Ok(Dashboard {
         name: history.user.name.clone(),
         date: history.today.to_string(),
@@ -254,6 +257,7 @@ pub async fn dashboard(
         next_sync_at_ms: next_sync.as_ref().map(|n| n.at_ms),
         next_sync_at: next_sync.map(|n| n.at),
         integrations,
+        time_in_zone,
     })
 }
 
