@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::analysis::{ActivityReport, AthleteSettings, Sex, analyze_path};
+use crate::units::Units;
 
 /// Arguments of `trainload analyze`.
 #[derive(Debug, clap::Args)]
@@ -17,6 +18,10 @@ pub struct AnalyzeArgs {
     /// Threshold running speed, m/s.
     #[arg(long, value_name = "M_PER_S", value_parser = positive)]
     pub threshold_speed: Option<f64>,
+    /// Threshold running pace: `4:30` (min/km), `4:30/km` or `4:30/mi`; the same threshold as
+    /// `--threshold-speed`, given as a pace.
+    #[arg(long, value_name = "M:SS[/km|/mi]", value_parser = pace_speed, conflicts_with = "threshold_speed")]
+    pub threshold_pace: Option<f64>,
     /// Lactate threshold heart rate, bpm.
     #[arg(long, value_name = "BPM", value_parser = positive)]
     pub lthr: Option<f64>,
@@ -42,7 +47,7 @@ impl AnalyzeArgs {
     fn athlete(&self) -> AthleteSettings {
         AthleteSettings {
             ftp_w: self.ftp,
-            threshold_speed_mps: self.threshold_speed,
+            threshold_speed_mps: self.threshold_speed.or(self.threshold_pace),
             lthr_bpm: self.lthr,
             max_hr_bpm: self.max_hr,
             rest_hr_bpm: self.rest_hr,
@@ -57,6 +62,27 @@ fn positive(text: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
         _ => Err(format!("expected a positive number, got {text:?}")),
     }
+}
+
+/// A pace `m:ss` per km (default) or per mile (`/mi`) as the speed it means, m/s.
+fn pace_speed(text: &str) -> Result<f64, String> {
+    let bad = || format!("expected a pace such as 4:30, 4:30/km or 4:30/mi, got {text:?}");
+    let trimmed = text.trim();
+    let (clock, units) = match trimmed.rsplit_once('/') {
+        None => (trimmed, Units::Metric),
+        Some((clock, "km")) => (clock, Units::Metric),
+        Some((clock, "mi")) => (clock, Units::Imperial),
+        Some(_) => return Err(bad()),
+    };
+    let (minutes, seconds) = clock.split_once(':').ok_or_else(bad)?;
+    let minutes: u32 = minutes.trim().parse().map_err(|_| bad())?;
+    let seconds: u32 = seconds.trim().parse().map_err(|_| bad())?;
+    if seconds >= 60 {
+        return Err(bad());
+    }
+    units
+        .speed_from_pace(f64::from(minutes * 60 + seconds))
+        .ok_or_else(bad)
 }
 
 /// Analyses every file in argument order and prints one JSON array: one object per activity
@@ -157,6 +183,16 @@ mod tests {
         assert_eq!(round_significant(123_456.7), 123_457.0);
         assert_eq!(round_significant(-12.345_67), -12.35);
         assert_eq!(round_significant(0.0), 0.0);
+    }
+
+    #[test]
+    fn a_threshold_pace_is_per_km_unless_it_says_per_mile() {
+        assert_eq!(pace_speed("4:30"), Ok(1000.0 / 270.0));
+        assert_eq!(pace_speed("4:30/km"), Ok(1000.0 / 270.0));
+        assert_eq!(pace_speed("7:14/mi"), Ok(1609.344 / 434.0));
+        for bad in ["4:60", "0:00", "4.5", "4:30/furlong", "fast", ""] {
+            assert!(pace_speed(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::store::zones::KindTime;
 
 /// One zone of one model with the activity's seconds in it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ZoneSeconds {
     /// Zone name (e.g. `Tempo`).
     pub name: String,
@@ -25,7 +25,7 @@ pub struct ZoneSeconds {
 }
 
 /// The time in the zones of one model.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ZoneTimeView {
     /// `power`, `heart_rate` or `pace`.
     pub kind: String,
