@@ -12,60 +12,27 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
-use science::thresholds::Field;
 use science::zones::{ZoneKind, ZoneSettings};
 
 use super::html;
 use super::zone_table::{kind_title, range_label, threshold_label};
+use crate::http::athlete::data::{self, ThresholdsInForce};
+use crate::http::athlete::fitness as fitness_api;
 use crate::http::athlete::session::PageSession;
 use crate::http::athlete::zones_api::{self, ZoneChange};
-use crate::http::athlete::{data, fitness as fitness_api};
 use crate::http::{ApiError, AppState};
 use crate::store::users::UserId;
-use crate::store::{Store, thresholds, users, zones};
+use crate::store::{Store, users, zones};
 use crate::units::Units;
 
-/// The thresholds the zones would be drawn from today, resolved as the sync resolves them
-/// (docs/science.md §7.1; LTHR may come from max HR).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TodayThresholds {
-    ftp_w: Option<f64>,
-    lthr_bpm: Option<f64>,
-    threshold_speed_mps: Option<f64>,
-}
-
-impl TodayThresholds {
-    fn of(self, kind: ZoneKind) -> Option<f64> {
-        match kind {
-            ZoneKind::Power => self.ftp_w,
-            ZoneKind::HeartRate => self.lthr_bpm,
-            ZoneKind::Pace => self.threshold_speed_mps,
-        }
-        .filter(|t| t.is_finite() && *t > 0.0)
+/// The threshold a model's zones are drawn from (the sync's choice of field).
+fn threshold_of(now: &ThresholdsInForce, kind: ZoneKind) -> Option<f64> {
+    match kind {
+        ZoneKind::Power => now.ftp_w,
+        ZoneKind::HeartRate => now.lthr_bpm,
+        ZoneKind::Pace => now.threshold_speed_mps,
     }
-}
-
-async fn today_thresholds(
-    store: &Store,
-    user: UserId,
-    today: Date,
-) -> Result<TodayThresholds, ApiError> {
-    let history: Vec<_> = thresholds::history(store, user)
-        .await?
-        .iter()
-        .map(crate::sync::history_entry)
-        .collect();
-    let cfg = science::Config::default();
-    let set = science::thresholds::history::resolve_all(
-        &history,
-        crate::sync::local(today),
-        &cfg.thresholds,
-    );
-    Ok(TodayThresholds {
-        ftp_w: set.value(Field::Ftp),
-        lthr_bpm: set.value(Field::Lthr),
-        threshold_speed_mps: set.value(Field::ThresholdSpeed),
-    })
+    .filter(|t| t.is_finite() && *t > 0.0)
 }
 
 /// A boundary as the form shows it: % (shortest form), or the pace it means per display unit.
@@ -99,10 +66,15 @@ pub async fn card(
     units: Units,
 ) -> Result<String, ApiError> {
     let settings = zones::settings(store, user).await?;
-    let now = today_thresholds(store, user, today).await?;
+    let now = data::thresholds_on(store, user, today).await?;
     let mut models = String::new();
     for kind in ZoneKind::ALL {
-        models.push_str(&model_fieldset(kind, &settings, now.of(kind), units));
+        models.push_str(&model_fieldset(
+            kind,
+            &settings,
+            threshold_of(&now, kind),
+            units,
+        ));
     }
     Ok(format!(
         r#"<div class="card" id="zones"><h2>Zone boundaries</h2><p class="muted">Each value is where a zone starts; the zone below ends there. Saving recomputes the time in zone of every activity. Power and heart rate are in % of FTP and LTHR; pace zones are paces per {unit} when a threshold pace is known.</p><form method="post" action="/fitness/zones" class="zones-form">{models}<button type="submit" id="save-zones">Save zones</button></form><form method="post" action="/fitness/zones"><input type="hidden" name="reset" value="1"><button type="submit" class="link" id="reset-zones">Reset to defaults</button></form></div>"#,
@@ -249,8 +221,8 @@ pub async fn save(
         let units = users::units(&state.store, session.user).await?;
         let today = data::today_of(&state.store, session.user).await?;
         let settings = zones::settings(&state.store, session.user).await?;
-        let now = today_thresholds(&state.store, session.user, today).await?;
-        let read = |kind| posted(&form, kind, &settings, now.of(kind), units);
+        let now = data::thresholds_on(&state.store, session.user, today).await?;
+        let read = |kind| posted(&form, kind, &settings, threshold_of(&now, kind), units);
         let parsed = (|| {
             Ok::<_, String>(ZoneChange {
                 power: read(ZoneKind::Power)?,
