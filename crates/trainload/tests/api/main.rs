@@ -30,6 +30,7 @@ mod me;
 mod me_endpoints;
 mod me_synced;
 mod openapi;
+mod plan_local_day;
 mod run;
 mod runs;
 mod sign_in;
