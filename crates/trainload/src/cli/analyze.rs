@@ -1,4 +1,5 @@
-//! `trainload analyze`: metrics and load of activity files, as JSON, without a database.
+//! `trainload analyze`: metrics, load and time in zone of activity files, as JSON (or as text
+//! with `--text`), without a database.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -38,6 +39,9 @@ pub struct AnalyzeArgs {
     /// significant digits; the load keeps full precision either way).
     #[arg(long)]
     pub full_precision: bool,
+    /// Print a summary for people (headline figures and time in zone) instead of JSON.
+    #[arg(long)]
+    pub text: bool,
     /// FIT, TCX or GPX files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -105,8 +109,13 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         reports.iter_mut().for_each(round_metrics);
     }
     let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &reports).context("writing the JSON report")?;
-    writeln!(stdout).context("writing the JSON report")?;
+    if args.text {
+        write!(stdout, "{}", super::analyze_text::render(&reports))
+            .context("writing the report")?;
+    } else {
+        serde_json::to_writer_pretty(&mut stdout, &reports).context("writing the JSON report")?;
+        writeln!(stdout).context("writing the JSON report")?;
+    }
     let failed = reports.iter().any(|r| r.error.is_some());
     Ok(if failed {
         ExitCode::FAILURE

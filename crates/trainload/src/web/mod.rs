@@ -17,7 +17,7 @@ mod pages;
 mod strava_auth;
 mod wellness;
 mod words;
-mod zone_table;
+pub(crate) mod zone_table;
 mod zones_form;
 
 pub mod chart;

@@ -367,3 +367,29 @@ fn a_single_file_cp_below_the_ride_s_own_np_is_not_shown() {
     assert!(fit_of(&steady.0).is_none());
     assert!(analyze(&[], &steady.0)["critical_power"].is_null());
 }
+
+#[test]
+fn the_text_summary_shows_the_same_time_in_zone_as_the_json() {
+    let ride = TempFile::new("text.fit", &sample_ride::sample_ride());
+    let args = ["--ftp", "250", "--lthr", "165"];
+    let json = analyze(&args, &ride.0);
+    let output = run(&[&args[..], &["--text"]].concat(), &ride.0);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("time in zone, power (FTP 250 W):"), "{text}");
+    assert!(
+        text.contains("time in zone, heart rate (LTHR 165 bpm):"),
+        "{text}"
+    );
+    for model in json["time_in_zone"].as_array().unwrap() {
+        for zone in model["zones"].as_array().unwrap() {
+            let s = zone["seconds"].as_u64().unwrap();
+            let time = format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60);
+            let line = text.lines().find(|l| {
+                l.trim_start().starts_with(zone["name"].as_str().unwrap()) && l.contains(&time)
+            });
+            assert!(line.is_some(), "{} {time} missing:\n{text}", zone["name"]);
+        }
+    }
+    assert!(!text.trim_start().starts_with('['), "not JSON");
+}
