@@ -201,7 +201,47 @@ fn posted(
             out.push(value);
         }
     }
+    if pace && any {
+        check_paces(&out, threshold, units)?;
+    }
     Ok(any.then_some(out))
+}
+
+/// Pace boundaries refused in the athlete's terms (the same rules as [`Boundaries::new`], which
+/// would say them in % of threshold speed).
+///
+/// [`Boundaries::new`]: science::zones::Boundaries::new
+fn check_paces(pct: &[f64], threshold: Option<f64>, units: Units) -> Result<(), String> {
+    let Some(speed) = threshold else {
+        return Ok(());
+    };
+    let per = units.distance_unit();
+    let pace = |p: f64| shown(ZoneKind::Pace, p, threshold, units);
+    let (low, high) = ZoneKind::Pace.allowed_pct();
+    for (i, &p) in pct.iter().enumerate() {
+        if !(low..=high).contains(&p) {
+            return Err(format!(
+                "Pace zone {}: {}/{per} is too far from your threshold pace {}; a boundary must \
+                 lie between {}/{per} and {}/{per}",
+                i + 2,
+                pace(p),
+                units.pace(speed),
+                pace(low),
+                pace(high),
+            ));
+        }
+    }
+    if let Some(i) = pct.windows(2).position(|w| w[1] <= w[0]) {
+        return Err(format!(
+            "Pace zone {} must start at a faster pace than zone {} ({}/{per} is not faster than \
+             {}/{per})",
+            i + 3,
+            i + 2,
+            pace(pct[i + 1]),
+            pace(pct[i]),
+        ));
+    }
+    Ok(())
 }
 
 /// `POST /fitness/zones`: stores the edited boundaries (or the defaults with `reset`) and
@@ -274,13 +314,20 @@ mod tests {
         let mut form = HashMap::from([("pace_1".to_owned(), shown_first)]);
         let kept = posted(&form, ZoneKind::Pace, &settings, speed, units).unwrap();
         assert_eq!(kept.as_deref(), Some(ZoneKind::Pace.default_pct()));
-        // 5:00/km against a 4:30/km threshold is 90 % of threshold speed.
-        form.insert("pace_1".to_owned(), "5:00".to_owned());
+        // 5:30/km against a 4:30/km threshold is 270/330 = 81.8 % of threshold speed.
+        form.insert("pace_1".to_owned(), "5:30".to_owned());
         let moved = posted(&form, ZoneKind::Pace, &settings, speed, units)
             .unwrap()
             .unwrap();
-        assert!((moved[0] - 90.0).abs() < 1e-9, "{moved:?}");
+        assert!((moved[0] - 100.0 * 270.0 / 330.0).abs() < 1e-9, "{moved:?}");
         form.insert("pace_2".to_owned(), "fast".to_owned());
         assert!(posted(&form, ZoneKind::Pace, &settings, speed, units).is_err());
+        // Slower than the zone below, or twice as slow as threshold: said in paces.
+        form.insert("pace_2".to_owned(), "5:40".to_owned());
+        let error = posted(&form, ZoneKind::Pace, &settings, speed, units).unwrap_err();
+        assert!(error.contains("faster pace than zone 2"), "{error}");
+        form.insert("pace_2".to_owned(), "9:30".to_owned());
+        let error = posted(&form, ZoneKind::Pace, &settings, speed, units).unwrap_err();
+        assert!(error.contains("between 9:00/km and 3:00/km"), "{error}");
     }
 }
