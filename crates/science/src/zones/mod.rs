@@ -38,6 +38,15 @@ impl ZoneKind {
         }
     }
 
+    /// The name in a sentence: `power`, `heart rate`, `pace`.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::Power => "power",
+            Self::HeartRate => "heart rate",
+            Self::Pace => "pace",
+        }
+    }
+
     /// The kind named by [`Self::as_str`].
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
@@ -150,7 +159,7 @@ impl Boundaries {
         let expected = kind.names().len() - 1;
         if pct.len() != expected {
             return Err(ZoneError::Count {
-                kind: kind.as_str(),
+                kind: kind.title(),
                 expected,
                 got: pct.len(),
             });
@@ -159,7 +168,7 @@ impl Boundaries {
         for &value in &pct {
             if !(value.is_finite() && low <= value && value <= high) {
                 return Err(ZoneError::OutOfRange {
-                    kind: kind.as_str(),
+                    kind: kind.title(),
                     value,
                     low,
                     high,
@@ -168,7 +177,7 @@ impl Boundaries {
         }
         if let Some(w) = pct.windows(2).find(|w| w[1] <= w[0]) {
             return Err(ZoneError::NotIncreasing {
-                kind: kind.as_str(),
+                kind: kind.title(),
                 previous: w[0],
                 value: w[1],
             });

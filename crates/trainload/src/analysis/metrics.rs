@@ -145,6 +145,8 @@ pub struct Metrics {
     pub critical_power: Option<CriticalPowerReport>,
     /// Training load.
     pub load: LoadReport,
+    /// Time in zone per applicable model.
+    pub time_in_zone: Vec<crate::http::athlete::zone_times::ZoneTimeView>,
 }
 
 /// Computes every metric of one activity.
@@ -173,6 +175,7 @@ pub fn compute(
         power,
         heart_rate: heart_rate_report(&grid, &thresholds, &cfg),
         pace: pace_report(activity, &grid, athlete, &cfg),
+        time_in_zone: super::zones::time_in_zone(&grid, class, &thresholds),
         mmp_w: curve.as_ref().map(mmp_report),
         load: LoadReport {
             method: method_name(load.method),

@@ -5,12 +5,14 @@
 //! sections come from the `metrics` submodule. A key that does not apply is `null`, never left out.
 
 mod metrics;
+mod zones;
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::activity_file::{self, FileActivity, FileError};
+use crate::http::athlete::zone_times::ZoneTimeView;
 pub use metrics::{
     CriticalPowerReport, HeartRateReport, LoadReport, Metrics, MmpReport, PaceReport, PowerReport,
 };
@@ -89,6 +91,10 @@ pub struct ActivityReport {
     pub critical_power: Option<CriticalPowerReport>,
     /// Training load: method, base load, wellness modifier and UTL.
     pub load: Option<LoadReport>,
+    /// Time in each zone model that applies (power for rides with `--ftp`, heart rate with an
+    /// LTHR, pace for runs with a threshold pace), default boundaries, shaped like the API's
+    /// `time_in_zone`; empty when none applies.
+    pub time_in_zone: Option<Vec<ZoneTimeView>>,
 }
 
 impl ActivityReport {
@@ -112,6 +118,7 @@ impl ActivityReport {
             mmp_w: None,
             critical_power: None,
             load: None,
+            time_in_zone: None,
         }
     }
 
@@ -153,6 +160,7 @@ impl ActivityReport {
             mmp_w: metrics.mmp_w,
             critical_power: metrics.critical_power,
             load: Some(metrics.load),
+            time_in_zone: Some(metrics.time_in_zone),
             ..Self::empty(file)
         }
     }
@@ -204,7 +212,7 @@ mod tests {
         let error = FileError::new("x.fit", activity_file::FileErrorKind::NoRecords);
         let json = serde_json::to_value(ActivityReport::failed("x.fit".into(), &error)).unwrap();
         let object = json.as_object().unwrap();
-        assert_eq!(object.len(), 17);
+        assert_eq!(object.len(), 18);
         assert_eq!(object["file"], "x.fit");
         assert_eq!(object["error"], "x.fit: no records");
         let set: Vec<&String> = object

@@ -1,4 +1,5 @@
-//! `trainload analyze`: metrics and load of activity files, as JSON, without a database.
+//! `trainload analyze`: metrics, load and time in zone of activity files, as JSON (or as text
+//! with `--text`), without a database.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::analysis::{ActivityReport, AthleteSettings, Sex, analyze_path};
+use crate::units::Units;
 
 /// Arguments of `trainload analyze`.
 #[derive(Debug, clap::Args)]
@@ -17,6 +19,10 @@ pub struct AnalyzeArgs {
     /// Threshold running speed, m/s.
     #[arg(long, value_name = "M_PER_S", value_parser = positive)]
     pub threshold_speed: Option<f64>,
+    /// Threshold running pace: `4:30` (min/km), `4:30/km` or `4:30/mi`; the same threshold as
+    /// `--threshold-speed`, given as a pace.
+    #[arg(long, value_name = "M:SS[/km|/mi]", value_parser = pace_speed, conflicts_with = "threshold_speed")]
+    pub threshold_pace: Option<f64>,
     /// Lactate threshold heart rate, bpm.
     #[arg(long, value_name = "BPM", value_parser = positive)]
     pub lthr: Option<f64>,
@@ -33,6 +39,9 @@ pub struct AnalyzeArgs {
     /// significant digits; the load keeps full precision either way).
     #[arg(long)]
     pub full_precision: bool,
+    /// Print a summary for people (headline figures and time in zone) instead of JSON.
+    #[arg(long)]
+    pub text: bool,
     /// FIT, TCX or GPX files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -42,7 +51,7 @@ impl AnalyzeArgs {
     fn athlete(&self) -> AthleteSettings {
         AthleteSettings {
             ftp_w: self.ftp,
-            threshold_speed_mps: self.threshold_speed,
+            threshold_speed_mps: self.threshold_speed.or(self.threshold_pace),
             lthr_bpm: self.lthr,
             max_hr_bpm: self.max_hr,
             rest_hr_bpm: self.rest_hr,
@@ -57,6 +66,27 @@ fn positive(text: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
         _ => Err(format!("expected a positive number, got {text:?}")),
     }
+}
+
+/// A pace `m:ss` per km (default) or per mile (`/mi`) as the speed it means, m/s.
+fn pace_speed(text: &str) -> Result<f64, String> {
+    let bad = || format!("expected a pace such as 4:30, 4:30/km or 4:30/mi, got {text:?}");
+    let trimmed = text.trim();
+    let (clock, units) = match trimmed.rsplit_once('/') {
+        None => (trimmed, Units::Metric),
+        Some((clock, "km")) => (clock, Units::Metric),
+        Some((clock, "mi")) => (clock, Units::Imperial),
+        Some(_) => return Err(bad()),
+    };
+    let (minutes, seconds) = clock.split_once(':').ok_or_else(bad)?;
+    let minutes: u32 = minutes.trim().parse().map_err(|_| bad())?;
+    let seconds: u32 = seconds.trim().parse().map_err(|_| bad())?;
+    if seconds >= 60 {
+        return Err(bad());
+    }
+    units
+        .speed_from_pace(f64::from(minutes * 60 + seconds))
+        .ok_or_else(bad)
 }
 
 /// Analyses every file in argument order and prints one JSON array: one object per activity
@@ -79,8 +109,13 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         reports.iter_mut().for_each(round_metrics);
     }
     let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &reports).context("writing the JSON report")?;
-    writeln!(stdout).context("writing the JSON report")?;
+    if args.text {
+        write!(stdout, "{}", super::analyze_text::render(&reports))
+            .context("writing the report")?;
+    } else {
+        serde_json::to_writer_pretty(&mut stdout, &reports).context("writing the JSON report")?;
+        writeln!(stdout).context("writing the JSON report")?;
+    }
     let failed = reports.iter().any(|r| r.error.is_some());
     Ok(if failed {
         ExitCode::FAILURE
@@ -157,6 +192,16 @@ mod tests {
         assert_eq!(round_significant(123_456.7), 123_457.0);
         assert_eq!(round_significant(-12.345_67), -12.35);
         assert_eq!(round_significant(0.0), 0.0);
+    }
+
+    #[test]
+    fn a_threshold_pace_is_per_km_unless_it_says_per_mile() {
+        assert_eq!(pace_speed("4:30"), Ok(1000.0 / 270.0));
+        assert_eq!(pace_speed("4:30/km"), Ok(1000.0 / 270.0));
+        assert_eq!(pace_speed("7:14/mi"), Ok(1609.344 / 434.0));
+        for bad in ["4:60", "0:00", "4.5", "4:30/furlong", "fast", ""] {
+            assert!(pace_speed(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file in this folder.
 
 pub mod analyze;
+mod analyze_text;
 pub mod backup;
 pub mod bench;
 pub mod demo;

@@ -1,6 +1,6 @@
 //! `/activities/{id}`: one activity's streams chart (power, heart rate, speed or pace, altitude
 //! against time, from the stored streams) and its load breakdown (method, inputs, thresholds
-//! used, wellness modifier components, calculation version). Another athlete's activity is a
+//! used, wellness modifier components, calculation version) and its time in zone. Another athlete's activity is a
 //! 404 page exactly like a missing one.
 
 use std::fmt::Write;
@@ -10,13 +10,15 @@ use axum::response::Response;
 use science::stream::RawStreams;
 use serde_json::{Value, json};
 
-use super::{chart, html};
+use super::{chart, html, zone_table};
 use crate::http::athlete::PathParam;
 use crate::http::athlete::activities::{self, method_name, threshold_label, threshold_value};
 use crate::http::athlete::session::PageSession;
+use crate::http::athlete::zone_times::ZoneTimeView;
 use crate::http::{ApiError, AppState};
 use crate::store::activities::{Activity, ActivityId};
 use crate::store::loads::{self, ActivityLoad};
+use crate::store::zones::KindTime;
 use crate::store::{StoreError, streams, users};
 use crate::units::Units;
 
@@ -38,6 +40,7 @@ pub async fn activity(
     let units = users::units(&state.store, session.user).await?;
     let load = loads::get(&state.store, activity.id).await?;
     let streams = streams::get(&state.store, activity.id).await?;
+    let zone_times = crate::store::zones::times(&state.store, activity.id).await?;
     let s = &activity.summary;
     let name = s.name.as_deref().unwrap_or("(untitled)");
     let mut body = format!(
@@ -48,6 +51,7 @@ pub async fn activity(
     );
     body.push_str(&summary_card(&activity, load.as_ref(), units));
     body.push_str(&streams_card(&activity, streams.as_ref(), units));
+    body.push_str(&zones_card(zone_times.as_deref(), units));
     body.push_str(&load_card(load.as_ref(), units));
     Ok(html::page(name, session.nav(), &body))
 }
@@ -235,6 +239,23 @@ fn fallback_range(values: &[Option<f64>], unit: &str, format: Option<&str>) -> S
         show(lo),
         show(hi),
         html::escape(unit)
+    )
+}
+
+/// Time in each zone model the activity has, from the same stored figures as the API's
+/// `time_in_zone`; nothing when the activity has no streams to count.
+fn zones_card(stored: Option<&[KindTime]>, units: Units) -> String {
+    let views: Vec<ZoneTimeView> = stored
+        .unwrap_or_default()
+        .iter()
+        .map(ZoneTimeView::new)
+        .collect();
+    if views.is_empty() {
+        return String::new();
+    }
+    format!(
+        r#"<div class="card" id="time-in-zone"><h2>Time in zone</h2><p class="muted">Moving seconds with a valid reading, against the thresholds in force on the day.</p>{}</div>"#,
+        zone_table::activity_tables(&views, units)
     )
 }
 

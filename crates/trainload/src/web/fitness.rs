@@ -46,7 +46,7 @@ pub async fn fitness(
     render(&state, session, window, "").await
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     session: PageSession,
     window: CurveWindow,
@@ -63,6 +63,7 @@ async fn render(
     body.push_str(&efforts_card(&curve.best_times, units));
     body.push_str(&thresholds_card(&history, units, &today.to_string()));
     body.push_str(&manual_form(units, &today.to_string()));
+    body.push_str(&super::zones_form::card(&state.store, session.user, today, units).await?);
     Ok(html::page("Fitness", session.nav(), &body))
 }
 

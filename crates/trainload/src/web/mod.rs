@@ -20,6 +20,8 @@ mod strava_auth;
 mod threshold_chart;
 mod wellness;
 mod words;
+pub(crate) mod zone_table;
+mod zones_form;
 
 pub mod chart;
 
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/activities/{id}", get(activity::activity))
         .route("/fitness", get(fitness::fitness))
         .route("/fitness/thresholds", post(fitness::set_thresholds))
+        .route("/fitness/zones", post(zones_form::save))
         .route(
             "/fitness/thresholds/{id}/remove",
             post(fitness::remove_threshold),

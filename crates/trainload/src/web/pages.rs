@@ -54,6 +54,7 @@ pub async fn dashboard(
     body.push_str(&recovery_card(&plan, today.first()));
     body.push_str("</div>");
     body.push_str(&acwr_card(&summary));
+    body.push_str(&zones_card(&summary));
     body.push_str(&plan_card(&plan, units));
     Ok(html::page("Overview", session.nav(), &body))
 }
@@ -174,6 +175,25 @@ fn stats(s: &Dashboard) -> String {
     .into_iter()
     .fold(String::from(r#"<div class="grid">"#), |acc, c| acc + &c)
         + "</div>"
+}
+
+/// The week's time in zone per model, from the dashboard summary (`time_in_zone`).
+fn zones_card(s: &Dashboard) -> String {
+    let week = &s.time_in_zone;
+    let day = |text: &str| {
+        text.parse::<jiff::civil::Date>()
+            .map_or_else(|_| text.to_owned(), |d| d.strftime("%-d %b").to_string())
+    };
+    let tables = if week.kinds.is_empty() {
+        r#"<p class="muted">No activity with zone data in these days.</p>"#.to_owned()
+    } else {
+        super::zone_table::week_tables(week)
+    };
+    format!(
+        r#"<div class="card" id="week-zones"><h2>Time in zone · last 7 days ({} – {})</h2>{tables}</div>"#,
+        html::escape(&day(&week.from)),
+        html::escape(&day(&week.to)),
+    )
 }
 
 fn acwr_card(s: &Dashboard) -> String {

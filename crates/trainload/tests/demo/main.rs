@@ -11,6 +11,7 @@ mod access;
 mod admin;
 mod dashboard;
 mod pages;
+mod plan;
 mod simulator;
 #[path = "../support/sse.rs"]
 mod sse;

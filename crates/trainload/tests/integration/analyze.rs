@@ -9,7 +9,7 @@ use crate::scenarios;
 use crate::xml::fixture;
 
 /// Every key of one report object, in order.
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 18] = [
     "file",
     "error",
     "sport_type",
@@ -27,6 +27,7 @@ const KEYS: [&str; 17] = [
     "mmp_w",
     "critical_power",
     "load",
+    "time_in_zone",
 ];
 
 /// A fresh directory for one test, removed when dropped.

@@ -16,6 +16,7 @@ mod scenarios;
 mod sample_ride;
 
 mod analyze;
+mod analyze_zones;
 mod fit;
 mod metrics;
 mod sample;

@@ -101,6 +101,44 @@ pub async fn today_of(store: &Store, user: UserId) -> Result<Date, ApiError> {
     }
 }
 
+/// The thresholds in force for `user` on `day`, each field resolved as the sync resolves it
+/// for a load (docs/science.md §7.1: manual, else the latest estimate, else back-filled; LTHR
+/// may come from max HR). The newest stored set may hold only some fields (a resting-HR set
+/// from wellness has no FTP), so reading that set alone would lose the others.
+///
+/// # Errors
+/// A store failure.
+pub async fn thresholds_on(
+    store: &Store,
+    user: UserId,
+    day: Date,
+) -> Result<ThresholdsInForce, ApiError> {
+    use science::thresholds::Field;
+    let history: Vec<_> = crate::store::thresholds::history(store, user)
+        .await?
+        .iter()
+        .map(crate::sync::history_entry)
+        .collect();
+    let cfg = science::Config::default();
+    let set = science::thresholds::history::resolve_all(&history, local(day), &cfg.thresholds);
+    Ok(ThresholdsInForce {
+        ftp_w: set.value(Field::Ftp),
+        threshold_speed_mps: set.value(Field::ThresholdSpeed),
+        lthr_bpm: set.value(Field::Lthr),
+    })
+}
+
+/// The thresholds the plan and the zones are drawn from on one day.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ThresholdsInForce {
+    /// Functional threshold power, W.
+    pub ftp_w: Option<f64>,
+    /// Threshold running speed, m/s.
+    pub threshold_speed_mps: Option<f64>,
+    /// Lactate threshold heart rate, bpm.
+    pub lthr_bpm: Option<f64>,
+}
+
 /// 404 in the house format for an unknown `what`.
 pub fn not_found(what: &str) -> ApiError {
     ApiError::new(
@@ -185,6 +223,8 @@ pub struct Dashboard {
     pub next_sync_at: Option<String>,
     /// The provider connections.
     pub integrations: Vec<IntegrationView>,
+    /// Time in zone over the last 7 local days (today included), summed per model.
+    pub time_in_zone: super::zone_times::WeekZoneTime,
 }
 
 /// The dashboard summary of `history`.
@@ -220,6 +260,7 @@ pub async fn dashboard(
         })
         .collect();
     let next_sync = next_sync(scheduler, &connections).await?;
+    let time_in_zone = super::zone_times::last_week(store, history.user.id, history.today).await?;
     Ok(Dashboard {
         name: history.user.name.clone(),
         date: history.today.to_string(),
@@ -235,6 +276,7 @@ pub async fn dashboard(
         next_sync_at_ms: next_sync.as_ref().map(|n| n.at_ms),
         next_sync_at: next_sync.map(|n| n.at),
         integrations,
+        time_in_zone,
     })
 }
 

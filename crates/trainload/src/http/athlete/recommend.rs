@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::data::{History, add_days, local};
 use crate::http::ApiError;
-use crate::store::{Store, thresholds, wellness};
+use crate::store::{Store, wellness};
 
 /// Days of wellness the status looks at (the baselines need a few weeks).
 const WELLNESS_DAYS: i64 = 60;
@@ -62,8 +62,7 @@ pub async fn recommendations(
     history: &History,
 ) -> Result<Recommendations, ApiError> {
     let cfg = science::Config::default();
-    let set = thresholds::in_effect(store, history.user.id, history.today).await?;
-    let values = set.map(|s| s.set.values).unwrap_or_default();
+    let values = super::data::thresholds_on(store, history.user.id, history.today).await?;
     let status = wellness_status(store, history, &cfg).await?;
     let input = RecommendInput {
         as_of: local(history.today),
