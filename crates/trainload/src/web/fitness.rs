@@ -305,8 +305,14 @@ fn thresholds_card(history: &[ThresholdEntry], units: Units, today: &str) -> Str
         return r#"<div class="card" id="thresholds"><h2>Thresholds</h2><p class="muted">No thresholds yet: they are estimated from your activities as they arrive, or set them below.</p></div>"#.to_owned();
     }
     let spec = super::threshold_chart::spec(history, units, today);
-    let cell = |value: Option<f64>, show: &dyn Fn(f64) -> String| {
-        value.map_or_else(|| "–".to_owned(), show)
+    // A number cell with its label for the phone layout, where each row becomes a card; an
+    // empty one is marked so that a card leaves it out.
+    let cell = |label: &str, value: Option<f64>, show: &dyn Fn(f64) -> String| match value {
+        Some(v) => format!(
+            r#"<td class="num" data-label="{label}">{}</td>"#,
+            html::escape(&show(v))
+        ),
+        None => r#"<td class="num none">–</td>"#.to_owned(),
     };
     let mut rows = String::new();
     for v in history.iter().rev().take(HISTORY_ROWS) {
@@ -323,16 +329,16 @@ fn thresholds_card(history: &[ThresholdEntry], units: Units, today: &str) -> Str
         };
         let _ = write!(
             rows,
-            r#"<tr><td>{}</td><td>{}<div class="muted">{}</div></td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{action}</td></tr>"#,
+            r#"<tr><td class="from">{}</td><td class="source">{}<div class="muted">{}</div></td>{}{}{}{}{}{}<td class="action">{action}</td></tr>"#,
             html::escape(&v.effective_from),
             source,
             super::words::threshold_method(&v.method),
-            cell(v.ftp_w, &|w| format!("{w:.0} W")),
-            cell(v.cp_w, &|w| format!("{w:.0} W")),
-            html::escape(&cell(v.threshold_speed_mps, &|s| units.pace(s))),
-            cell(v.lthr_bpm, &|b| format!("{b:.0}")),
-            cell(v.max_hr_bpm, &|b| format!("{b:.0}")),
-            cell(v.resting_hr_bpm, &|b| format!("{b:.0}")),
+            cell("FTP", v.ftp_w, &|w| format!("{w:.0} W")),
+            cell("CP", v.cp_w, &|w| format!("{w:.0} W")),
+            cell("Threshold pace", v.threshold_speed_mps, &|s| units.pace(s)),
+            cell("LTHR", v.lthr_bpm, &|b| format!("{b:.0} bpm")),
+            cell("Max HR", v.max_hr_bpm, &|b| format!("{b:.0} bpm")),
+            cell("Resting HR", v.resting_hr_bpm, &|b| format!("{b:.0} bpm")),
         );
     }
     format!(

@@ -85,7 +85,7 @@ async fn every_profile_gets_planned_rows_with_a_target_in_its_terms() {
                 .or_insert_with(std::collections::BTreeSet::new)
                 .insert(expected);
             let row = format!(
-                r#"<td>{}</td><td>{}</td><td>{}</td><td class="num">{:.0}–{:.0} min</td>"#,
+                r#"<td class="day-head">{}</td><td class="day-head">{}</td><td class="day-head">{}</td><td class="num">{:.0}–{:.0} min</td>"#,
                 day["date"].as_str().unwrap(),
                 day["intensity"].as_str().unwrap(),
                 sport,
@@ -93,7 +93,7 @@ async fn every_profile_gets_planned_rows_with_a_target_in_its_terms() {
                 hi
             );
             assert!(html.contains(&row), "{profile}: {row} not on the page");
-            let target = format!("<td>{}</td>", target_text(guidance));
+            let target = format!(r#"<td data-label="Target">{}</td>"#, target_text(guidance));
             assert!(
                 html.contains(&target),
                 "{profile}: {target} not on the page"

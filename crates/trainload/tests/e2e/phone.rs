@@ -92,6 +92,29 @@ async fn no_page_scrolls_sideways_on_a_phone() {
         tables[0]["header"], false,
         "the plan's days are cards on a phone"
     );
+
+    // So are the threshold entries on /fitness, every value with its label.
+    browser.goto(&format!("{}/fitness", demo.base)).await;
+    browser.wait_for("#thresholds table", WAIT).await;
+    browser
+        .script(
+            "document.querySelector('#thresholds').scrollIntoView();",
+            json!([]),
+        )
+        .await;
+    browser
+        .screenshot(&screenshots_dir().join("phone-fitness-thresholds.png"))
+        .await;
+    let thresholds = browser
+        .script(TABLE_WIDTHS, json!([["#thresholds .scroll"]]))
+        .await;
+    let thresholds = &thresholds[0];
+    let fits = |pair: &Value| pair[0].as_i64() <= pair[1].as_i64();
+    assert!(
+        fits(&thresholds["table"]) && fits(&thresholds["box"]),
+        "the thresholds table is wider than its card at 390 px: {thresholds}"
+    );
+    assert_eq!(thresholds["header"], false, "threshold entries are cards");
     browser.quit().await;
 
     // The same tables at 1280 px keep their header rows (a screenshot for people to compare).
