@@ -199,8 +199,8 @@ pub struct ProviderArgs {
         value_name = "URI"
     )]
     pub push_contact: String,
-    /// Web Push VAPID private key (base64url of 32 bytes) [default: `<data-dir>/vapid.key`,
-    /// created on first start]. Every process of a deployment needs the same key.
+    /// Web Push VAPID private key, base64url of 32 bytes (default: the file `vapid.key` in the
+    /// data directory, created on first start). Every process of a deployment needs the same key.
     #[arg(
         long,
         env = "TRAINLOAD_VAPID_PRIVATE_KEY",

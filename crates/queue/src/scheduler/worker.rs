@@ -223,8 +223,8 @@ impl Scheduler {
     ///
     /// One dispatcher claims tasks for the free slots in one statement, and one writer records
     /// the outcomes in batches (see `completions`), so a process spends a transaction per batch
-    /// of tasks rather than two per task. While tasks are quick (see [`Pace`]) the dispatcher
-    /// also claims ahead, up to [`AHEAD_PER_SLOT`] tasks a slot, so that a slot that frees up
+    /// of tasks rather than two per task. While tasks are quick (a running mean under 100 ms) the dispatcher
+    /// also claims ahead, up to `AHEAD_PER_SLOT` tasks a slot, so that a slot that frees up
     /// starts the next task without a round trip; a task that waited longer than a quarter of
     /// its lease is handed back unstarted instead of running on a lease about to run out.
     pub async fn run_workers(

@@ -125,6 +125,10 @@ pub struct SkippedMethod {
 /// Every metric section of one activity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metrics {
+    /// Moving time, s: the file's timer time, or the track's moving seconds without one.
+    pub moving_s: f64,
+    /// `timer` or `track`: where `moving_s` comes from.
+    pub moving_source: &'static str,
     /// 1 Hz samples after resampling.
     pub samples: usize,
     /// Samples (per channel) rejected as artefacts.
@@ -162,9 +166,17 @@ pub fn compute(
     let grid = science::stream::activity_grid(&activity.streams, class, &cfg.stream)?;
     let thresholds = thresholds_in_force(athlete, &cfg);
     let curve = mmp::activity_power_curve(&grid, &cfg.curves);
-    let load = load(activity, &grid, &thresholds, &cfg)?;
+    // Without a timer time in the file (a GPX track), moving time is the seconds the resampled
+    // track was moving: what the load counts, so the report says which one it is.
+    let (moving_s, moving_source) = match activity.moving_s {
+        Some(timer) => (timer, "timer"),
+        None => (grid.moving.iter().filter(|&&m| m).count() as f64, "track"),
+    };
+    let load = load(activity, moving_s, &grid, &thresholds, &cfg)?;
     let power = power_report(&grid, class, athlete, &cfg);
     Ok(Metrics {
+        moving_s,
+        moving_source,
         samples: grid.len(),
         samples_rejected: grid.rejected.total(),
         power_spikes: grid.rejected.power_spikes,
@@ -338,14 +350,11 @@ fn critical_power_report(
 
 fn load(
     activity: &FileActivity,
+    moving_time_s: f64,
     grid: &Grid,
     thresholds: &ThresholdsInForce,
     cfg: &Config,
 ) -> Result<UtlResult, ScienceError> {
-    // Without a timer time in the file, moving time is the grid's moving seconds.
-    let moving_time_s = activity
-        .moving_s
-        .unwrap_or_else(|| grid.moving.iter().filter(|&&m| m).count() as f64);
     let input = ActivityInput {
         sport_type: &activity.sport_type,
         moving_time_s,

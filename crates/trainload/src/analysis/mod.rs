@@ -69,8 +69,11 @@ pub struct ActivityReport {
     pub start_time: Option<String>,
     /// Elapsed time, s.
     pub elapsed_s: Option<f64>,
-    /// Timer (moving) time, s.
+    /// Moving time, s: the file's timer time (FIT session, TCX laps) or, for a track without
+    /// one (GPX), the seconds the resampled track was moving; the load counts the same.
     pub moving_s: Option<f64>,
+    /// Where `moving_s` comes from: `timer` or `track`.
+    pub moving_source: Option<&'static str>,
     /// Number of 1 Hz samples after resampling.
     pub samples: Option<usize>,
     /// Values rejected as artefacts while resampling (all channels, spikes included).
@@ -108,6 +111,7 @@ impl ActivityReport {
             start_time: None,
             elapsed_s: None,
             moving_s: None,
+            moving_source: None,
             samples: None,
             samples_rejected: None,
             power_spikes_rejected: None,
@@ -149,7 +153,8 @@ impl ActivityReport {
             sport: Some(sport),
             start_time: Some(activity.start_time.to_string()),
             elapsed_s: Some(activity.elapsed_s),
-            moving_s: activity.moving_s,
+            moving_s: Some(metrics.moving_s),
+            moving_source: Some(metrics.moving_source),
             samples: Some(metrics.samples),
             samples_rejected: Some(metrics.samples_rejected),
             power_spikes_rejected: Some(metrics.power_spikes),

@@ -9,7 +9,7 @@ use crate::scenarios;
 use crate::xml::fixture;
 
 /// Every key of one report object, in order.
-const KEYS: [&str; 18] = [
+const KEYS: [&str; 19] = [
     "file",
     "error",
     "sport_type",
@@ -17,6 +17,7 @@ const KEYS: [&str; 18] = [
     "start_time",
     "elapsed_s",
     "moving_s",
+    "moving_source",
     "samples",
     "samples_rejected",
     "power_spikes_rejected",

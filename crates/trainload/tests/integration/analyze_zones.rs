@@ -285,10 +285,19 @@ fn one_ride_as_fit_tcx_and_gpx_gives_the_same_samples_and_rejections() {
         assert_eq!(g[key], f[key], "GPX {key}");
     }
     // The timer (moving) time comes from the FIT session and the TCX lap; a GPX track has no
-    // timer, so its `moving_s` is null and the load counts the grid's moving seconds instead.
+    // timer, so its `moving_s` is the seconds the track was moving, and `moving_source` says so.
     assert_eq!(f["moving_s"], 599.0);
     assert_eq!(t["moving_s"], f["moving_s"]);
-    assert!(g["moving_s"].is_null(), "{g}");
+    assert_eq!(
+        (f["moving_source"].as_str(), t["moving_source"].as_str()),
+        (Some("timer"), Some("timer"))
+    );
+    assert_eq!(g["moving_source"], "track", "{g}");
+    let track = g["moving_s"].as_f64().unwrap();
+    assert!(
+        (track - 599.0).abs() <= 2.0,
+        "the same ride's track moved {track} s"
+    );
     for key in ["power", "time_in_zone"] {
         assert_eq!(t[key], f[key], "TCX {key}");
         assert_eq!(g[key], f[key], "GPX {key}");
