@@ -217,7 +217,7 @@ mod tests {
         let error = FileError::new("x.fit", activity_file::FileErrorKind::NoRecords);
         let json = serde_json::to_value(ActivityReport::failed("x.fit".into(), &error)).unwrap();
         let object = json.as_object().unwrap();
-        assert_eq!(object.len(), 18);
+        assert_eq!(object.len(), 19);
         assert_eq!(object["file"], "x.fit");
         assert_eq!(object["error"], "x.fit: no records");
         let set: Vec<&String> = object
