@@ -248,6 +248,8 @@ impl Scheduler {
             return Ok(ManualRun::AllDeduped); // dropping the transaction rolls it back
         }
         tx.commit().await?;
+        self.refresh_task_statistics(usize::try_from(total).unwrap_or(0))
+            .await;
         info!(job = job_id, run_id, actor = %request.actor, "manual run created");
         Ok(ManualRun::Created(run_id))
     }

@@ -137,7 +137,9 @@ impl Scheduler {
         }
         self.record_occurrences(&mut tx, job, &row, &due, &planned, now, report)
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.refresh_task_statistics(planned.len()).await;
+        Ok(())
     }
 
     /// Occurrences from the cursor up to `now`, the newest `max_occurrences_per_tick` kept.
