@@ -234,13 +234,6 @@ impl SyncJob {
         let report = crate::push::deliver::deliver(&self.ctx.push, &self.ctx.store, user, &now)
             .await
             .map_err(|e| TaskError::Retryable(e.to_string()))?;
-        let counters = [
-            ("sent", report.sent),
-            ("expired", report.expired),
-            ("rejected", report.rejected),
-            ("gone", report.gone),
-            ("waiting", report.waiting),
-        ];
         if report.waiting > 0 {
             let message = format!("{} deliveries wait for their push service", report.waiting);
             return Err(match report.retry_at_ms {
@@ -252,6 +245,12 @@ impl SyncJob {
             });
         }
         let mut task = TaskReport::default();
+        let counters = [
+            ("sent", report.sent),
+            ("expired", report.expired),
+            ("rejected", report.rejected),
+            ("gone", report.gone),
+        ];
         for (name, n) in counters {
             task.counters.insert(name.into(), i64::from(n));
         }

@@ -180,20 +180,6 @@ pub async fn get(store: &Store, activity: ActivityId) -> Result<Option<ActivityL
     row.map(ActivityLoad::try_from).transpose()
 }
 
-/// The loads of one page of a user's live activities (the page of
-/// [`super::activities::page`] with the same `limit` and `offset`), in no particular order.
-///
-/// # Errors
-/// [`StoreError::Corrupt`] for unreadable rows.
-pub async fn page(
-    store: &Store,
-    user: UserId,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<ActivityLoad>, StoreError> {
-    page_matching(store, user, &ActivityFilter::default(), limit, offset).await
-}
-
 /// The loads of the page [`super::activities::page_matching`] returns for the same arguments,
 /// in no particular order.
 ///

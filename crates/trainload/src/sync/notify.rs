@@ -30,7 +30,9 @@ pub(crate) enum Batch {
 impl Run<'_> {
     /// Writes this run's notifications, if the athlete has a device to send them to.
     pub(crate) async fn notify(&self, batch: Batch) {
-        if !self.ctx.push.enabled() {
+        // Most syncs find nothing new: they cost no query here.
+        let nothing_new = self.inserted.is_empty() && self.report.thresholds_changed.is_empty();
+        if nothing_new || !self.ctx.push.enabled() {
             return;
         }
         let result = async {
@@ -58,9 +60,6 @@ impl Run<'_> {
     async fn drafts(&self, batch: Batch) -> Result<Vec<Draft>, StoreError> {
         let new = &self.inserted;
         let changes = &self.report.thresholds_changed;
-        if new.is_empty() && changes.is_empty() {
-            return Ok(Vec::new());
-        }
         let form = self.form_today().await?;
         if batch == Batch::Onboarding || new.len() > MAX_SINGLE {
             return Ok(vec![summary(new.len(), changes.len(), form)]);

@@ -135,6 +135,16 @@ pub struct Clock {
     pub zone: jiff::tz::TimeZone,
 }
 
+impl Clock {
+    /// Now and the scheduler's zone, for the pages' times.
+    pub fn of(state: &crate::http::AppState) -> Self {
+        Self {
+            now_ms: state.scheduler.now_ms(),
+            zone: state.scheduler.config().zone.clone(),
+        }
+    }
+}
+
 /// A moment for people: relative ("in 12 min", "3 h ago", "now") and the zone's local time
 /// ("Sun 6 Dec 05:00 CET"), in a `<time>` whose `datetime` and tooltip hold the exact UTC
 /// instant. "never" when there is none.

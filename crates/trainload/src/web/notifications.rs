@@ -38,11 +38,7 @@ pub async fn service_worker() -> Response {
 /// 500 for a store failure.
 pub async fn card(state: &AppState, session: &PageSession) -> Result<String, ApiError> {
     let status = push_api::read_status(state, session.user).await?;
-    let clock = Clock {
-        now_ms: state.scheduler.now_ms(),
-        zone: state.scheduler.config().zone.clone(),
-    };
-    Ok(render(&status, &clock))
+    Ok(render(&status, &Clock::of(state)))
 }
 
 fn render(status: &PushStatus, clock: &Clock) -> String {

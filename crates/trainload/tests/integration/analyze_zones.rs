@@ -308,36 +308,7 @@ fn one_ride_as_fit_tcx_and_gpx_gives_the_same_samples_and_rejections() {
 /// (under the model's 20-minute power, so the curve keeps its shape): the fit on the ride's
 /// curve still passes its gates, but the ride's NP is above that CP.
 fn efforts_then_an_hour_above_cp() -> Vec<u8> {
-    const EFFORTS_S: [u32; 9] = [180, 240, 300, 360, 480, 600, 720, 900, 1200];
-    let mut fit = FitBuilder::new(File::ACTIVITY);
-    let mut t = 0;
-    let mut push = |fit: &mut FitBuilder, seconds: u32, watts: u16| {
-        for _ in 0..seconds {
-            fit.record(&Point {
-                t,
-                power: Some(watts),
-                ..Point::default()
-            });
-            t += 1;
-        }
-    };
-    for effort_s in EFFORTS_S {
-        push(&mut fit, 120, 100);
-        let watts = (20_000.0 / f64::from(effort_s) + 250.0).round() as u16;
-        push(&mut fit, effort_s, watts);
-    }
-    push(&mut fit, 3600, 265);
-    let elapsed = f64::from(t);
-    fit.session(&SessionSpec {
-        start: 0,
-        elapsed_s: elapsed,
-        timer_s: elapsed,
-        sport: Sport::CYCLING,
-        sub_sport: SubSport::ROAD,
-        distance_m: None,
-        avg_hr: None,
-    });
-    fit.encode()
+    scenarios::model_efforts_ride(120, (3600, 265))
 }
 
 #[test]

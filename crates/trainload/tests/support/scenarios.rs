@@ -295,6 +295,12 @@ pub fn steady_run(speed_mps: f64, seconds: u32) -> Vec<u8> {
 /// A ride of maximal efforts that follow the 2-parameter model P(t) = W′/t + CP with CP 250 W and
 /// W′ 20 kJ, at each duration the CP fit uses, separated by 10 minutes at 100 W.
 pub fn critical_power_test_ride() -> Vec<u8> {
+    model_efforts_ride(600, (600, 100))
+}
+
+/// The model efforts of [`critical_power_test_ride`], each after `rest_s` at 100 W, then
+/// `tail` (seconds, watts).
+pub fn model_efforts_ride(rest_s: u32, (tail_s, tail_w): (u32, u16)) -> Vec<u8> {
     const EFFORTS_S: [u32; 9] = [180, 240, 300, 360, 480, 600, 720, 900, 1200];
     let mut fit = FitBuilder::new(File::ACTIVITY);
     let mut t = 0;
@@ -309,11 +315,11 @@ pub fn critical_power_test_ride() -> Vec<u8> {
         }
     };
     for effort_s in EFFORTS_S {
-        push(&mut fit, 600, 100);
+        push(&mut fit, rest_s, 100);
         let watts = (20_000.0 / f64::from(effort_s) + 250.0).round() as u16;
         push(&mut fit, effort_s, watts);
     }
-    push(&mut fit, 600, 100);
+    push(&mut fit, tail_s, tail_w);
     let elapsed = f64::from(t);
     fit.session(&ride_session(elapsed, elapsed, 0.0));
     fit.encode()

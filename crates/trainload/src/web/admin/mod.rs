@@ -38,14 +38,6 @@ async fn user_names(store: &Store) -> Result<HashMap<i64, String>, ApiError> {
         .collect())
 }
 
-/// Now and the scheduler's zone, for the pages' times.
-fn clock(state: &AppState) -> crate::web::html::Clock {
-    crate::web::html::Clock {
-        now_ms: state.scheduler.now_ms(),
-        zone: state.scheduler.config().zone.clone(),
-    }
-}
-
 /// The actor recorded on runs and pauses started from these pages.
 fn actor(admin: crate::http::athlete::AdminPage) -> String {
     format!("admin:user:{}", admin.user.0)

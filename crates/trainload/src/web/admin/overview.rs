@@ -80,7 +80,7 @@ pub async fn page(
         .map(view::run_view)
         .collect();
     let names = user_names(&state.store).await?;
-    let clock = super::clock(&state);
+    let clock = crate::web::html::Clock::of(&state);
     let mut body = String::from("<h1>Admin</h1>");
     body.push_str(&notice_card(&notice));
     if !jobs.scheduler_running {

@@ -42,7 +42,7 @@ pub async fn page(
     body.push_str(&sections::runs(
         "Run",
         std::slice::from_ref(&run),
-        &super::clock(&state),
+        &crate::web::html::Clock::of(&state),
     ));
     if let Some(reason) = &run.reason {
         body.push_str(&format!(
