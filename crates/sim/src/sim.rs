@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -37,8 +37,9 @@ pub struct SimHandle {
 }
 
 /// What `trainload sim` prints: base URLs, the app's client credentials and each athlete's
-/// credentials. Serialises with exactly the documented keys; `Debug` redacts the secrets.
-#[derive(Clone, Serialize)]
+/// credentials. Serialises with exactly the documented keys (and reads them back, for a process
+/// that started `trainload sim`); `Debug` redacts the secrets.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct SimInfo {
     /// `http://ADDR/strava/api/v3`.
     pub strava_api_base: String,
@@ -55,7 +56,7 @@ pub struct SimInfo {
 }
 
 /// One athlete in [`SimInfo`].
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct SimAthleteInfo {
     /// Index in `0..athletes`.
     pub index: usize,
@@ -73,6 +74,8 @@ pub struct SimAthleteInfo {
     pub intervals_api_key: Option<String>,
     /// `cyclist`, `runner`, `triathlete`, `hr_only`, `no_wellness` or `no_intervals`.
     pub profile: Profile,
+    /// The athlete's IANA time zone (their activities' local days follow it).
+    pub timezone: String,
 }
 
 impl fmt::Debug for SimInfo {
@@ -138,6 +141,7 @@ impl SimHandle {
                 intervals_athlete_id: a.intervals_id.clone(),
                 intervals_api_key: shared.intervals_key(a.index),
                 profile: a.profile,
+                timezone: a.zone.name.to_owned(),
             })
             .collect();
         SimInfo {

@@ -31,6 +31,9 @@ fn the_scheduler_benchmark_completes_every_no_op_task() {
 fn the_onboarding_benchmark_imports_a_week_of_one_athlete_without_errors() {
     let result = bench(&["onboard", "--athletes", "1", "--days", "7"]);
     assert!(result["new_activities"].as_u64().unwrap() > 0, "{result}");
+    // The simulator ran as its own process, so its CPU is reported apart from the product's.
+    assert_eq!(result["simulator"], "child process", "{result}");
+    assert!(result["sim_cpu_s"].as_f64().is_some(), "{result}");
     assert_eq!(result["sync_errors"], 0, "{result}");
     assert!(
         result["strava_calls_served"].as_u64().unwrap() > 0,

@@ -1,13 +1,13 @@
 //! Synthetic athletes: profile, identity, zone and the hidden physiological truth, all derived
 //! from `(seed, index)` alone.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rng::{hash, pick, range, tag, unit};
 use crate::time::{ZONES, Zone};
 
 /// What kind of athlete this is; decides sports, sensors and wellness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Profile {
@@ -60,7 +60,7 @@ impl Profile {
 }
 
 /// Sex as the APIs spell it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Sex {

@@ -12,7 +12,7 @@ use super::http_get::{get, quantile_ms};
 use super::round2;
 use super::scheduler::{start_run, wait_for_run};
 use super::serving::{self, Serving};
-use super::world::World;
+use super::world::{SimPlacement, World};
 use crate::startup::Application;
 
 /// Arguments of `bench api-latency`.
@@ -30,6 +30,9 @@ pub struct ApiArgs {
     /// PostgreSQL admin URL [default: a SQLite file in a temporary directory].
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Where the simulator runs.
+    #[command(flatten)]
+    pub sim: SimPlacement,
 }
 
 const TOKEN: &str = "bench-admin-token";
@@ -53,7 +56,7 @@ pub async fn run(args: &ApiArgs) -> anyhow::Result<Value> {
 }
 
 async fn measure(args: &ApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
-    let world = World::start(args.athletes, 30).await?;
+    let world = World::start(args.athletes, 30, args.sim).await?;
     let mut settings = serving::settings(db, args.workers);
     settings.admin_token = Some(SecretString::from(TOKEN));
     settings.clock = world.clock.clone();
@@ -66,6 +69,7 @@ async fn measure(args: &ApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
     let serving = Serving::start(app)?;
     let addr = serving.addr;
     let idle = sample(addr, args.samples, None).await?;
+    let sim_before = world.sim_usage();
     let started = Instant::now();
     let run_id = start_run(&scheduler, "quick_sync").await?;
     let busy = sample(addr, args.samples, Some((&scheduler, run_id))).await?;
@@ -76,14 +80,16 @@ async fn measure(args: &ApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
     for (i, (label, _, _)) in ENDPOINTS.iter().enumerate() {
         endpoints.insert((*label).to_owned(), compare(&idle[i], &busy[i]));
     }
-    Ok(json!({
+    let mut line = json!({
         "scenario": "api-latency", "engine": db.engine(), "athletes": args.athletes,
         "workers": args.workers, "samples": args.samples,
         "run_state": row.state, "run_tasks_succeeded": row.tasks_succeeded,
         "run_wall_s": round2(run_wall_s),
         "busy_samples_while_run_live": busy.first().map_or(0, Vec::len),
         "endpoints": endpoints,
-    }))
+    });
+    super::extend(&mut line, world.sim_fields(sim_before));
+    Ok(line)
 }
 
 /// Sequential requests to every endpoint, `count` rounds; with `live_run`, stops early once

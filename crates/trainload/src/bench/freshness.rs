@@ -316,7 +316,7 @@ async fn connect_all(store: &Store, sim: &SimHandle, now_ms: i64) -> anyhow::Res
             .json()
             .await?;
         // The simulator's athlete, then reconnected with the pair just minted.
-        let user = crate::demo::add_sim_athlete(store, sim, &athlete, now_ms).await?;
+        let user = crate::demo::add_sim_athlete(store, &athlete, now_ms).await?;
         let text = |key: &str| minted[key].as_str().unwrap_or_default().to_owned();
         let strava = NewIntegration::strava(
             user,

@@ -1,8 +1,9 @@
 //! `trainload bench`: end-to-end benchmarks of onboarding, a quick-sync run, the scheduler's
 //! overhead, API latency under load and the dashboard pages' server time with
 //! years of data. Each scenario runs the real store and application;
-//! the sync scenarios also an in-process simulator without rate limits, the real provider
-//! clients and the real scheduler. Each prints one JSON line of results.
+//! the sync scenarios also the simulator without rate limits (a child process unless
+//! `--in-process-sim`), the real provider clients and the real scheduler. Each prints one JSON
+//! line of results.
 
 pub mod api;
 pub mod athlete_api;
@@ -72,6 +73,13 @@ pub fn per_second(count: f64, seconds: f64) -> f64 {
         round2(count / seconds)
     } else {
         0.0
+    }
+}
+
+/// Adds `more`'s fields to the JSON object `line` (both objects).
+pub fn extend(line: &mut serde_json::Value, more: serde_json::Value) {
+    if let (Some(line), serde_json::Value::Object(more)) = (line.as_object_mut(), more) {
+        line.extend(more);
     }
 }
 

@@ -7,7 +7,7 @@ use anyhow::Context;
 use serde_json::json;
 
 use super::db::BenchDb;
-use super::world::World;
+use super::world::{SimPlacement, World};
 use super::{for_each_concurrent, per_second, proc_stats, round2};
 use crate::sync::{self, SyncReport};
 
@@ -27,6 +27,9 @@ pub struct OnboardArgs {
     /// [default: a SQLite file in a temporary directory].
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Where the simulator runs.
+    #[command(flatten)]
+    pub sim: SimPlacement,
 }
 
 /// Runs the scenario and returns its JSON line.
@@ -41,11 +44,12 @@ pub async fn run(args: &OnboardArgs) -> anyhow::Result<serde_json::Value> {
 }
 
 async fn measure(args: &OnboardArgs, db: &BenchDb) -> anyhow::Result<serde_json::Value> {
-    let world = World::start(args.athletes, args.days.saturating_add(5)).await?;
+    let world = World::start(args.athletes, args.days.saturating_add(5), args.sim).await?;
     let store = db.store().await?;
     let ctx = world.context(&store)?;
     let users = world.connect_all(&store).await?;
-    let strava_before = world.strava_calls();
+    let strava_before = world.strava_calls().await?;
+    let sim_before = world.sim_usage();
     let reset = proc_stats::reset_peak_rss();
     let (cpu_before, started) = (proc_stats::cpu_seconds(), Instant::now());
     let days = args.days;
@@ -60,7 +64,8 @@ async fn measure(args: &OnboardArgs, db: &BenchDb) -> anyhow::Result<serde_json:
     .await?;
     let seconds = started.elapsed().as_secs_f64();
     let cpu = proc_stats::cpu_seconds() - cpu_before;
-    let strava_calls = world.strava_calls() - strava_before;
+    let sim_fields = world.sim_fields(sim_before);
+    let strava_calls = world.strava_calls().await? - strava_before;
     store.close().await;
     let new: u64 = reports.iter().map(|r| u64::from(r.new_activities)).sum();
     let reported_strava: u64 = reports
@@ -70,7 +75,7 @@ async fn measure(args: &OnboardArgs, db: &BenchDb) -> anyhow::Result<serde_json:
         .sum();
     let errors: usize = reports.iter().map(|r| r.errors.len()).sum();
     let new_f = new.max(1) as f64;
-    Ok(json!({
+    let mut line = json!({
         "scenario": "onboard", "engine": db.engine(), "athletes": args.athletes,
         "days": args.days, "workers": args.workers,
         "wall_s": round2(seconds),
@@ -89,6 +94,7 @@ async fn measure(args: &OnboardArgs, db: &BenchDb) -> anyhow::Result<serde_json:
         "cpu_ms_per_activity": round2(cpu * 1000.0 / new_f),
         "peak_rss_mib": proc_stats::peak_rss_mib(),
         "peak_rss_is_phase_only": reset,
-        "note": "CPU and memory are the whole process, in-process simulator included",
-    }))
+    });
+    super::extend(&mut line, sim_fields);
+    Ok(line)
 }

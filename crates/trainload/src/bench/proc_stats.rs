@@ -1,4 +1,5 @@
-//! Process CPU time and memory from `/proc/self` (Linux only; elsewhere the figures read 0).
+//! Process CPU time and memory from `/proc/self` or a child's `/proc/<pid>` (Linux only;
+//! elsewhere the figures read 0).
 
 /// Kernel clock ticks per second of `/proc/self/stat`: `USER_HZ` is 100 on every Linux
 /// architecture the project targets.
@@ -6,7 +7,12 @@ const TICKS_PER_SECOND: f64 = 100.0;
 
 /// User plus system CPU time of this process so far, seconds.
 pub fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+    cpu_seconds_of("/proc/self")
+}
+
+/// User plus system CPU time so far of the process whose `/proc` directory is `proc_dir`.
+pub fn cpu_seconds_of(proc_dir: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("{proc_dir}/stat")) else {
         return 0.0;
     };
     // The command name (field 2) may contain spaces; fields after its closing ')' are fixed.
@@ -22,9 +28,9 @@ pub fn cpu_seconds() -> f64 {
     }
 }
 
-/// A `/proc/self/status` memory line (`VmHWM`, `VmRSS`), MiB.
-fn status_mib(key: &str) -> f64 {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+/// A memory line (`VmHWM`, `VmRSS`) of `<proc_dir>/status`, MiB.
+fn status_mib(proc_dir: &str, key: &str) -> f64 {
+    let Ok(status) = std::fs::read_to_string(format!("{proc_dir}/status")) else {
         return 0.0;
     };
     status
@@ -36,12 +42,17 @@ fn status_mib(key: &str) -> f64 {
 
 /// Peak resident memory since start or since the last [`reset_peak_rss`], MiB.
 pub fn peak_rss_mib() -> f64 {
-    status_mib("VmHWM")
+    peak_rss_mib_of("/proc/self")
+}
+
+/// Peak resident memory of the process whose `/proc` directory is `proc_dir`, MiB.
+pub fn peak_rss_mib_of(proc_dir: &str) -> f64 {
+    status_mib(proc_dir, "VmHWM")
 }
 
 /// Resident memory now, MiB.
 pub fn rss_mib() -> f64 {
-    status_mib("VmRSS")
+    status_mib("/proc/self", "VmRSS")
 }
 
 /// Resets the peak to the current resident size (Linux ≥ 4.0), so a phase's peak can be told

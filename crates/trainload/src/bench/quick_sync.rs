@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::db::BenchDb;
 use super::scheduler::{start_run, work_until_done};
-use super::world::World;
+use super::world::{SimPlacement, World};
 use super::{per_second, proc_stats, round2};
 
 /// Arguments of `bench quick-sync`.
@@ -24,6 +24,9 @@ pub struct QuickSyncArgs {
     /// PostgreSQL admin URL [default: a SQLite file in a temporary directory].
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Where the simulator runs.
+    #[command(flatten)]
+    pub sim: SimPlacement,
 }
 
 /// Runs the scenario and returns its JSON line.
@@ -38,7 +41,7 @@ pub async fn run(args: &QuickSyncArgs) -> anyhow::Result<serde_json::Value> {
 }
 
 async fn measure(args: &QuickSyncArgs, db: &BenchDb) -> anyhow::Result<serde_json::Value> {
-    let world = World::start(args.athletes, 30).await?;
+    let world = World::start(args.athletes, 30, args.sim).await?;
     let store = db.store().await?;
     let ctx = world.context(&store)?;
     let connect = Instant::now();
@@ -59,6 +62,7 @@ async fn measure(args: &QuickSyncArgs, db: &BenchDb) -> anyhow::Result<serde_jso
     scheduler.register_jobs().await?;
     let rss_before_mib = proc_stats::rss_mib();
     let reset = proc_stats::reset_peak_rss();
+    let sim_before = world.sim_usage();
     let (cpu_before, started) = (proc_stats::cpu_seconds(), Instant::now());
     let run_id = start_run(&scheduler, "quick_sync").await?;
     let fan_out_s = started.elapsed().as_secs_f64();
@@ -71,7 +75,7 @@ async fn measure(args: &QuickSyncArgs, db: &BenchDb) -> anyhow::Result<serde_jso
         .as_deref()
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or_default();
-    Ok(json!({
+    let mut line = json!({
         "scenario": "quick-sync", "engine": db.engine(), "athletes": args.athletes,
         "workers": args.workers, "connect_s": round2(connect_s),
         "run_state": row.state, "tasks_total": row.tasks_total,
@@ -85,6 +89,7 @@ async fn measure(args: &QuickSyncArgs, db: &BenchDb) -> anyhow::Result<serde_jso
         "peak_rss_during_run_mib": proc_stats::peak_rss_mib(),
         "peak_rss_is_run_only": reset,
         "summary": summary,
-        "note": "CPU and memory are the whole process, in-process simulator included",
-    }))
+    });
+    super::extend(&mut line, world.sim_fields(sim_before));
+    Ok(line)
 }

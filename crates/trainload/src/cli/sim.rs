@@ -34,6 +34,10 @@ pub struct SimArgs {
     /// history at once; with them, 100 Strava calls per 15 minutes stop a 90-day import).
     #[arg(long)]
     pub no_rate_limits: bool,
+    /// Hold the clock at the simulator's fixed start instead of running it in real time, so
+    /// every run serves the same data (benchmarks compare runs this way).
+    #[arg(long)]
+    pub frozen_clock: bool,
     /// Also write the settings that point TrainingLoad at this simulator, and each athlete's
     /// credentials (`SIM_ATHLETE_<N>_…`), to FILE as shell variables (`set -a; . FILE`).
     #[arg(long, value_name = "FILE")]
@@ -54,8 +58,11 @@ pub async fn run(args: SimArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("binding {}", args.listen))?;
     let mut config = SimConfig::new(args.seed, args.athletes);
     // Real time, so that clients using the system clock see "now" where the simulator does
-    // (tests use the library with a fixed clock instead).
-    config.clock = SimClock::real(1.0);
+    // (tests use the library with a fixed clock instead; so do benchmarks, which read the
+    // simulator's clock from its control API).
+    if !args.frozen_clock {
+        config.clock = SimClock::real(1.0);
+    }
     config.history_days = args.history_days;
     config.faults = args.faults;
     if args.no_rate_limits {

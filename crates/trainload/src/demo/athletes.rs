@@ -107,24 +107,14 @@ pub fn demo_push() -> anyhow::Result<crate::push::Push> {
     crate::push::Push::new(key, crate::push::PushSettings::default()).context("the push client")
 }
 
-/// Creates the user of `athlete` and connects Strava and (when it has an account)
-/// Intervals.icu, as `trainload users add` would.
-pub(super) async fn add_user(
-    ctx: &SyncContext,
-    sim: &SimHandle,
-    athlete: &SimAthleteInfo,
-) -> anyhow::Result<UserId> {
-    add_sim_athlete(&ctx.store, sim, athlete, store::now_ms()).await
-}
-
 /// Adds simulated athlete `athlete` as a user connected to Strava (with full read scope) and,
-/// when the athlete has an account, to Intervals.icu. Shared by the demo and the benchmarks.
+/// when the athlete has an account, to Intervals.icu, as `trainload users add` would. Shared by
+/// the demo and the benchmarks.
 ///
 /// # Errors
 /// The store refused the user or a connection.
 pub async fn add_sim_athlete(
     store: &Store,
-    sim: &SimHandle,
     athlete: &SimAthleteInfo,
     now_ms: i64,
 ) -> anyhow::Result<UserId> {
@@ -132,7 +122,7 @@ pub async fn add_sim_athlete(
         name: athlete.name.clone(),
         sex: None,
         birth_year: None,
-        time_zone: sim.timezone(athlete.index).unwrap_or("UTC").to_owned(),
+        time_zone: athlete.timezone.clone(),
         role: Role::Athlete,
     };
     let user = users::add(store, &new, now_ms)

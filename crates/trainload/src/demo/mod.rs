@@ -152,7 +152,7 @@ pub async fn start(
     let chosen = athletes::choose(&info, options.athletes);
     let mut people = Vec::with_capacity(chosen.len());
     for athlete in &chosen {
-        let user = athletes::add_user(&ctx, &sim, athlete).await?;
+        let user = add_sim_athlete(&ctx.store, athlete, crate::store::now_ms()).await?;
         if people.is_empty() {
             // The first user is the admin, so the demo shows the admin pages too.
             users::set_role(&ctx.store, user, Role::Admin).await?;

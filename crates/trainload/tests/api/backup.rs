@@ -74,7 +74,7 @@ async fn a_backup_taken_during_a_sync_restores_every_row() {
     let sim = Sim::start(config, TcpListener::bind("127.0.0.1:0").await.unwrap()).unwrap();
     let info = sim.info();
     let ctx = trainload::demo::sim_sync_context(&app.store, &info).unwrap();
-    let user = trainload::demo::add_sim_athlete(&app.store, &sim, &info.athletes[0], now_ms())
+    let user = trainload::demo::add_sim_athlete(&app.store, &info.athletes[0], now_ms())
         .await
         .unwrap();
     let sync = tokio::spawn(async move { trainload::sync::onboard(&ctx, user, 90, &|_| {}).await });

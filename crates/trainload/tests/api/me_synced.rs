@@ -26,7 +26,7 @@ async fn an_onboarded_cyclist_reads_thresholds_curves_wellness_and_sync_status()
             .find(|a| a.profile.as_str() == "cyclist")
             .unwrap();
         let ctx = trainload::demo::sim_sync_context(&app.store, &info).unwrap();
-        let user = trainload::demo::add_sim_athlete(&app.store, &sim, cyclist, now_ms())
+        let user = trainload::demo::add_sim_athlete(&app.store, cyclist, now_ms())
             .await
             .unwrap();
         trainload::sync::onboard(&ctx, user, 50, &|_| {})

@@ -47,7 +47,7 @@ async fn world_with(engine: Engine, vapid: Option<VapidKey>) -> World {
         vec![],
     )
     .await;
-    let user = trainload::demo::add_sim_athlete(&app.store, &sim, &info.athletes[0], now_ms())
+    let user = trainload::demo::add_sim_athlete(&app.store, &info.athletes[0], now_ms())
         .await
         .unwrap();
     let me = Athlete::signed_in(&app, user).await;

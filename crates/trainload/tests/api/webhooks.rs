@@ -48,7 +48,7 @@ async fn world_with(engine: Engine, faults: sim::WebhookFaults) -> World {
     .await;
     let ctx = trainload::demo::sim_sync_context(&app.store, &info).unwrap();
     let athlete = &info.athletes[0];
-    let user = trainload::demo::add_sim_athlete(&app.store, &sim, athlete, now_ms())
+    let user = trainload::demo::add_sim_athlete(&app.store, athlete, now_ms())
         .await
         .unwrap();
     trainload::sync::onboard(&ctx, user, 10, &|_| {})

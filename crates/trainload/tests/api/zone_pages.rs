@@ -120,7 +120,7 @@ async fn a_synced_triathlete_sees_time_in_zone_on_the_pages_and_edits_the_bounda
             .find(|a| a.profile.as_str() == "triathlete")
             .unwrap();
         let ctx = trainload::demo::sim_sync_context(&app.store, &info).unwrap();
-        let user = trainload::demo::add_sim_athlete(&app.store, &sim, athlete, now_ms())
+        let user = trainload::demo::add_sim_athlete(&app.store, athlete, now_ms())
             .await
             .unwrap();
         trainload::sync::onboard(&ctx, user, 40, &|_| {})
