@@ -3,6 +3,7 @@
 //! settings, "Download my data" (links to the athlete API's export) and "Delete my data", which
 //! removes the user and everything of theirs.
 
+use askama::Template;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
@@ -296,17 +297,30 @@ async fn deauthorize(state: &AppState, integration: &Integration) {
     }
 }
 
+/// The confirmation step of deleting one's data.
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmDelete {
+    nav: Nav,
+}
+
 /// `GET /settings/delete`: the confirmation step.
 pub async fn confirm_delete(session: PageSession) -> Response {
-    let body = r#"<h1>Delete my data</h1><div class="card warn"><p>This deletes your account, your Strava and Intervals.icu connections, every activity, load, threshold and wellness day, and signs you out. It cannot be undone.</p>
-<form method="post" action="/settings/delete"><input type="hidden" name="confirm" value="yes"><p><button type="submit" id="confirm-delete">Yes, delete everything</button> <a href="/settings">Cancel</a></p></form></div>"#;
-    html::page("Delete my data", session.nav(), body)
+    html::render(&ConfirmDelete { nav: session.nav() })
 }
 
 /// The confirmation form.
 #[derive(Debug, Deserialize)]
 pub struct DeleteForm {
     confirm: Option<String>,
+}
+
+/// The notice after the deletion.
+#[derive(Template)]
+#[template(path = "status/deleted.html")]
+struct Deleted<'a> {
+    title: &'a str,
+    nav: Nav,
 }
 
 /// `POST /settings/delete`: removes the user (every table of theirs cascades from `users`) and
@@ -329,12 +343,10 @@ pub async fn delete(
     }
     state.scheduler.forget_user(session.user.0).await?;
     tracing::info!(user = session.user.0, "a user deleted their data");
-    let page = html::status_page(
-        StatusCode::OK,
-        "Your data was deleted",
-        Nav::Anonymous,
-        r#"<p id="deleted">Your account and all its data are gone, and you are signed out.</p><p><a href="/">Home</a></p>"#,
-    );
+    let page = html::render(&Deleted {
+        title: "Your data was deleted",
+        nav: Nav::Anonymous,
+    });
     let clear = session::clear(state.web.secure_cookies());
     Ok(([(SET_COOKIE, clear)], page).into_response())
 }

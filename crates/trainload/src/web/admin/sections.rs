@@ -39,7 +39,7 @@ pub fn jobs(jobs: &[JobView], clock: &html::Clock) -> String {
                     state_badge(&run.state),
                     run.finished_at.as_deref().map_or_else(
                         || "not finished".to_owned(),
-                        |t| html::when_text(Some(t), clock)
+                        |t| html::when_text(Some(t), clock).to_string()
                     )
                 )
             },
@@ -67,10 +67,10 @@ pub fn jobs(jobs: &[JobView], clock: &html::Clock) -> String {
             paused_flag = job.paused,
             name = html::escape(&job.name),
             trigger = html::escape(&job.trigger),
-            next = job
-                .next_run_time
-                .as_deref()
-                .map_or_else(|| "–".to_owned(), |t| html::when_text(Some(t), clock)),
+            next = job.next_run_time.as_deref().map_or_else(
+                || "–".to_owned(),
+                |t| html::when_text(Some(t), clock).to_string()
+            ),
         );
     }
     format!(
@@ -92,10 +92,10 @@ pub fn runs(title: &str, runs: &[RunView], clock: &html::Clock) -> String {
             state = state_badge(&run.state),
             cancelled = cancelled_note(run),
             created = html::when_text(Some(&run.created_at), clock),
-            finished = run
-                .finished_at
-                .as_deref()
-                .map_or_else(|| "–".to_owned(), |t| html::when_text(Some(t), clock)),
+            finished = run.finished_at.as_deref().map_or_else(
+                || "–".to_owned(),
+                |t| html::when_text(Some(t), clock).to_string()
+            ),
             ok = run.tasks_succeeded,
             total = run.tasks_total,
             failed = run.tasks_failed + run.tasks_dead,
