@@ -7,26 +7,38 @@
 
 use std::fmt::Write;
 
+use askama::Template;
 use jiff::civil::{Date, Weekday};
 use serde_json::{Value, json};
 
+use super::html::escape;
 use crate::http::athlete::data::PmcPoint;
 
-/// A chart container: `spec` (see `assets/charts.js`) as JSON that cannot end the script
-/// element, and `fallback` (safe HTML) shown until the script draws. `id` names the container
-/// for the browser test (`pmc-chart`).
-pub fn container(id: Option<&str>, spec: &Value, fallback: &str) -> String {
+/// A chart container (`components/chart.html`): the spec (see `assets/charts.js`) as JSON that
+/// cannot end the script element, and the fallback (safe HTML) shown until the script draws.
+/// `id` names the container for the browser test (`pmc-chart`).
+#[derive(Debug, Clone, Template)]
+#[template(path = "components/chart.html")]
+pub struct Chart {
+    id: Option<&'static str>,
+    spec_json: String,
+    fallback: String,
+}
+
+/// The [`Chart`] of `spec` with `fallback` (safe HTML).
+pub fn container(id: Option<&'static str>, spec: &Value, fallback: &str) -> Chart {
     // `<`, `>` and `&` escaped as JSON unicode escapes: the script element's text can then
     // never contain `</script>` or `<!--`, whatever strings the spec holds.
-    let json = spec
+    let spec_json = spec
         .to_string()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
-    let id = id.map_or_else(String::new, |id| format!(r#" id="{}""#, super::escape(id)));
-    format!(
-        r#"<div class="chart"{id} data-chart><script type="application/json">{json}</script><div class="chart-fallback">{fallback}</div></div>"#
-    )
+    Chart {
+        id,
+        spec_json,
+        fallback: fallback.to_owned(),
+    }
 }
 
 /// The fallback of a chart whose numbers are in a table next to it.
@@ -102,7 +114,7 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
             r#"<rect class="bar" x="{:.1}" y="{top:.1}" width="{bar_w:.1}" height="{:.1}"><title>{} load {:.0}</title></rect>"#,
             x(i) - bar_w / 2.0,
             (y(0.0) - top).max(0.0),
-            p.date,
+            escape(&p.date),
             p.load,
         );
     }
@@ -125,9 +137,10 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
     for (i, label) in date_ticks(points) {
         let _ = write!(
             svg,
-            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{label}</text>"#,
+            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
             x(i),
             HEIGHT - PAD_BOTTOM + 22.0,
+            escape(&label),
         );
     }
     let _ = write!(
@@ -227,7 +240,7 @@ mod tests {
     #[test]
     fn a_spec_cannot_close_its_script_element() {
         let spec = json!({"x": ["</script><script>alert(1)</script>"], "series": []});
-        let html = container(Some("c"), &spec, "fallback");
+        let html = container(Some("c"), &spec, "fallback").to_string();
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
         let json = html
             .split(r#"<script type="application/json">"#)
