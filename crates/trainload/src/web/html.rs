@@ -151,18 +151,13 @@ pub fn num(value: Option<f64>, decimals: usize) -> String {
     }
 }
 
-/// A colour-coded badge for a risk band name.
-pub fn band(name: &str) -> String {
-    let label = match name {
+/// The words of a risk band name, for its badge (`components/band.html`).
+pub fn band_label(name: &str) -> &str {
+    match name {
         "sweet_spot" => "sweet spot",
         "insufficient_data" => "not enough data",
         other => other,
-    };
-    format!(
-        r#"<span class="band band-{}">{}</span>"#,
-        escape(name),
-        escape(label)
-    )
+    }
 }
 
 /// `seconds` as `h:mm`.
