@@ -11,22 +11,23 @@ use askama::Template;
 use jiff::civil::{Date, Weekday};
 use serde_json::{Value, json};
 
-use super::html::escape;
+use super::html::escaped;
 use crate::http::athlete::data::PmcPoint;
 
 /// A chart container (`components/chart.html`): the spec (see `assets/charts.js`) as JSON that
-/// cannot end the script element, and the fallback (safe HTML) shown until the script draws.
-/// `id` names the container for the browser test (`pmc-chart`).
+/// cannot end the script element, and the fallback shown until the script draws (safe HTML, or
+/// by default a note that the table beside the chart has the numbers). `id` names the
+/// container for the browser test (`pmc-chart`).
 #[derive(Debug, Clone, Template)]
 #[template(path = "components/chart.html")]
 pub struct Chart {
     id: Option<&'static str>,
     spec_json: String,
-    fallback: String,
+    fallback: Option<String>,
 }
 
-/// The [`Chart`] of `spec` with `fallback` (safe HTML).
-pub fn container(id: Option<&'static str>, spec: &Value, fallback: &str) -> Chart {
+/// The [`Chart`] of `spec` with `fallback` (safe HTML; none for the table note).
+pub fn container(id: Option<&'static str>, spec: &Value, fallback: Option<String>) -> Chart {
     // `<`, `>` and `&` escaped as JSON unicode escapes: the script element's text can then
     // never contain `</script>` or `<!--`, whatever strings the spec holds.
     let spec_json = spec
@@ -37,13 +38,20 @@ pub fn container(id: Option<&'static str>, spec: &Value, fallback: &str) -> Char
     Chart {
         id,
         spec_json,
-        fallback: fallback.to_owned(),
+        fallback,
     }
 }
 
-/// The fallback of a chart whose numbers are in a table next to it.
-pub const SEE_TABLE: &str =
-    r#"<p class="muted">The chart needs JavaScript; the table has the numbers.</p>"#;
+/// The legend under the fitness/fatigue/form chart's SVG (`components/pmc_legend.html`).
+#[derive(Template)]
+#[template(path = "components/pmc_legend.html")]
+struct PmcLegend;
+
+/// The fallback of the fitness/fatigue/form chart: the SVG and its legend (uPlot draws its
+/// own legend).
+pub fn pmc_fallback(points: &[PmcPoint]) -> String {
+    pmc_svg(points) + &PmcLegend.to_string()
+}
 
 /// The spec of the fitness/fatigue/form chart: daily load bars and the three curves.
 pub fn pmc_spec(points: &[PmcPoint]) -> Value {
@@ -114,7 +122,7 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
             r#"<rect class="bar" x="{:.1}" y="{top:.1}" width="{bar_w:.1}" height="{:.1}"><title>{} load {:.0}</title></rect>"#,
             x(i) - bar_w / 2.0,
             (y(0.0) - top).max(0.0),
-            escape(&p.date),
+            escaped(&p.date),
             p.load,
         );
     }
@@ -140,7 +148,7 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
             r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
             x(i),
             HEIGHT - PAD_BOTTOM + 22.0,
-            escape(&label),
+            escaped(&label),
         );
     }
     let _ = write!(
@@ -240,7 +248,7 @@ mod tests {
     #[test]
     fn a_spec_cannot_close_its_script_element() {
         let spec = json!({"x": ["</script><script>alert(1)</script>"], "series": []});
-        let html = container(Some("c"), &spec, "fallback").to_string();
+        let html = container(Some("c"), &spec, None).to_string();
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
         let json = html
             .split(r#"<script type="application/json">"#)

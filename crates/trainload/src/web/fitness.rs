@@ -285,7 +285,7 @@ fn curve_card(curve: &PowerCurve) -> Option<CurveCard> {
         })
         .collect();
     Some(CurveCard {
-        chart: chart::container(None, &spec, chart::SEE_TABLE),
+        chart: chart::container(None, &spec, None),
         rows,
     })
 }
@@ -366,7 +366,7 @@ fn thresholds_card(
         })
         .collect();
     Some(ThresholdsCard {
-        chart: chart::container(Some("threshold-chart"), &spec, chart::SEE_TABLE),
+        chart: chart::container(Some("threshold-chart"), &spec, None),
         entries: history.len(),
         rows,
     })

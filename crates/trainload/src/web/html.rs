@@ -13,8 +13,9 @@ pub const APP_CSS: &str = include_str!("../../assets/app.css");
 /// The live-update script of signed-in pages (an `EventSource` on `/events`).
 pub const LIVE_JS: &str = include_str!("../../assets/live.js");
 
-/// `text` with `& < > " '` escaped, safe in element content and quoted attributes.
-pub fn escape(text: &str) -> String {
+/// `text` escaped as the templates escape it, for the markup drawn in Rust (the overview's SVG
+/// chart): safe in element content and quoted attributes.
+pub fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let _ = Entities.write_escaped_str(&mut out, text);
     out
@@ -82,29 +83,6 @@ pub fn render(page: &impl Template) -> Response {
 /// [`render`] with a status other than 200.
 pub fn render_with(status: StatusCode, page: &impl Template) -> Response {
     (status, render(page)).into_response()
-}
-
-/// A page whose body is already safe HTML.
-#[derive(Template)]
-#[template(path = "raw_page.html")]
-struct RawPage<'a> {
-    title: &'a str,
-    nav: Nav,
-    body: &'a str,
-}
-
-/// A whole page: `title` (escaped here), the navigation and `body` (already safe HTML).
-pub fn page(title: &str, nav: Nav, body: &str) -> Response {
-    render(&RawPage { title, nav, body })
-}
-
-/// A page with a status other than 200 (or a plain notice): `message` is already safe HTML.
-pub fn status_page(status: StatusCode, title: &str, nav: Nav, message: &str) -> Response {
-    let body = format!(
-        r#"<h1>{}</h1><div class="card">{message}</div>"#,
-        escape(title)
-    );
-    (status, page(title, nav, &body)).into_response()
 }
 
 /// The 404 page of [`not_found`].
@@ -306,7 +284,7 @@ mod tests {
     #[test]
     fn markup_in_user_text_is_escaped() {
         assert_eq!(
-            escape(r#"<script>alert("x")</script> & 'y'"#),
+            escaped(r#"<script>alert("x")</script> & 'y'"#),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
     }

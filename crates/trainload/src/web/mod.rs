@@ -3,7 +3,9 @@
 //! the overview, `/activities` the list with one-click load explanations, `/activities/{id}` one
 //! activity, `/fitness` and `/wellness` the trends, `/settings` the athlete's connections and
 //! data, `/settings/display` the units, `/admin` the admin pages. Signed-in pages load the small
-//! embedded `live.js`, which refreshes them on `/events`. Every user-provided string is escaped.
+//! embedded `live.js`, which refreshes them on `/events`. Each page is an askama template under
+//! `templates/` that extends `layout.html`; every value a template shows is escaped unless it is
+//! marked `safe` (a component that escaped its own text).
 
 mod account;
 mod activity;
@@ -38,7 +40,7 @@ use crate::store::integrations::{self, Provider};
 use crate::store::users::{self, UserId};
 use crate::store::{StoreError, sessions};
 
-pub use html::{Nav, admins_only, escape, status_page};
+pub use html::{Nav, admins_only};
 
 /// The page routes.
 pub fn router() -> Router<AppState> {

@@ -19,8 +19,6 @@ use crate::units::Units;
 
 /// Days on the overview chart.
 const CHART_DAYS: u32 = 90;
-/// The legend of the server-drawn chart.
-const PMC_LEGEND: &str = r#"<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div>"#;
 
 /// `/dashboard`.
 pub async fn dashboard(
@@ -50,7 +48,7 @@ pub async fn dashboard(
         pmc_chart: chart::container(
             Some("pmc-chart"),
             &chart::pmc_spec(&points),
-            &(chart::pmc_svg(&points) + PMC_LEGEND),
+            Some(chart::pmc_fallback(&points)),
         ),
         week: week_card(&summary, &plan),
         recovery: recovery_card(&plan, today.first()),

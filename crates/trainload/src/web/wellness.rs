@@ -126,9 +126,9 @@ fn trends(range: DateRange, stored: &[WellnessDay]) -> Trends {
         ],
     });
     Trends {
-        heart: chart::container(None, &heart, chart::SEE_TABLE),
-        sleep: chart::container(None, &sleep, chart::SEE_TABLE),
-        modifier: chart::container(None, &modifier, chart::SEE_TABLE),
+        heart: chart::container(None, &heart, None),
+        sleep: chart::container(None, &sleep, None),
+        modifier: chart::container(None, &modifier, None),
     }
 }
 
