@@ -17,6 +17,7 @@ pub const LIVE_JS: &str = include_str!("../../assets/live.js");
 /// chart): safe in element content and quoted attributes.
 pub fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Writing into a `String` cannot fail.
     let _ = Entities.write_escaped_str(&mut out, text);
     out
 }
