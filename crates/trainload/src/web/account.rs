@@ -3,6 +3,7 @@
 //! settings, "Download my data" (links to the athlete API's export) and "Delete my data", which
 //! removes the user and everything of theirs.
 
+use askama::Template;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
@@ -14,6 +15,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::html::{self, Nav};
+use super::notifications::NotificationsCard;
 use crate::http::athlete::PageSession;
 use crate::http::athlete::session;
 use crate::http::{ApiError, AppState};
@@ -26,15 +28,54 @@ pub async fn page(
     State(state): State<AppState>,
     session: PageSession,
 ) -> Result<Response, ApiError> {
-    render(&state, session, StatusCode::OK, "").await
+    render(&state, session, StatusCode::OK, None).await
 }
 
-/// The settings page with `notice` (safe HTML) on top.
+/// The settings page (`settings.html`).
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage<'a> {
+    nav: Nav,
+    /// Why the last form was refused.
+    notice: Option<&'a str>,
+    connections: [ConnectionRow; 2],
+    intervals_card: Option<IntervalsCard>,
+    notifications: NotificationsCard,
+}
+
+/// A row of the connections table.
+struct ConnectionRow {
+    /// `strava` or `intervals`, for ids and the disconnect address.
+    provider: &'static str,
+    name: &'static str,
+    /// Nothing when not connected.
+    cells: Option<ConnectionCells>,
+    /// Whether Strava needs the athlete's consent again.
+    reconnect: bool,
+    /// Whether there is a connection to disconnect.
+    connected: bool,
+}
+
+/// The status, account and last-sync cells of a connection.
+struct ConnectionCells {
+    status: String,
+    account: String,
+    last_sync: String,
+}
+
+/// The Intervals.icu card: the form to connect, or to enter a new key when the old one stopped
+/// working.
+struct IntervalsCard {
+    title: &'static str,
+    intro: &'static str,
+}
+
+/// The settings page with `notice` (why a form was refused) on top.
 pub(super) async fn render(
     state: &AppState,
     session: PageSession,
     status: StatusCode,
-    notice: &str,
+    notice: Option<&str>,
 ) -> Result<Response, ApiError> {
     let connections = integrations::list_for_user(&state.store, session.user).await?;
     let find = |provider: Provider| {
@@ -44,85 +85,56 @@ pub(super) async fn render(
     };
     let strava = find(Provider::Strava);
     let intervals = find(Provider::Intervals);
-    let strava_action = match strava {
-        Some(i) if i.status == Status::NeedsReauth => format!(
-            "{RECONNECT_STRAVA}{}",
-            disconnect_form("strava", "Disconnect Strava")
-        ),
-        Some(_) => disconnect_form("strava", "Disconnect Strava"),
-        None => {
-            r#"<a class="button" id="connect-strava" href="/auth/strava/login">Connect Strava</a>"#
-                .to_owned()
-        }
-    };
     let notifications = super::notifications::card(state, &session).await?;
-    let intervals_action = match intervals {
-        Some(_) => disconnect_form("intervals", "Disconnect Intervals.icu"),
-        None => String::new(),
+    let row = |provider: Provider, name, integration: Option<&Integration>| ConnectionRow {
+        provider: provider.as_str(),
+        name,
+        cells: integration.map(connection_cells),
+        reconnect: provider == Provider::Strava
+            && integration.is_some_and(|i| i.status == Status::NeedsReauth),
+        connected: integration.is_some(),
     };
-    let body = format!(
-        r#"<h1>Settings</h1>{notice}
-<div class="card"><h2>Connections</h2><table class="connections"><thead><tr><th>Service</th><th>Status</th><th class="hide-sm">Account</th><th>Last sync</th><th></th></tr></thead><tbody>
-<tr id="connection-strava"><td>Strava</td>{strava}<td class="actions">{strava_action}</td></tr>
-<tr id="connection-intervals"><td>Intervals.icu</td>{intervals}<td class="actions">{intervals_action}</td></tr>
-</tbody></table></div>
-{intervals_card}
-{notifications}
-<div class="card"><h2>Display</h2><p><a href="/settings/display">Units (metric or imperial)</a></p></div>
-<div class="card"><h2>Download my data</h2><p class="muted">Everything stored about you: activities with their loads and explanations, thresholds and wellness.</p><p><a id="export-json" href="/api/v1/me/export" download>All, as JSON</a> · CSV: <a id="export-activities" href="/api/v1/me/export/activities.csv" download>activities</a>, <a id="export-thresholds" href="/api/v1/me/export/thresholds.csv" download>thresholds</a>, <a id="export-wellness" href="/api/v1/me/export/wellness.csv" download>wellness</a></p></div>
-<div class="card"><h2>Delete my data</h2><p class="muted">Removes your account, connections, activities, loads, thresholds and wellness for good, and signs you out.</p><p><a id="delete-my-data" href="/settings/delete">Delete my data…</a></p></div>"#,
-        strava = status_cells(strava),
-        intervals = status_cells(intervals),
-        intervals_card = intervals_card(intervals),
-    );
-    Ok((status, html::page("Settings", session.nav(), &body)).into_response())
+    let page = SettingsPage {
+        nav: session.nav(),
+        notice,
+        connections: [
+            row(Provider::Strava, "Strava", strava),
+            row(Provider::Intervals, "Intervals.icu", intervals),
+        ],
+        intervals_card: intervals_card(intervals),
+        notifications,
+    };
+    Ok(html::render_with(status, &page))
 }
 
-/// Reconnecting goes through Strava's consent page again; the athlete's data stays.
-const RECONNECT_STRAVA: &str =
-    r#"<a class="button" id="reconnect-strava" href="/auth/strava/login">Reconnect Strava</a>"#;
-
-/// The Intervals.icu card: the form to connect, or to enter a new key when the old one stopped
-/// working; nothing when the connection works (the table above shows it).
-fn intervals_card(intervals: Option<&Integration>) -> String {
-    let (title, intro, button) = match intervals.map(|i| i.status) {
-        Some(Status::Active) => return String::new(),
-        Some(_) => (
-            "Reconnect Intervals.icu",
-            "Intervals.icu no longer accepts the stored API key, so wellness is not synced. Enter the current one; your data stays as it is.",
-            "Reconnect Intervals.icu",
-        ),
-        None => (
-            "Connect Intervals.icu",
-            "Wellness (resting HR, HRV, sleep) comes from Intervals.icu.",
-            "Connect Intervals.icu",
-        ),
-    };
-    format!(
-        r#"<div class="card" id="connect-intervals-card"><h2>{title}</h2><p class="muted">{intro} Find your athlete id and API key under Settings → Developer Settings on intervals.icu; the key is checked once with Intervals.icu and stored encrypted.</p>
-<form method="post" action="/settings/intervals"><p><label>Athlete id <input name="athlete_id" required placeholder="i12345" autocomplete="off"></label></p><p><label>API key <input name="api_key" type="password" required autocomplete="off"></label></p><p><button type="submit" id="connect-intervals">{button}</button></p></form></div>"#
-    )
+/// The Intervals.icu card; none when the connection works (the table above shows it).
+fn intervals_card(intervals: Option<&Integration>) -> Option<IntervalsCard> {
+    match intervals.map(|i| i.status) {
+        Some(Status::Active) => None,
+        Some(_) => Some(IntervalsCard {
+            title: "Reconnect Intervals.icu",
+            intro: "Intervals.icu no longer accepts the stored API key, so wellness is not synced. Enter the current one; your data stays as it is.",
+        }),
+        None => Some(IntervalsCard {
+            title: "Connect Intervals.icu",
+            intro: "Wellness (resting HR, HRV, sleep) comes from Intervals.icu.",
+        }),
+    }
 }
 
-/// The status, account and last-sync cells of a connection.
-fn status_cells(integration: Option<&Integration>) -> String {
-    match integration {
-        None => r#"<td>not connected</td><td class="hide-sm"></td><td></td>"#.to_owned(),
-        Some(i) => {
-            let status = match i.status {
-                Status::Active => "connected".to_owned(),
-                Status::NeedsReauth => format!(
-                    "needs reconnecting: {}",
-                    reauth_reason(i.status_reason.as_deref())
-                ),
-                Status::Revoked => "not connected".to_owned(),
-            };
-            format!(
-                r#"<td>{status}</td><td class="hide-sm">{}</td><td class="last-sync">{}</td>"#,
-                html::escape(&i.external_athlete_id),
-                html::time(i.last_sync_at_ms)
-            )
-        }
+fn connection_cells(i: &Integration) -> ConnectionCells {
+    let status = match i.status {
+        Status::Active => "connected".to_owned(),
+        Status::NeedsReauth => format!(
+            "needs reconnecting: {}",
+            reauth_reason(i.status_reason.as_deref())
+        ),
+        Status::Revoked => "not connected".to_owned(),
+    };
+    ConnectionCells {
+        status,
+        account: i.external_athlete_id.clone(),
+        last_sync: html::time(i.last_sync_at_ms),
     }
 }
 
@@ -135,12 +147,6 @@ fn reauth_reason(code: Option<&str>) -> &'static str {
         Some("token_persist_failed") => "new access could not be saved",
         _ => "access was revoked or has expired",
     }
-}
-
-fn disconnect_form(provider: &str, label: &str) -> String {
-    format!(
-        r#"<form method="post" action="/settings/{provider}/disconnect"><button type="submit" id="disconnect-{provider}">{label}</button></form>"#
-    )
 }
 
 /// The Intervals.icu connect form.
@@ -161,12 +167,12 @@ pub async fn connect_intervals(
     let athlete_id = form.athlete_id.trim();
     let api_key = SecretString::from(form.api_key.trim().to_owned());
     let Some(client) = state.providers.as_ref().and_then(|p| p.intervals.clone()) else {
-        let notice = error_notice("Intervals.icu is not configured on this server.");
-        return render(&state, session, StatusCode::SERVICE_UNAVAILABLE, &notice).await;
+        let notice = Some("Intervals.icu is not configured on this server.");
+        return render(&state, session, StatusCode::SERVICE_UNAVAILABLE, notice).await;
     };
     if athlete_id.is_empty() {
-        let notice = error_notice("Enter your Intervals.icu athlete id.");
-        return render(&state, session, StatusCode::BAD_REQUEST, &notice).await;
+        let notice = Some("Enter your Intervals.icu athlete id.");
+        return render(&state, session, StatusCode::BAD_REQUEST, notice).await;
     }
     let athlete = match client
         .athlete(athlete_id, &api_key, Priority::Interactive)
@@ -175,7 +181,7 @@ pub async fn connect_intervals(
         Ok(athlete) => athlete,
         Err(error) => {
             let (status, text) = refusal(&error);
-            return render(&state, session, status, &error_notice(text)).await;
+            return render(&state, session, status, Some(text)).await;
         }
     };
     let new = NewIntegration::intervals(session.user, &athlete.id, api_key);
@@ -183,8 +189,8 @@ pub async fn connect_intervals(
         Ok(_) => Ok(Redirect::to("/settings").into_response()),
         Err(store::StoreError::Conflict(_)) => {
             let notice =
-                error_notice("This Intervals.icu athlete is already connected to another account.");
-            render(&state, session, StatusCode::CONFLICT, &notice).await
+                Some("This Intervals.icu athlete is already connected to another account.");
+            render(&state, session, StatusCode::CONFLICT, notice).await
         }
         Err(other) => Err(other.into()),
     }
@@ -202,13 +208,6 @@ fn refusal(error: &ProviderError) -> (StatusCode, &'static str) {
             "Intervals.icu could not be reached to check the key. Nothing was stored; please try again.",
         ),
     }
-}
-
-pub(super) fn error_notice(text: &str) -> String {
-    format!(
-        r#"<div class="card warn" id="settings-error">{}</div>"#,
-        html::escape(text)
-    )
 }
 
 /// `POST /settings/strava/disconnect`: deauthorizes at Strava (best effort), deletes the
@@ -296,17 +295,30 @@ async fn deauthorize(state: &AppState, integration: &Integration) {
     }
 }
 
+/// The confirmation step of deleting one's data.
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmDelete {
+    nav: Nav,
+}
+
 /// `GET /settings/delete`: the confirmation step.
 pub async fn confirm_delete(session: PageSession) -> Response {
-    let body = r#"<h1>Delete my data</h1><div class="card warn"><p>This deletes your account, your Strava and Intervals.icu connections, every activity, load, threshold and wellness day, and signs you out. It cannot be undone.</p>
-<form method="post" action="/settings/delete"><input type="hidden" name="confirm" value="yes"><p><button type="submit" id="confirm-delete">Yes, delete everything</button> <a href="/settings">Cancel</a></p></form></div>"#;
-    html::page("Delete my data", session.nav(), body)
+    html::render(&ConfirmDelete { nav: session.nav() })
 }
 
 /// The confirmation form.
 #[derive(Debug, Deserialize)]
 pub struct DeleteForm {
     confirm: Option<String>,
+}
+
+/// The notice after the deletion.
+#[derive(Template)]
+#[template(path = "status/deleted.html")]
+struct Deleted<'a> {
+    title: &'a str,
+    nav: Nav,
 }
 
 /// `POST /settings/delete`: removes the user (every table of theirs cascades from `users`) and
@@ -329,12 +341,10 @@ pub async fn delete(
     }
     state.scheduler.forget_user(session.user.0).await?;
     tracing::info!(user = session.user.0, "a user deleted their data");
-    let page = html::status_page(
-        StatusCode::OK,
-        "Your data was deleted",
-        Nav::Anonymous,
-        r#"<p id="deleted">Your account and all its data are gone, and you are signed out.</p><p><a href="/">Home</a></p>"#,
-    );
+    let page = html::render(&Deleted {
+        title: "Your data was deleted",
+        nav: Nav::Anonymous,
+    });
     let clear = session::clear(state.web.secure_cookies());
     Ok(([(SET_COOKIE, clear)], page).into_response())
 }

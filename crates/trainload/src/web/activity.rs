@@ -3,14 +3,15 @@
 //! used, wellness modifier components, calculation version) and its time in zone. Another athlete's activity is a
 //! 404 page exactly like a missing one.
 
-use std::fmt::Write;
-
+use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use science::stream::RawStreams;
 use serde_json::{Value, json};
 
-use super::{chart, html, zone_table};
+use super::chart::{self, Chart};
+use super::html;
+use super::zone_table::{self, ActivityZones};
 use crate::http::athlete::PathParam;
 use crate::http::athlete::activities::{self, method_name, threshold_label, threshold_value};
 use crate::http::athlete::session::PageSession;
@@ -42,28 +43,81 @@ pub async fn activity(
     let streams = streams::get(&state.store, activity.id).await?;
     let zone_times = crate::store::zones::times(&state.store, activity.id).await?;
     let s = &activity.summary;
-    let name = s.name.as_deref().unwrap_or("(untitled)");
-    let mut body = format!(
-        r#"<p><a href="/activities">← Activities</a></p><h1>{}</h1><p class="muted">{} · {}</p>"#,
-        html::escape(name),
-        html::escape(&activity.local_date.to_string()),
-        html::escape(&s.sport_type),
-    );
-    body.push_str(&summary_card(&activity, load.as_ref(), units));
-    body.push_str(&streams_card(&activity, streams.as_ref(), units));
-    body.push_str(&zones_card(zone_times.as_deref(), units));
-    body.push_str(&load_card(load.as_ref(), units));
-    Ok(html::page(name, session.nav(), &body))
+    let page = ActivityPage {
+        nav: session.nav(),
+        name: s.name.as_deref().unwrap_or("(untitled)"),
+        date: activity.local_date.to_string(),
+        sport: &s.sport_type,
+        facts: facts(&activity, load.as_ref(), units),
+        streams: stream_charts(&activity, streams.as_ref(), units),
+        zones: zone_tables(zone_times.as_deref(), units),
+        load: load.as_ref().map(|load| load_card(load, units)),
+    };
+    Ok(html::render(&page))
 }
 
-fn summary_card(a: &Activity, load: Option<&ActivityLoad>, units: Units) -> String {
+/// The page (`activity.html`).
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityPage<'a> {
+    nav: html::Nav,
+    name: &'a str,
+    date: String,
+    sport: &'a str,
+    /// The summary's figures, labelled.
+    facts: [(&'static str, String); 7],
+    /// None without streams.
+    streams: Option<Vec<(&'static str, Chart)>>,
+    /// None when the activity has no time in zone.
+    zones: Option<ActivityZones>,
+    /// None before the load is computed.
+    load: Option<LoadCard>,
+}
+
+/// The load breakdown (`activity/load_card.html`).
+struct LoadCard {
+    /// The load in words.
+    explanation: String,
+    facts: Vec<(&'static str, String)>,
+    /// None when no threshold was used.
+    thresholds: Option<Vec<ThresholdUsed>>,
+    /// None when no component was recorded.
+    modifier: Option<ModifierCard>,
+}
+
+/// A threshold the load was computed with.
+struct ThresholdUsed {
+    label: &'static str,
+    value: String,
+    basis: &'static str,
+}
+
+/// The wellness modifier's components.
+struct ModifierCard {
+    components: Vec<ComponentRow>,
+    raw_product: String,
+    status: String,
+}
+
+/// A wellness modifier component.
+struct ComponentRow {
+    name: &'static str,
+    inputs: String,
+    band: String,
+    multiplier: String,
+}
+
+/// The chart's fallback without JavaScript (`components/range_fallback.html`).
+#[derive(Template)]
+#[template(path = "components/range_fallback.html")]
+struct RangeFallback<'a> {
+    from: String,
+    to: String,
+    unit: &'a str,
+}
+
+fn facts(a: &Activity, load: Option<&ActivityLoad>, units: Units) -> [(&'static str, String); 7] {
     let s = &a.summary;
-    let cell = |label: &str, value: String| {
-        format!(
-            r#"<div><div class="muted">{label}</div><div class="stat-sm">{}</div></div>"#,
-            html::escape(&value)
-        )
-    };
     let running = is_running(a);
     let speed = if running {
         s.average_speed_mps
@@ -71,19 +125,15 @@ fn summary_card(a: &Activity, load: Option<&ActivityLoad>, units: Units) -> Stri
     } else {
         units.speed(s.average_speed_mps)
     };
-    let cells = [
-        cell("UTL", html::num(load.map(|l| l.utl), 1)),
-        cell("Moving time", html::duration(s.moving_s)),
-        cell("Distance", units.distance(s.distance_m)),
-        cell("Elevation gain", units.elevation(s.elevation_gain_m)),
-        cell(if running { "Avg pace" } else { "Avg speed" }, speed),
-        cell("Avg power", watts(s.average_watts)),
-        cell("Avg heart rate", bpm(s.average_hr_bpm)),
-    ];
-    format!(
-        r#"<div class="card"><div class="facts">{}</div></div>"#,
-        cells.concat()
-    )
+    [
+        ("UTL", html::num(load.map(|l| l.utl), 1)),
+        ("Moving time", html::duration(s.moving_s)),
+        ("Distance", units.distance(s.distance_m)),
+        ("Elevation gain", units.elevation(s.elevation_gain_m)),
+        (if running { "Avg pace" } else { "Avg speed" }, speed),
+        ("Avg power", watts(s.average_watts)),
+        ("Avg heart rate", bpm(s.average_hr_bpm)),
+    ]
 }
 
 fn watts(value: Option<f64>) -> String {
@@ -110,10 +160,12 @@ struct StreamChart {
 }
 
 /// One chart per recorded channel, cursors in step, all against elapsed time.
-fn streams_card(a: &Activity, streams: Option<&RawStreams>, units: Units) -> String {
-    let Some(streams) = streams.filter(|s| !s.time_s.is_empty()) else {
-        return r#"<div class="card"><h2>Streams</h2><p class="muted">No streams stored for this activity (manual entry, or not fetched yet).</p></div>"#.to_owned();
-    };
+fn stream_charts(
+    a: &Activity,
+    streams: Option<&RawStreams>,
+    units: Units,
+) -> Option<Vec<(&'static str, Chart)>> {
+    let streams = streams.filter(|s| !s.time_s.is_empty())?;
     let picks = buckets(streams.time_s.len(), MAX_CHART_POINTS);
     let x: Vec<f64> = picks.iter().map(|r| streams.time_s[r.start]).collect();
     let running = is_running(a);
@@ -162,7 +214,7 @@ fn streams_card(a: &Activity, streams: Option<&RawStreams>, units: Units) -> Str
             format: None,
         },
     ];
-    let mut charts = String::new();
+    let mut charts = Vec::new();
     for c in charts_in_order {
         if c.values.iter().all(Option::is_none) {
             continue;
@@ -174,16 +226,10 @@ fn streams_card(a: &Activity, streams: Option<&RawStreams>, units: Units) -> Str
                 "values": c.values.iter().map(|v| v.map(chart::round1)).collect::<Vec<_>>(),
             }],
         });
-        let _ = write!(
-            charts,
-            r#"<h3>{}</h3>{}"#,
-            html::escape(c.label),
-            chart::container(None, &spec, &fallback_range(&c.values, &c.unit, c.format))
-        );
+        let fallback = fallback_range(&c.values, &c.unit, c.format);
+        charts.push((c.label, chart::container(None, &spec, Some(fallback))));
     }
-    format!(
-        r#"<div class="card" id="streams"><h2>Streams</h2><p class="muted hide-sm">Drag to zoom, double-click to reset.</p>{charts}</div>"#
-    )
+    Some(charts)
 }
 
 /// Consecutive index ranges splitting `n` samples into at most `max` buckets.
@@ -234,46 +280,30 @@ fn fallback_range(values: &[Option<f64>], unit: &str, format: Option<&str>) -> S
             format!("{v:.0}")
         }
     };
-    format!(
-        r#"<p class="muted">From {} to {} {} (the chart needs JavaScript).</p>"#,
-        show(lo),
-        show(hi),
-        html::escape(unit)
-    )
+    RangeFallback {
+        from: show(lo),
+        to: show(hi),
+        unit,
+    }
+    .to_string()
 }
 
 /// Time in each zone model the activity has, from the same stored figures as the API's
 /// `time_in_zone`; nothing when the activity has no streams to count.
-fn zones_card(stored: Option<&[KindTime]>, units: Units) -> String {
+fn zone_tables(stored: Option<&[KindTime]>, units: Units) -> Option<ActivityZones> {
     let views: Vec<ZoneTimeView> = stored
         .unwrap_or_default()
         .iter()
         .map(ZoneTimeView::new)
         .collect();
-    if views.is_empty() {
-        return String::new();
-    }
-    format!(
-        r#"<div class="card" id="time-in-zone"><h2>Time in zone</h2><p class="muted">Moving seconds with a valid reading, against the thresholds in force on the day.</p>{}</div>"#,
-        zone_table::activity_tables(&views, units)
-    )
+    (!views.is_empty()).then(|| zone_table::activity_tables(&views, units))
 }
 
 /// The load breakdown: method, inputs, thresholds used, modifier components, versions.
-fn load_card(load: Option<&ActivityLoad>, units: Units) -> String {
-    let Some(load) = load else {
-        return r#"<div class="card" id="load"><h2>Load</h2><p class="muted">Load not computed yet (waiting for streams or thresholds).</p></div>"#.to_owned();
-    };
+fn load_card(load: &ActivityLoad, units: Units) -> LoadCard {
     let p = &load.provenance;
-    let mut rows = String::new();
-    let mut row = |label: &str, value: String| {
-        let _ = write!(
-            rows,
-            "<tr><th>{}</th><td>{}</td></tr>",
-            html::escape(label),
-            html::escape(&value)
-        );
-    };
+    let mut facts = Vec::new();
+    let mut row = |label: &'static str, value: String| facts.push((label, value));
     row("Method", method_name(&load.method).to_owned());
     row("Input", p["input"].as_str().unwrap_or("summary").to_owned());
     if let Some(total) = p["rejected"]["total"].as_u64() {
@@ -332,76 +362,68 @@ fn load_card(load: Option<&ActivityLoad>, units: Units) -> String {
         ),
     );
     row("Computed", html::time(Some(load.computed_at_ms)));
-    format!(
-        r#"<div class="card" id="load"><h2>Load breakdown</h2><p>{}</p><div class="grid2"><div><table class="kv">{rows}</table></div><div><h3>Thresholds used</h3>{}<h3>Wellness modifier components</h3>{}</div></div></div>"#,
-        html::escape(&activities::explain_in(load, units)),
-        thresholds_table(&p["thresholds"], units),
-        components_table(&load.modifier_components),
-    )
-}
-
-fn thresholds_table(thresholds: &Value, units: Units) -> String {
-    let Some(map) = thresholds.as_object().filter(|m| !m.is_empty()) else {
-        return r#"<p class="muted">None.</p>"#.to_owned();
-    };
-    let mut rows = String::new();
-    for (field, entry) in map {
-        let Some(value) = entry["value"].as_f64() else {
-            continue;
-        };
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            html::escape(threshold_label(field)),
-            html::escape(&threshold_value(field, value, units)),
-            super::words::threshold_basis(entry["basis"].as_str().unwrap_or("")),
-        );
+    LoadCard {
+        explanation: activities::explain_in(load, units),
+        facts,
+        thresholds: thresholds_used(&p["thresholds"], units),
+        modifier: modifier_card(&load.modifier_components),
     }
-    format!(
-        r#"<table><thead><tr><th>Threshold</th><th class="num">Value</th><th>Basis</th></tr></thead><tbody>{rows}</tbody></table>"#
-    )
 }
 
-/// How a threshold basis reads to the athlete.
-fn components_table(modifier: &Value) -> String {
-    let Some(parts) = modifier["components"].as_array() else {
-        return r#"<p class="muted">None recorded.</p>"#.to_owned();
-    };
-    let mut rows = String::new();
-    for c in parts {
-        let outcome = &c["outcome"];
-        let band = outcome["band"]
-            .as_str()
-            .or_else(|| outcome["missing"].as_str())
-            .unwrap_or("");
-        let inputs: Vec<String> = c["inputs"]
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| {
-                        format!(
-                            "{}: {}",
-                            super::words::wellness_input(k),
-                            html::num(v.as_f64(), 2)
-                        )
-                    })
-                    .collect()
+fn thresholds_used(thresholds: &Value, units: Units) -> Option<Vec<ThresholdUsed>> {
+    let map = thresholds.as_object().filter(|m| !m.is_empty())?;
+    let rows = map
+        .iter()
+        .filter_map(|(field, entry)| {
+            let value = entry["value"].as_f64()?;
+            Some(ThresholdUsed {
+                label: threshold_label(field),
+                value: threshold_value(field, value, units),
+                basis: super::words::threshold_basis(entry["basis"].as_str().unwrap_or("")),
             })
-            .unwrap_or_default();
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td class=\"hide-sm\">{}</td><td>{}</td><td class=\"num\">×{}</td></tr>",
-            super::words::wellness_component(c["component"].as_str().unwrap_or("")),
-            html::escape(&inputs.join(", ")),
-            html::escape(band),
-            html::num(outcome["multiplier"].as_f64(), 3),
-        );
-    }
-    format!(
-        r#"<table><thead><tr><th>Component</th><th class="hide-sm">Inputs</th><th>Band</th><th class="num">×</th></tr></thead><tbody>{rows}</tbody></table><p class="muted">Raw product {}, status {}.</p>"#,
-        html::num(modifier["raw_product"].as_f64(), 4),
-        html::escape(modifier["status"].as_str().unwrap_or("unknown")),
-    )
+        })
+        .collect();
+    Some(rows)
+}
+
+/// The wellness modifier's components with their inputs, band and multiplier.
+fn modifier_card(modifier: &Value) -> Option<ModifierCard> {
+    let parts = modifier["components"].as_array()?;
+    let components = parts
+        .iter()
+        .map(|c| {
+            let outcome = &c["outcome"];
+            let band = outcome["band"]
+                .as_str()
+                .or_else(|| outcome["missing"].as_str())
+                .unwrap_or("");
+            let inputs: Vec<String> = c["inputs"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| {
+                            format!(
+                                "{}: {}",
+                                super::words::wellness_input(k),
+                                html::num(v.as_f64(), 2)
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            ComponentRow {
+                name: super::words::wellness_component(c["component"].as_str().unwrap_or("")),
+                inputs: inputs.join(", "),
+                band: band.to_owned(),
+                multiplier: html::num(outcome["multiplier"].as_f64(), 3),
+            }
+        })
+        .collect();
+    Some(ModifierCard {
+        components,
+        raw_product: html::num(modifier["raw_product"].as_f64(), 4),
+        status: modifier["status"].as_str().unwrap_or("unknown").to_owned(),
+    })
 }
 
 #[cfg(test)]

@@ -12,13 +12,6 @@ const CHARTS_JS: &str = include_str!("../../assets/charts.js");
 const UPLOT_JS: &str = include_str!("../../assets/vendor/uplot/uPlot.iife.min.js");
 const UPLOT_CSS: &str = include_str!("../../assets/vendor/uplot/uPlot.min.css");
 
-/// The `<head>` tags that load the charts (uPlot first: `charts.js` uses it).
-pub const HEAD_TAGS: &str = concat!(
-    r#"<link rel="stylesheet" href="/assets/vendor/uplot/uPlot.min.css">"#,
-    r#"<script defer src="/assets/vendor/uplot/uPlot.iife.min.js"></script>"#,
-    r#"<script defer src="/assets/charts.js"></script>"#,
-);
-
 /// The asset routes.
 pub fn router() -> Router<AppState> {
     Router::new()

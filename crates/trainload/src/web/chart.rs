@@ -7,31 +7,51 @@
 
 use std::fmt::Write;
 
+use askama::Template;
 use jiff::civil::{Date, Weekday};
 use serde_json::{Value, json};
 
+use super::html::escaped;
 use crate::http::athlete::data::PmcPoint;
 
-/// A chart container: `spec` (see `assets/charts.js`) as JSON that cannot end the script
-/// element, and `fallback` (safe HTML) shown until the script draws. `id` names the container
-/// for the browser test (`pmc-chart`).
-pub fn container(id: Option<&str>, spec: &Value, fallback: &str) -> String {
+/// A chart container (`components/chart.html`): the spec (see `assets/charts.js`) as JSON that
+/// cannot end the script element, and the fallback shown until the script draws (safe HTML, or
+/// by default a note that the table beside the chart has the numbers). `id` names the
+/// container for the browser test (`pmc-chart`).
+#[derive(Debug, Clone, Template)]
+#[template(path = "components/chart.html")]
+pub struct Chart {
+    id: Option<&'static str>,
+    spec_json: String,
+    fallback: Option<String>,
+}
+
+/// The [`Chart`] of `spec` with `fallback` (safe HTML; none for the table note).
+pub fn container(id: Option<&'static str>, spec: &Value, fallback: Option<String>) -> Chart {
     // `<`, `>` and `&` escaped as JSON unicode escapes: the script element's text can then
     // never contain `</script>` or `<!--`, whatever strings the spec holds.
-    let json = spec
+    let spec_json = spec
         .to_string()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
-    let id = id.map_or_else(String::new, |id| format!(r#" id="{}""#, super::escape(id)));
-    format!(
-        r#"<div class="chart"{id} data-chart><script type="application/json">{json}</script><div class="chart-fallback">{fallback}</div></div>"#
-    )
+    Chart {
+        id,
+        spec_json,
+        fallback,
+    }
 }
 
-/// The fallback of a chart whose numbers are in a table next to it.
-pub const SEE_TABLE: &str =
-    r#"<p class="muted">The chart needs JavaScript; the table has the numbers.</p>"#;
+/// The legend under the fitness/fatigue/form chart's SVG (`components/pmc_legend.html`).
+#[derive(Template)]
+#[template(path = "components/pmc_legend.html")]
+struct PmcLegend;
+
+/// The fallback of the fitness/fatigue/form chart: the SVG and its legend (uPlot draws its
+/// own legend).
+pub fn pmc_fallback(points: &[PmcPoint]) -> String {
+    pmc_svg(points) + &PmcLegend.to_string()
+}
 
 /// The spec of the fitness/fatigue/form chart: daily load bars and the three curves.
 pub fn pmc_spec(points: &[PmcPoint]) -> Value {
@@ -102,7 +122,7 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
             r#"<rect class="bar" x="{:.1}" y="{top:.1}" width="{bar_w:.1}" height="{:.1}"><title>{} load {:.0}</title></rect>"#,
             x(i) - bar_w / 2.0,
             (y(0.0) - top).max(0.0),
-            p.date,
+            escaped(&p.date),
             p.load,
         );
     }
@@ -125,9 +145,10 @@ pub fn pmc_svg(points: &[PmcPoint]) -> String {
     for (i, label) in date_ticks(points) {
         let _ = write!(
             svg,
-            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{label}</text>"#,
+            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
             x(i),
             HEIGHT - PAD_BOTTOM + 22.0,
+            escaped(&label),
         );
     }
     let _ = write!(
@@ -227,7 +248,7 @@ mod tests {
     #[test]
     fn a_spec_cannot_close_its_script_element() {
         let spec = json!({"x": ["</script><script>alert(1)</script>"], "series": []});
-        let html = container(Some("c"), &spec, "fallback");
+        let html = container(Some("c"), &spec, None).to_string();
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
         let json = html
             .split(r#"<script type="application/json">"#)

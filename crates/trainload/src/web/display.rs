@@ -1,6 +1,7 @@
 //! `/settings/display`: the athlete's choice of metric or imperial units (`users.units`), used
 //! by every page through [`crate::units`]. The form posts `units=metric|imperial`.
 
+use askama::Template;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -17,26 +18,30 @@ pub struct DisplayForm {
     units: String,
 }
 
+/// The page: a radio button per choice, `current` checked.
+#[derive(Template)]
+#[template(path = "display.html")]
+struct DisplayPage {
+    nav: html::Nav,
+    current: Units,
+    choices: [(Units, &'static str); 2],
+}
+
 /// `GET /settings/display`.
 pub async fn show(
     State(state): State<AppState>,
     session: PageSession,
 ) -> Result<Response, ApiError> {
     let current = users::units(&state.store, session.user).await?;
-    let option = |units: Units, label: &str| {
-        let checked = if units == current { " checked" } else { "" };
-        format!(
-            r#"<label class="choice"><input type="radio" name="units" value="{}"{checked}> {label}</label>"#,
-            units.as_str()
-        )
+    let page = DisplayPage {
+        nav: session.nav(),
+        current,
+        choices: [
+            (Units::Metric, "Metric (km, m, min/km)"),
+            (Units::Imperial, "Imperial (mi, ft, min/mi)"),
+        ],
     };
-    let body = format!(
-        r#"<p><a href="/settings">← Settings</a></p><h1>Display</h1><div class="card"><form method="post" action="/settings/display"><fieldset><legend>Units</legend>{}{}</fieldset><p><button type="submit" id="save-units">Save</button></p></form><p class="muted">Currently {}. Stored values do not change; only how they are shown.</p></div>"#,
-        option(Units::Metric, "Metric (km, m, min/km)"),
-        option(Units::Imperial, "Imperial (mi, ft, min/mi)"),
-        current.as_str(),
-    );
-    Ok(html::page("Display settings", session.nav(), &body))
+    Ok(html::render(&page))
 }
 
 /// `POST /settings/display`: saves the choice and shows the page again.

@@ -2,6 +2,7 @@
 //! address, a malformed id or a bad query value gets a page with the same status instead of the
 //! API's JSON body, which API clients keep.
 
+use askama::Template;
 use axum::body::to_bytes;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -50,6 +51,19 @@ fn accepts_html(headers: &HeaderMap) -> bool {
         .any(|v| v.contains("text/html"))
 }
 
+/// An error page: what went wrong in words, the API's details of a bad request, the request id
+/// of a server error, and the way on (signing in, or back to the overview).
+#[derive(Template)]
+#[template(path = "status/error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    nav: Nav,
+    text: &'a str,
+    details: Option<&'a str>,
+    reference: Option<&'a str>,
+    sign_in: bool,
+}
+
 /// The page for `status`, with the API's message where it helps a person.
 fn page(status: StatusCode, error: &Value) -> Response {
     let message = error["error"].as_str().unwrap_or_default();
@@ -74,24 +88,13 @@ fn page(status: StatusCode, error: &Value) -> Response {
         ),
         _ => ("This request could not be answered", ""),
     };
-    let mut body = format!(r#"<p id="error-text">{}</p>"#, html::escape(text));
-    if status == StatusCode::BAD_REQUEST && !message.is_empty() {
-        body.push_str(&format!(
-            r#"<p class="muted">Details: {}</p>"#,
-            html::escape(message)
-        ));
-    }
-    if status.is_server_error() && !request_id.is_empty() {
-        body.push_str(&format!(
-            r#"<p class="muted">Reference for the administrator: {}</p>"#,
-            html::escape(request_id)
-        ));
-    }
-    let home = if status == StatusCode::UNAUTHORIZED {
-        r#"<a href="/">Sign in</a>"#
-    } else {
-        r#"<a href="/dashboard">Back to the overview</a>"#
+    let page = ErrorPage {
+        title,
+        nav: Nav::Anonymous,
+        text,
+        details: (status == StatusCode::BAD_REQUEST && !message.is_empty()).then_some(message),
+        reference: (status.is_server_error() && !request_id.is_empty()).then_some(request_id),
+        sign_in: status == StatusCode::UNAUTHORIZED,
     };
-    body.push_str(&format!("<p>{home}</p>"));
-    html::status_page(status, title, Nav::Anonymous, &body)
+    html::render_with(status, &page)
 }

@@ -2,8 +2,7 @@
 //! HR with dates and sources), the power-duration curve on a log time axis and the best efforts
 //! over the standard running distances for the window.
 
-use std::fmt::Write;
-
+use askama::Template;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -11,7 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{chart, html};
+use super::chart::{self, Chart};
+use super::html;
+use super::zones_form::ZonesCard;
 use crate::http::athlete::data;
 use crate::http::athlete::fitness::{self, BestTime, CurveWindow, PowerCurve, ThresholdEntry};
 use crate::http::athlete::manual::{self, ManualThresholds};
@@ -43,28 +44,102 @@ pub async fn fitness(
             ApiError::bad_request("invalid_window", "window must be 90d, 365d or all")
         })?,
     };
-    render(&state, session, window, "").await
+    render(&state, session, window, None).await
+}
+
+/// Why a form of the page was refused, shown above it.
+pub(super) enum Refusal {
+    /// The threshold form's values.
+    Thresholds(String),
+    /// The zone boundaries.
+    Zones(String),
+}
+
+/// The page (`fitness.html` and the cards it includes).
+#[derive(Template)]
+#[template(path = "fitness.html")]
+struct FitnessPage {
+    nav: html::Nav,
+    notice: Option<Refusal>,
+    windows: [(CurveWindow, &'static str); 3],
+    current: CurveWindow,
+    curve: Option<CurveCard>,
+    efforts: Vec<EffortRow>,
+    thresholds: Option<ThresholdsCard>,
+    today: String,
+    distance_unit: &'static str,
+    zones: ZonesCard,
+}
+
+/// The power-duration curve and its table.
+struct CurveCard {
+    chart: Chart,
+    rows: Vec<CurveRow>,
+}
+
+/// The best power over a standard duration.
+struct CurveRow {
+    duration: String,
+    watts: f64,
+    activity_id: i64,
+    date: String,
+}
+
+/// A best effort over a standard distance.
+struct EffortRow {
+    distance: String,
+    time: String,
+    pace: String,
+    activity_id: i64,
+    date: String,
+}
+
+/// The threshold history.
+struct ThresholdsCard {
+    chart: Chart,
+    /// Entries in the history, of which `rows` shows the latest.
+    entries: usize,
+    rows: Vec<ThresholdRow>,
+}
+
+/// A threshold entry.
+struct ThresholdRow {
+    from: String,
+    source: &'static str,
+    method: &'static str,
+    /// Each value's label and text, none when the entry does not set it.
+    cells: [(&'static str, Option<String>); 6],
+    /// The id of an entry set by hand, which can be removed.
+    removable: Option<i64>,
 }
 
 pub(super) async fn render(
     state: &AppState,
     session: PageSession,
     window: CurveWindow,
-    notice: &str,
+    notice: Option<Refusal>,
 ) -> Result<Response, ApiError> {
     let units = users::units(&state.store, session.user).await?;
     let today = data::today_of(&state.store, session.user).await?;
     let history = fitness::thresholds_history(&state.store, session.user).await?;
     let curve = fitness::power_curve(&state.store, session.user, window.range(today)).await?;
-    let mut body = String::from("<h1>Fitness</h1>");
-    body.push_str(notice);
-    body.push_str(&window_links(window));
-    body.push_str(&curve_card(&curve));
-    body.push_str(&efforts_card(&curve.best_times, units));
-    body.push_str(&thresholds_card(&history, units, &today.to_string()));
-    body.push_str(&manual_form(units, &today.to_string()));
-    body.push_str(&super::zones_form::card(&state.store, session.user, today, units).await?);
-    Ok(html::page("Fitness", session.nav(), &body))
+    let page = FitnessPage {
+        nav: session.nav(),
+        notice,
+        windows: [
+            (CurveWindow::Days90, "90 days"),
+            (CurveWindow::Year, "1 year"),
+            (CurveWindow::All, "All"),
+        ],
+        current: window,
+        curve: curve_card(&curve),
+        efforts: efforts_rows(&curve.best_times, units),
+        thresholds: thresholds_card(&history, units, &today.to_string()),
+        today: today.to_string(),
+        distance_unit: units.distance_unit(),
+        zones: super::zones_form::card(&state.store, session.user, today, units).await?,
+    };
+    Ok(html::render(&page))
 }
 
 /// The `/fitness` threshold form: every field optional text, empty = not set.
@@ -139,13 +214,6 @@ impl ThresholdForm {
     }
 }
 
-fn error_notice(text: &str) -> String {
-    format!(
-        r#"<div class="card warn" id="thresholds-error">{}</div>"#,
-        html::escape(text)
-    )
-}
-
 /// `POST /fitness/thresholds`: records the form's values as a manual entry and recomputes the
 /// loads from its date; a refused value shows the page again with the reason.
 pub async fn set_thresholds(
@@ -157,13 +225,13 @@ pub async fn set_thresholds(
     let units = users::units(&state.store, session.user).await?;
     let input = match form.to_input(units) {
         Ok(input) => input,
-        Err(reason) => return refused(&state, session, &reason).await,
+        Err(reason) => return refused(&state, session, reason).await,
     };
     match manual::set(&state, session.user, &input).await {
         Ok(_) => Ok(Redirect::to("/fitness#thresholds").into_response()),
         Err(error) if error.status() == StatusCode::BAD_REQUEST => {
             let reason = error.message().to_owned();
-            refused(&state, session, &reason).await
+            refused(&state, session, reason).await
         }
         Err(error) => Err(error),
     }
@@ -172,9 +240,10 @@ pub async fn set_thresholds(
 async fn refused(
     state: &AppState,
     session: PageSession,
-    reason: &str,
+    reason: String,
 ) -> Result<Response, ApiError> {
-    let page = render(state, session, CurveWindow::Days90, &error_notice(reason)).await?;
+    let notice = Some(Refusal::Thresholds(reason));
+    let page = render(state, session, CurveWindow::Days90, notice).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 
@@ -188,38 +257,11 @@ pub async fn remove_threshold(
     Ok(Redirect::to("/fitness#thresholds").into_response())
 }
 
-fn manual_form(units: Units, today: &str) -> String {
-    let unit = units.distance_unit();
-    format!(
-        r#"<div class="card" id="set-thresholds"><h2>Set your thresholds</h2><p class="muted">Values you set win over the estimates from the date you choose until you set new ones or remove them; loads from that date are recomputed. Leave a field empty to keep it as it is.</p><form method="post" action="/fitness/thresholds" class="thresholds-form"><label>Effective from <input type="date" name="effective_from" value="{today}" required></label><label>FTP (W) <input type="number" name="ftp_w" min="20" max="1000" step="1" inputmode="numeric"></label><label>Running threshold pace (m:ss/{unit}) <input type="text" name="threshold_pace" placeholder="4:30" pattern="\d{{1,2}}:[0-5]\d"></label><label>LTHR (bpm) <input type="number" name="lthr_bpm" min="80" max="230" step="1"></label><label>Max HR (bpm) <input type="number" name="max_hr_bpm" min="100" max="250" step="1"></label><label>Resting HR (bpm) <input type="number" name="resting_hr_bpm" min="25" max="120" step="1"></label><button type="submit" id="save-thresholds">Save thresholds</button></form></div>"#
-    )
-}
-
-fn window_links(current: CurveWindow) -> String {
-    let links: String = CurveWindow::ALL
-        .iter()
-        .map(|w| {
-            let label = match w {
-                CurveWindow::Days90 => "90 days",
-                CurveWindow::Year => "1 year",
-                CurveWindow::All => "All",
-            };
-            if *w == current {
-                format!(r#"<strong aria-current="page">{label}</strong>"#)
-            } else {
-                format!(r#"<a href="/fitness?window={}">{label}</a>"#, w.as_str())
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" · ");
-    format!(r#"<p class="tabs">Window: {links}</p>"#)
-}
-
-fn curve_card(curve: &PowerCurve) -> String {
+fn curve_card(curve: &PowerCurve) -> Option<CurveCard> {
     // The curve comes at the chart durations (a log-like ladder), evenly spread on a log axis.
     let points = &curve.power.points;
     if points.is_empty() {
-        return r#"<div class="card" id="power-curve"><h2>Power-duration curve</h2><p class="muted">No rides with a power meter in this window.</p></div>"#.to_owned();
+        return None;
     }
     let spec = json!({
         "x": points.iter().map(|p| p.duration_s).collect::<Vec<_>>(),
@@ -230,24 +272,22 @@ fn curve_card(curve: &PowerCurve) -> String {
             "values": points.iter().map(|p| chart::round1(p.value)).collect::<Vec<_>>(),
         }],
     });
-    let mut rows = String::new();
-    for d in TABLE_DURATIONS_S {
-        let Some(p) = points.iter().find(|p| p.duration_s >= d) else {
-            continue;
-        };
-        let _ = write!(
-            rows,
-            r#"<tr><td>{}</td><td class="num">{:.0} W</td><td><a href="/activities/{}">{}</a></td></tr>"#,
-            duration_label(d),
-            p.value,
-            p.activity_id,
-            html::escape(&p.date),
-        );
-    }
-    format!(
-        r#"<div class="card" id="power-curve"><h2>Power-duration curve</h2><p class="muted">The best average power over exactly each duration, as GoldenCheetah and intervals.icu report it (log scale).</p>{}<div class="scroll"><table><thead><tr><th>Duration</th><th class="num">Best</th><th>Ride</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
-        chart::container(None, &spec, chart::SEE_TABLE)
-    )
+    let rows = TABLE_DURATIONS_S
+        .into_iter()
+        .filter_map(|d| {
+            let p = points.iter().find(|p| p.duration_s >= d)?;
+            Some(CurveRow {
+                duration: duration_label(d),
+                watts: p.value,
+                activity_id: p.activity_id,
+                date: p.date.clone(),
+            })
+        })
+        .collect();
+    Some(CurveCard {
+        chart: chart::container(None, &spec, None),
+        rows,
+    })
 }
 
 fn duration_label(seconds: u32) -> String {
@@ -258,25 +298,17 @@ fn duration_label(seconds: u32) -> String {
     }
 }
 
-fn efforts_card(efforts: &[BestTime], units: Units) -> String {
-    if efforts.is_empty() {
-        return r#"<div class="card" id="best-efforts"><h2>Best efforts</h2><p class="muted">No runs with speed data in this window.</p></div>"#.to_owned();
-    }
-    let mut rows = String::new();
-    for e in efforts {
-        let _ = write!(
-            rows,
-            r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td><a href="/activities/{}">{}</a></td></tr>"#,
-            distance_name(e.distance_m),
-            clock(e.time_s),
-            html::escape(&units.pace(e.distance_m / e.time_s)),
-            e.activity_id,
-            html::escape(&e.date),
-        );
-    }
-    format!(
-        r#"<div class="card" id="best-efforts"><h2>Best efforts</h2><div class="scroll"><table><thead><tr><th>Distance</th><th class="num">Time</th><th class="num">Pace</th><th>Run</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#
-    )
+fn efforts_rows(efforts: &[BestTime], units: Units) -> Vec<EffortRow> {
+    efforts
+        .iter()
+        .map(|e| EffortRow {
+            distance: distance_name(e.distance_m),
+            time: clock(e.time_s),
+            pace: units.pace(e.distance_m / e.time_s),
+            activity_id: e.activity_id,
+            date: e.date.clone(),
+        })
+        .collect()
 }
 
 /// The usual name of a standard race distance.
@@ -300,57 +332,44 @@ fn clock(seconds: f64) -> String {
     }
 }
 
-fn thresholds_card(history: &[ThresholdEntry], units: Units, today: &str) -> String {
+fn thresholds_card(
+    history: &[ThresholdEntry],
+    units: Units,
+    today: &str,
+) -> Option<ThresholdsCard> {
     if history.is_empty() {
-        return r#"<div class="card" id="thresholds"><h2>Thresholds</h2><p class="muted">No thresholds yet: they are estimated from your activities as they arrive, or set them below.</p></div>"#.to_owned();
+        return None;
     }
     let spec = super::threshold_chart::spec(history, units, today);
-    // A number cell with its label for the phone layout, where each row becomes a card; an
-    // empty one is marked so that a card leaves it out.
-    let cell = |label: &str, value: Option<f64>, show: &dyn Fn(f64) -> String| match value {
-        Some(v) => format!(
-            r#"<td class="num" data-label="{label}">{}</td>"#,
-            html::escape(&show(v))
-        ),
-        None => r#"<td class="num none">–</td>"#.to_owned(),
-    };
-    let mut rows = String::new();
-    for v in history.iter().rev().take(HISTORY_ROWS) {
-        let (source, action) = if v.source == "manual" {
-            (
-                super::words::threshold_source("manual"),
-                format!(
-                    r#"<form method="post" action="/fitness/thresholds/{}/remove"><button type="submit" class="link" id="remove-threshold-{}">Remove</button></form>"#,
-                    v.id, v.id
+    let watts = |w: Option<f64>| w.map(|w| format!("{w:.0} W"));
+    let bpm = |b: Option<f64>| b.map(|b| format!("{b:.0} bpm"));
+    let rows = history
+        .iter()
+        .rev()
+        .take(HISTORY_ROWS)
+        .map(|v| ThresholdRow {
+            from: v.effective_from.clone(),
+            source: super::words::threshold_source(v.source),
+            method: super::words::threshold_method(&v.method),
+            cells: [
+                ("FTP", watts(v.ftp_w)),
+                ("CP", watts(v.cp_w)),
+                (
+                    "Threshold pace",
+                    v.threshold_speed_mps.map(|s| units.pace(s)),
                 ),
-            )
-        } else {
-            (super::words::threshold_source(v.source), String::new())
-        };
-        let _ = write!(
-            rows,
-            r#"<tr><td class="from">{}</td><td class="source">{}<div class="muted">{}</div></td>{}{}{}{}{}{}<td class="action">{action}</td></tr>"#,
-            html::escape(&v.effective_from),
-            source,
-            super::words::threshold_method(&v.method),
-            cell("FTP", v.ftp_w, &|w| format!("{w:.0} W")),
-            cell("CP", v.cp_w, &|w| format!("{w:.0} W")),
-            cell("Threshold pace", v.threshold_speed_mps, &|s| units.pace(s)),
-            cell("LTHR", v.lthr_bpm, &|b| format!("{b:.0} bpm")),
-            cell("Max HR", v.max_hr_bpm, &|b| format!("{b:.0} bpm")),
-            cell("Resting HR", v.resting_hr_bpm, &|b| format!("{b:.0} bpm")),
-        );
-    }
-    format!(
-        r#"<div class="card" id="thresholds"><h2>Thresholds</h2>{}<p class="muted">{} entries, newest first{}. Values you set win over estimates until you remove them.</p><div class="scroll"><table><thead><tr><th>From</th><th>Source</th><th class="num">FTP</th><th class="num">CP</th><th class="num">Threshold pace</th><th class="num">LTHR</th><th class="num">Max HR</th><th class="num">Resting HR</th><th></th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
-        chart::container(Some("threshold-chart"), &spec, chart::SEE_TABLE),
-        history.len(),
-        if history.len() > HISTORY_ROWS {
-            format!(" (the latest {HISTORY_ROWS} shown)")
-        } else {
-            String::new()
-        },
-    )
+                ("LTHR", bpm(v.lthr_bpm)),
+                ("Max HR", bpm(v.max_hr_bpm)),
+                ("Resting HR", bpm(v.resting_hr_bpm)),
+            ],
+            removable: (v.source == "manual").then_some(v.id),
+        })
+        .collect();
+    Some(ThresholdsCard {
+        chart: chart::container(Some("threshold-chart"), &spec, None),
+        entries: history.len(),
+        rows,
+    })
 }
 
 #[cfg(test)]

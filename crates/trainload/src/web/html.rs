@@ -1,5 +1,10 @@
-//! Small HTML helpers: escaping, the page frame, number formatting and risk-band badges.
+//! What every page shares: the templates' escaper, rendering a page template into a response,
+//! the status pages, number formatting and moments in time.
 
+use std::fmt;
+
+use askama::Template;
+use askama::filters::Escaper;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -8,20 +13,38 @@ pub const APP_CSS: &str = include_str!("../../assets/app.css");
 /// The live-update script of signed-in pages (an `EventSource` on `/events`).
 pub const LIVE_JS: &str = include_str!("../../assets/live.js");
 
-/// `text` with `& < > " '` escaped, safe in element content and quoted attributes.
-pub fn escape(text: &str) -> String {
+/// `text` escaped as the templates escape it, for the markup drawn in Rust (the overview's SVG
+/// chart): safe in element content and quoted attributes.
+pub fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
+    // Writing into a `String` cannot fail.
+    let _ = Entities.write_escaped_str(&mut out, text);
     out
+}
+
+/// The escaper of every template (`askama.toml`): `& < > " '` as `&amp; &lt; &gt; &quot; &#39;`,
+/// the entities the pages have always written (askama's own escaper writes numeric ones).
+#[derive(Debug, Clone, Copy)]
+pub struct Entities;
+
+impl Escaper for Entities {
+    fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, text: &str) -> fmt::Result {
+        let mut plain_from = 0;
+        for (at, c) in text.char_indices() {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => continue,
+            };
+            dest.write_str(&text[plain_from..at])?;
+            dest.write_str(entity)?;
+            plain_from = at + c.len_utf8();
+        }
+        dest.write_str(&text[plain_from..])
+    }
 }
 
 /// Which navigation a page shows.
@@ -35,55 +58,68 @@ pub enum Nav {
     Admin,
 }
 
-/// A whole page: `title` (escaped here), the navigation and `body` (already safe HTML).
-pub fn page(title: &str, nav: Nav, body: &str) -> Response {
-    const ATHLETE: &str = concat!(
-        r#"<a href="/dashboard">Overview</a><a href="/activities">Activities</a>"#,
-        r#"<a href="/fitness">Fitness</a><a href="/wellness">Wellness</a>"#,
-        r#"<a href="/settings">Settings</a>"#
-    );
-    // A form, not a link: signing out changes state, so a cross-site link must not do it.
-    const SIGN_OUT: &str = r#"<form class="sign-out" method="post" action="/logout"><button type="submit">Sign out</button></form>"#;
-    let nav = match nav {
-        Nav::Anonymous => String::new(),
-        Nav::Athlete => format!("{ATHLETE}{SIGN_OUT}"),
-        Nav::Admin => format!(r#"{ATHLETE}<a href="/admin">Admin</a>{SIGN_OUT}"#),
-    };
-    // Signed-in pages follow the athlete's live events; the sign-in page has none to follow.
-    let script = if nav.is_empty() {
-        ""
-    } else {
-        r#"<script src="/assets/live.js" defer></script>"#
-    };
-    let html = format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · TrainingLoad</title><link rel="stylesheet" href="/assets/app.css">{charts}{script}</head>
-<body><header><a class="brand" href="/">TrainingLoad</a>{nav}</header>
-<main>{body}</main></body></html>"#,
-        title = escape(title),
-        charts = super::assets::HEAD_TAGS,
-    );
-    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+impl Nav {
+    /// Whether someone is signed in: the layout then shows the links and follows live events.
+    pub fn signed_in(self) -> bool {
+        self != Self::Anonymous
+    }
+
+    /// Whether the layout links to the admin page.
+    pub fn is_admin(self) -> bool {
+        self == Self::Admin
+    }
 }
 
-/// A page with a status other than 200 (or a plain notice): `message` is already safe HTML.
-pub fn status_page(status: StatusCode, title: &str, nav: Nav, message: &str) -> Response {
-    let body = format!(
-        r#"<h1>{}</h1><div class="card">{message}</div>"#,
-        escape(title)
-    );
-    (status, page(title, nav, &body)).into_response()
+/// The response of a whole page (a template that extends `layout.html`), never cached.
+pub fn render(page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a page did not render");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// [`render`] with a status other than 200.
+pub fn render_with(status: StatusCode, page: &impl Template) -> Response {
+    (status, render(page)).into_response()
+}
+
+/// The 404 page of [`not_found`].
+#[derive(Template)]
+#[template(path = "status/not_found.html")]
+struct NotFound<'a> {
+    title: &'a str,
+    nav: Nav,
+    what: &'a str,
 }
 
 /// A 404 page for a missing `what` (also for another athlete's, so the two look the same).
 pub fn not_found(what: &str, nav: Nav) -> Response {
-    let message = format!(
-        r#"<p>There is no such {}.</p><p><a href="/dashboard">Back to the overview</a></p>"#,
-        escape(what)
-    );
-    status_page(StatusCode::NOT_FOUND, "Not found", nav, &message)
+    let page = NotFound {
+        title: "Not found",
+        nav,
+        what,
+    };
+    render_with(StatusCode::NOT_FOUND, &page)
+}
+
+/// The 403 page of [`admins_only`].
+#[derive(Template)]
+#[template(path = "status/admins_only.html")]
+struct AdminsOnly<'a> {
+    title: &'a str,
+    nav: Nav,
+}
+
+/// The 403 page of an admin page opened by an athlete.
+pub fn admins_only(nav: Nav) -> Response {
+    let page = AdminsOnly {
+        title: "Admins only",
+        nav,
+    };
+    render_with(StatusCode::FORBIDDEN, &page)
 }
 
 /// A number with `decimals` decimals, or a dash.
@@ -94,18 +130,13 @@ pub fn num(value: Option<f64>, decimals: usize) -> String {
     }
 }
 
-/// A colour-coded badge for a risk band name.
-pub fn band(name: &str) -> String {
-    let label = match name {
+/// The words of a risk band name, for its badge (`components/band.html`).
+pub fn band_label(name: &str) -> &str {
+    match name {
         "sweet_spot" => "sweet spot",
         "insufficient_data" => "not enough data",
         other => other,
-    };
-    format!(
-        r#"<span class="band band-{}">{}</span>"#,
-        escape(name),
-        escape(label)
-    )
+    }
 }
 
 /// `seconds` as `h:mm`.
@@ -147,10 +178,35 @@ impl Clock {
 
 /// A moment for people: relative ("in 12 min", "3 h ago", "now") and the zone's local time
 /// ("Sun 6 Dec 05:00 CET"), in a `<time>` whose `datetime` and tooltip hold the exact UTC
-/// instant. "never" when there is none.
-pub fn when(ms: Option<i64>, clock: &Clock) -> String {
+/// instant; `otherwise` ("never", or a text that is not a time) when there is none. Shown in a
+/// template as `{{ moment|safe }}`: it escapes its own text.
+#[derive(Debug, Clone, Template)]
+#[template(path = "components/moment.html")]
+pub struct Moment {
+    exact: Option<ExactMoment>,
+    otherwise: String,
+}
+
+/// The texts of a known moment.
+#[derive(Debug, Clone)]
+struct ExactMoment {
+    /// `datetime`: RFC 3339 in UTC.
+    iso: String,
+    /// The tooltip: the UTC time to the second.
+    utc: String,
+    /// "in 12 min", "3 h ago", "now".
+    relative: String,
+    /// The zone's local time.
+    local: String,
+}
+
+/// [`Moment`] of epoch ms; "never" when there is none.
+pub fn when(ms: Option<i64>, clock: &Clock) -> Moment {
     let Some(timestamp) = ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()) else {
-        return "never".to_owned();
+        return Moment {
+            exact: None,
+            otherwise: "never".to_owned(),
+        };
     };
     let delta_s = (timestamp.as_millisecond() - clock.now_ms) / 1000;
     let relative = match delta_s {
@@ -158,25 +214,30 @@ pub fn when(ms: Option<i64>, clock: &Clock) -> String {
         d if d > 0 => format!("in {}", age(d)),
         d => format!("{} ago", age(-d)),
     };
-    let local = timestamp
-        .to_zoned(clock.zone.clone())
-        .strftime("%a %-d %b %H:%M %Z")
-        .to_string();
-    format!(
-        r#"<time datetime="{iso}" title="{utc}">{relative}<span class="muted"> · {local}</span></time>"#,
-        iso = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        utc = timestamp.strftime("%Y-%m-%d %H:%M:%S UTC"),
-        local = escape(&local),
-    )
+    let exact = ExactMoment {
+        iso: timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        utc: timestamp.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        relative,
+        local: timestamp
+            .to_zoned(clock.zone.clone())
+            .strftime("%a %-d %b %H:%M %Z")
+            .to_string(),
+    };
+    Moment {
+        exact: Some(exact),
+        otherwise: String::new(),
+    }
 }
 
 /// [`when`] of an RFC 3339 time as the API views carry it; the text itself if it does not parse.
-pub fn when_text(text: Option<&str>, clock: &Clock) -> String {
-    match text {
-        None => "never".to_owned(),
-        Some(text) => text
-            .parse::<jiff::Timestamp>()
-            .map_or_else(|_| escape(text), |t| when(Some(t.as_millisecond()), clock)),
+pub fn when_text(text: Option<&str>, clock: &Clock) -> Moment {
+    match text.map(|text| (text, text.parse::<jiff::Timestamp>())) {
+        None => when(None, clock),
+        Some((_, Ok(t))) => when(Some(t.as_millisecond()), clock),
+        Some((text, Err(_))) => Moment {
+            exact: None,
+            otherwise: text.to_owned(),
+        },
     }
 }
 
@@ -200,24 +261,31 @@ mod tests {
             now_ms: 1_765_000_000_000,
             zone: jiff::tz::TimeZone::get("Europe/Berlin").unwrap(),
         };
-        let later = when(Some(clock.now_ms + 12 * 60_000), &clock);
+        let later = when(Some(clock.now_ms + 12 * 60_000), &clock).to_string();
         assert!(later.contains(">in 12 min<"), "{later}");
         assert!(later.contains("Sat 6 Dec 06:58 CET</span>"), "{later}");
         assert!(
             later.contains(r#"datetime="2025-12-06T05:58:40Z""#),
             "{later}"
         );
-        let earlier = when(Some(clock.now_ms - 3 * 3_600_000), &clock);
+        let earlier = when(Some(clock.now_ms - 3 * 3_600_000), &clock).to_string();
         assert!(earlier.contains(">3 h ago<"), "{earlier}");
-        assert_eq!(when(None, &clock), "never");
-        assert!(when_text(Some("2025-12-06T06:46:40+01:00"), &clock).contains(">now<"));
-        assert_eq!(when_text(Some("<soon>"), &clock), "&lt;soon&gt;");
+        assert_eq!(when(None, &clock).to_string(), "never");
+        assert!(
+            when_text(Some("2025-12-06T06:46:40+01:00"), &clock)
+                .to_string()
+                .contains(">now<")
+        );
+        assert_eq!(
+            when_text(Some("<soon>"), &clock).to_string(),
+            "&lt;soon&gt;"
+        );
     }
 
     #[test]
     fn markup_in_user_text_is_escaped() {
         assert_eq!(
-            escape(r#"<script>alert("x")</script> & 'y'"#),
+            escaped(r#"<script>alert("x")</script> & 'y'"#),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
     }

@@ -3,7 +3,9 @@
 //! the overview, `/activities` the list with one-click load explanations, `/activities/{id}` one
 //! activity, `/fitness` and `/wellness` the trends, `/settings` the athlete's connections and
 //! data, `/settings/display` the units, `/admin` the admin pages. Signed-in pages load the small
-//! embedded `live.js`, which refreshes them on `/events`. Every user-provided string is escaped.
+//! embedded `live.js`, which refreshes them on `/events`. Each page is an askama template under
+//! `templates/` that extends `layout.html`; every value a template shows is escaped unless it is
+//! marked `safe` (a component that escaped its own text).
 
 mod account;
 mod activity;
@@ -25,6 +27,7 @@ mod zones_form;
 
 pub mod chart;
 
+use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::header;
@@ -37,7 +40,7 @@ use crate::store::integrations::{self, Provider};
 use crate::store::users::{self, UserId};
 use crate::store::{StoreError, sessions};
 
-pub use html::{Nav, escape, status_page};
+pub use html::{Nav, admins_only};
 
 /// The page routes.
 pub fn router() -> Router<AppState> {
@@ -87,54 +90,52 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
 }
 
-/// The sign-in button.
-const SIGN_IN: &str = r#"<p><a class="button" id="sign-in-strava" href="/auth/strava/login">Sign in with Strava</a></p>"#;
+/// `/`: the sign-in page; in demo mode, `demo` lists the athletes to sign in as.
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    nav: Nav,
+    demo: Option<Vec<DemoPerson>>,
+}
+
+/// A simulated athlete of the demo's sign-in list.
+struct DemoPerson {
+    id: i64,
+    name: String,
+    time_zone: String,
+    admin: bool,
+    /// The athlete's index in the simulated Strava, for signing in through it.
+    sim_strava_athlete: Option<usize>,
+}
+
 async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
     if !state.web.demo {
-        return Ok(html::page(
-            "Welcome",
-            Nav::Anonymous,
-            &format!(
-                "<h1>TrainingLoad</h1><div class=\"card\"><p>One honest training-load number per \
-                 session, kept fresh automatically.</p>{SIGN_IN}<p class=\"muted\">Or run \
-                 <code>trainload demo</code> to try the dashboard with simulated athletes.</p></div>"
-            ),
-        ));
+        return Ok(html::render(&IndexPage {
+            nav: Nav::Anonymous,
+            demo: None,
+        }));
     }
-    let mut items = String::new();
+    let mut people = Vec::new();
     for user in users::list(&state.store).await? {
-        let admin = if user.role == users::Role::Admin {
-            " · admin"
-        } else {
-            ""
-        };
         // The same athlete through the simulated Strava's sign-in, as a real athlete would.
-        let strava = integrations::list_for_user(&state.store, user.id)
+        let sim_strava_athlete = integrations::list_for_user(&state.store, user.id)
             .await?
             .iter()
             .filter(|i| i.provider == Provider::Strava.as_str())
             .find_map(|i| state.web.sim_strava_athletes.get(&i.external_athlete_id))
-            .map(|index| {
-                format!(
-                    r#" · <a class="via-strava" href="/auth/strava/login?sim_athlete={index}">with Strava</a>"#
-                )
-            })
-            .unwrap_or_default();
-        items.push_str(&format!(
-            r#"<li><a href="/demo/login/{}">{}</a>{strava} <span class="muted">({}{admin})</span></li>"#,
-            user.id.0,
-            html::escape(&user.name),
-            html::escape(&user.time_zone)
-        ));
+            .copied();
+        people.push(DemoPerson {
+            id: user.id.0,
+            admin: user.role == users::Role::Admin,
+            name: user.name,
+            time_zone: user.time_zone,
+            sim_strava_athlete,
+        });
     }
-    let body = format!(
-        "<h1>TrainingLoad demo</h1><div class=\"card\"><h2>Sign in as a simulated athlete</h2>\
-         <p class=\"muted\">Demo mode: no password. The data comes from the built-in simulator \
-         of Strava and Intervals.icu. “with Strava” goes through the simulated Strava's sign-in \
-         for that athlete.</p><ul class=\"people\">{items}</ul></div>\
-         <div class=\"card\"><h2>Or sign in through the simulated Strava</h2>{SIGN_IN}</div>"
-    );
-    Ok(html::page("Demo", Nav::Anonymous, &body))
+    Ok(html::render(&IndexPage {
+        nav: Nav::Anonymous,
+        demo: Some(people),
+    }))
 }
 
 /// Demo only: signs in as `user_id` without a password and opens the dashboard.

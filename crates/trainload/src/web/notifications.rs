@@ -3,13 +3,14 @@
 //! devices with a remove button each, the kinds they want and a test message. Every form works
 //! without JavaScript except subscribing, which needs the browser's Push API.
 
+use askama::Template;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{self, Clock};
+use super::html::{self, Clock, Moment};
 use crate::http::athlete::push_api::{self, PushStatus};
 use crate::http::athlete::{PageSession, PathParam};
 use crate::http::{ApiError, AppState};
@@ -32,58 +33,49 @@ pub async fn service_worker() -> Response {
         .into_response()
 }
 
+/// The card (`components/notifications.html`): the subscribe button, the devices, the kinds
+/// wanted and the test message; only a notice when the server sends no notifications.
+#[derive(Template)]
+#[template(path = "components/notifications.html")]
+pub struct NotificationsCard {
+    public_key: Option<String>,
+    devices: Vec<DeviceRow>,
+    preferences: Preferences,
+}
+
+/// A subscribed device.
+struct DeviceRow {
+    id: i64,
+    name: String,
+    since: Moment,
+    last: Moment,
+}
+
 /// The card, for the settings page.
 ///
 /// # Errors
 /// 500 for a store failure.
-pub async fn card(state: &AppState, session: &PageSession) -> Result<String, ApiError> {
+pub async fn card(state: &AppState, session: &PageSession) -> Result<NotificationsCard, ApiError> {
     let status = push_api::read_status(state, session.user).await?;
-    Ok(render(&status, &Clock::of(state)))
+    Ok(render(status, &Clock::of(state)))
 }
 
-fn render(status: &PushStatus, clock: &Clock) -> String {
-    let Some(key) = &status.public_key else {
-        return r#"<div class="card" id="notifications"><h2>Notifications</h2><p class="muted">This server does not send push notifications.</p></div>"#.to_owned();
-    };
-    let devices = if status.devices.is_empty() {
-        r#"<p class="muted" id="push-no-devices">No device gets notifications yet.</p>"#.to_owned()
-    } else {
-        let rows: String = status
-            .devices
-            .iter()
-            .map(|d| {
-                format!(
-                    r#"<tr id="device-{id}"><td>{name}</td><td class="hide-sm">{since}</td><td>{last}</td><td class="actions"><form method="post" action="/settings/push/devices/{id}/remove"><button type="submit" class="secondary">Remove</button></form></td></tr>"#,
-                    id = d.id,
-                    name = html::escape(&d.device),
-                    since = html::when(Some(d.created_at_ms), clock),
-                    last = html::when(d.last_delivered_at_ms, clock),
-                )
-            })
-            .collect();
-        format!(
-            r#"<table class="devices"><thead><tr><th>Device</th><th class="hide-sm">Since</th><th>Last notification</th><th></th></tr></thead><tbody>{rows}</tbody></table>"#
-        )
-    };
-    let prefs = &status.preferences;
-    let check = |on: bool| if on { " checked" } else { "" };
-    format!(
-        r#"<div class="card" id="notifications"><h2>Notifications</h2>
-<p class="muted">A notification on your phone or computer when a new activity has been processed or a threshold estimate changes, even with no page open.</p>
-<div id="push" data-public-key="{key}" data-state="loading"><p><button type="button" id="push-enable">Notify me on this device</button></p><p id="push-state" class="muted" role="status"></p></div>
-{devices}
-<form method="post" action="/settings/push/preferences" id="push-preferences"><fieldset><legend>Tell me about</legend>
-<label><input type="checkbox" name="activities"{a}> each new activity</label>
-<label><input type="checkbox" name="thresholds"{t}> threshold changes</label>
-<label><input type="checkbox" name="summaries"{s}> imports and recalculations (one summary)</label>
-</fieldset><button type="submit">Save</button></form>
-<form method="post" action="/settings/push/test"><button type="submit" class="secondary" id="push-test">Send a test notification</button></form>
-<script src="/assets/push.js" defer></script></div>"#,
-        key = html::escape(key),
-        a = check(prefs.activities),
-        t = check(prefs.thresholds),
-        s = check(prefs.summaries),
-    )
+fn render(status: PushStatus, clock: &Clock) -> NotificationsCard {
+    let devices = status
+        .devices
+        .into_iter()
+        .map(|d| DeviceRow {
+            id: d.id,
+            since: html::when(Some(d.created_at_ms), clock),
+            last: html::when(d.last_delivered_at_ms, clock),
+            name: d.device,
+        })
+        .collect();
+    NotificationsCard {
+        public_key: status.public_key,
+        devices,
+        preferences: status.preferences,
+    }
 }
 
 /// The preferences form: a checkbox is sent only when ticked.
@@ -119,8 +111,8 @@ pub async fn send_test(
     match push_api::test(&state, session.user).await {
         Ok(_) => Ok(back()),
         Err(error) if error.status() != StatusCode::INTERNAL_SERVER_ERROR => {
-            let notice = super::account::error_notice(error.message());
-            super::account::render(&state, session, error.status(), &notice).await
+            let notice = Some(error.message());
+            super::account::render(&state, session, error.status(), notice).await
         }
         Err(error) => Err(error),
     }

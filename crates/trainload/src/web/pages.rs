@@ -1,11 +1,13 @@
 //! The signed-in overview (`/dashboard`).
 
-use std::fmt::Write;
-
+use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use super::{chart, html};
+use super::chart::{self, Chart};
+use super::html;
+use super::wellness::MovedComponent;
+use super::zone_table::WeekZones;
 use crate::http::athlete::data::{self, AcwrView, Dashboard};
 use crate::http::athlete::range::DateRange;
 use crate::http::athlete::recommend::{self, Recommendations};
@@ -17,8 +19,6 @@ use crate::units::Units;
 
 /// Days on the overview chart.
 const CHART_DAYS: u32 = 90;
-/// The legend of the server-drawn chart.
-const PMC_LEGEND: &str = r#"<div class="legend"><span><i style="background:var(--ctl)"></i>Fitness (CTL)</span><span><i style="background:var(--atl)"></i>Fatigue (ATL)</span><span><i style="background:var(--tsb)"></i>Form (TSB)</span><span><i style="background:var(--load)"></i>Daily load</span></div>"#;
 
 /// `/dashboard`.
 pub async fn dashboard(
@@ -36,53 +36,132 @@ pub async fn dashboard(
         DateRange::last_days(history.today, 1),
     )
     .await?;
-    let mut body = format!("<h1>{}</h1>", html::escape(&summary.name));
-    body.push_str(&reauth_notice(&summary));
-    body.push_str(&stats(&summary));
-    let _ = write!(
-        body,
-        r#"<div class="card"><h2>Fitness, fatigue and form · last {CHART_DAYS} days</h2><p class="muted hide-sm">Drag across the chart to zoom, double-click to reset.</p>{}</div>"#,
-        // The SVG and its legend are the fallback; uPlot draws its own legend.
-        chart::container(
+    let page = DashboardPage {
+        nav: session.nav(),
+        reauth: summary
+            .integrations
+            .iter()
+            .filter(|i| i.status != "active")
+            .map(|i| i.provider)
+            .collect(),
+        chart_days: CHART_DAYS,
+        pmc_chart: chart::container(
             Some("pmc-chart"),
             &chart::pmc_spec(&points),
-            &(chart::pmc_svg(&points) + PMC_LEGEND)
-        )
-    );
-    body.push_str(r#"<div class="grid">"#);
-    body.push_str(&week_card(&summary, &plan));
-    body.push_str(&recovery_card(&plan, today.first()));
-    body.push_str("</div>");
-    body.push_str(&acwr_card(&summary));
-    body.push_str(&zones_card(&summary));
-    body.push_str(&plan_card(&plan, units));
-    Ok(html::page("Overview", session.nav(), &body))
+            Some(chart::pmc_fallback(&points)),
+        ),
+        week: week_card(&summary, &plan),
+        recovery: recovery_card(&plan, today.first()),
+        stats: stats(&summary),
+        acwr: acwr_rows(&summary),
+        zones_from: day(&summary.time_in_zone.from),
+        zones_to: day(&summary.time_in_zone.to),
+        zone_tables: (!summary.time_in_zone.kinds.is_empty())
+            .then(|| super::zone_table::week_tables(&summary.time_in_zone)),
+        plan_status: plan.wellness_status,
+        plan_acwr: plan_acwr(&plan),
+        plan_days: plan_days(&plan, units),
+        summary: &summary,
+    };
+    Ok(html::render(&page))
+}
+
+/// The page (`dashboard.html`).
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage<'a> {
+    nav: html::Nav,
+    summary: &'a Dashboard,
+    /// The providers whose connection needs the athlete again.
+    reauth: Vec<&'a str>,
+    chart_days: u32,
+    pmc_chart: Chart,
+    week: Option<WeekCard>,
+    recovery: RecoveryCard,
+    stats: Stats,
+    acwr: Vec<AcwrRow>,
+    zones_from: String,
+    zones_to: String,
+    /// None when no activity of the week has zone data.
+    zone_tables: Option<WeekZones>,
+    plan_status: &'static str,
+    plan_acwr: String,
+    plan_days: Vec<PlanDay>,
+}
+
+/// The numbers at the top, as shown.
+struct Stats {
+    ctl: String,
+    atl: String,
+    tsb: String,
+    week_load: String,
+    /// When the data was last synced.
+    synced: String,
+}
+
+/// A row of the ACWR card.
+struct AcwrRow {
+    name: &'static str,
+    ratio: String,
+    band: &'static str,
+    acute: String,
+    chronic: String,
+}
+
+/// The last seven days' load against the weekly target.
+struct WeekCard {
+    done: String,
+    target: String,
+    /// `done` of `target`, capped at 999 %.
+    percent: f64,
+    /// How the target was set.
+    mode: &'static str,
+}
+
+/// Today's recovery status.
+struct RecoveryCard {
+    status: &'static str,
+    note: &'static str,
+    /// Today's wellness modifier, if there is a record.
+    modifier: Option<f64>,
+    moved: Vec<MovedComponent>,
+}
+
+/// A planned day, its cells as shown.
+struct PlanDay {
+    date: String,
+    intensity: &'static str,
+    sport: &'static str,
+    duration: String,
+    utl_lo: String,
+    utl_hi: String,
+    distance: String,
+    guidance: String,
+    rationale: String,
 }
 
 /// The last seven days' load against the weekly target of the recommendations (docs/science.md
-/// §11.2), as a number and a bar.
-fn week_card(s: &Dashboard, plan: &Recommendations) -> String {
-    let Some(target) = plan.state["target_week_utl"].as_f64().filter(|t| *t > 0.0) else {
-        return String::new();
-    };
+/// §11.2).
+fn week_card(s: &Dashboard, plan: &Recommendations) -> Option<WeekCard> {
+    let target = plan.state["target_week_utl"]
+        .as_f64()
+        .filter(|t| *t > 0.0)?;
     let done = s.week_load_utl;
-    let percent = (done / target * 100.0).clamp(0.0, 999.0);
     let mode = match plan.state["mode"].as_str() {
         Some("building") => "building mode: a starter week while the history is short",
         _ if plan.state["reduced"].as_bool() == Some(true) => "reduced: high ratio or deep fatigue",
         _ => "about 5 % above your chronic load, capped at +10 % on last week",
     };
-    format!(
-        r#"<div class="card" id="week-vs-target"><h2>This week versus target</h2><div class="stat">{} <span class="muted">/ {} UTL</span></div><div class="meter" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{percent:.0}"><span style="width:{:.0}%"></span></div><p class="muted">Last 7 days against the weekly target ({}).</p></div>"#,
-        html::num(Some(done), 0),
-        html::num(Some(target), 0),
-        percent.min(100.0),
-        html::escape(mode),
-    )
+    Some(WeekCard {
+        done: html::num(Some(done), 0),
+        target: html::num(Some(target), 0),
+        percent: (done / target * 100.0).clamp(0.0, 999.0),
+        mode,
+    })
 }
 
 /// Today's recovery status from wellness, with the components that moved the modifier.
-fn recovery_card(plan: &Recommendations, today: Option<&WellnessDay>) -> String {
+fn recovery_card(plan: &Recommendations, today: Option<&WellnessDay>) -> RecoveryCard {
     let status = plan.wellness_status;
     let note = match status {
         "green" => "Recovered: nothing alarming in HRV, resting HR, sleep or how you feel.",
@@ -90,57 +169,50 @@ fn recovery_card(plan: &Recommendations, today: Option<&WellnessDay>) -> String 
         "red" => "Strong signs of poor recovery: today is easy or rest.",
         _ => "No wellness data for today.",
     };
-    let mut moved = String::new();
-    for c in today
-        .map(|d| super::wellness::moved_components(&d.modifier_components))
-        .unwrap_or_default()
-    {
-        let _ = write!(
-            moved,
-            "<li>{}: {} ×{:.3}</li>",
-            html::escape(&c.name),
-            html::escape(&c.band),
-            c.multiplier
-        );
+    RecoveryCard {
+        status,
+        note,
+        modifier: today.map(|d| d.modifier),
+        moved: today
+            .map(|d| super::wellness::moved_components(&d.modifier_components))
+            .unwrap_or_default(),
     }
-    let modifier = today.map_or_else(String::new, |d| {
-        format!(
-            r#"<p class="muted">Wellness modifier today ×{:.3}</p>"#,
-            d.modifier
-        )
-    });
-    format!(
-        r#"<div class="card" id="recovery"><h2>Recovery</h2><div class="stat"><span class="status status-{s}">{s}</span></div><p>{note}</p>{modifier}<ul class="compact">{moved}</ul></div>"#,
-        s = html::escape(status),
-    )
 }
 
-fn reauth_notice(summary: &Dashboard) -> String {
-    summary
-        .integrations
-        .iter()
-        .filter(|i| i.status != "active")
-        .map(|i| {
-            let (what, action) = match i.provider {
-                "strava" => (
-                    "new activities are not synced",
-                    r#"<a class="button" id="reconnect-strava" href="/auth/strava/login">Reconnect Strava</a>"#,
-                ),
-                _ => (
-                    "new wellness data is not synced",
-                    r#"<a class="button" id="reconnect-intervals" href="/settings#connect-intervals-card">Reconnect Intervals.icu</a>"#,
-                ),
-            };
-            format!(
-                r#"<div class="card warn reauth" id="reauth-{provider}"><p><strong>{name} needs you to reconnect.</strong> Access was revoked or has expired, so {what}. Your data stays as it is.</p><p>{action}</p></div>"#,
-                provider = html::escape(i.provider),
-                name = provider_name(i.provider),
-            )
+fn stats(s: &Dashboard) -> Stats {
+    Stats {
+        ctl: html::num(Some(s.ctl), 1),
+        atl: html::num(Some(s.atl), 1),
+        tsb: html::num(Some(s.tsb), 1),
+        week_load: html::num(Some(s.week_load_utl), 0),
+        synced: html::time(s.last_sync_at_ms),
+    }
+}
+
+/// The ACWR rows in order: overall, running, cycling.
+fn acwr_rows(s: &Dashboard) -> Vec<AcwrRow> {
+    ["overall", "running", "cycling"]
+        .into_iter()
+        .filter_map(|name| {
+            let AcwrView {
+                ratio,
+                band,
+                acute_weekly_utl,
+                chronic_weekly_utl,
+            } = s.acwr.get(name)?;
+            Some(AcwrRow {
+                name,
+                ratio: html::num(*ratio, 2),
+                band,
+                acute: html::num(Some(*acute_weekly_utl), 0),
+                chronic: html::num(Some(*chronic_weekly_utl), 0),
+            })
         })
         .collect()
 }
 
-fn provider_name(provider: &str) -> &'static str {
+/// The display name of a provider.
+pub fn provider_name(provider: &str) -> &'static str {
     match provider {
         "strava" => "Strava",
         "intervals" => "Intervals.icu",
@@ -148,137 +220,52 @@ fn provider_name(provider: &str) -> &'static str {
     }
 }
 
-fn stats(s: &Dashboard) -> String {
-    let cell = |label: &str, value: String, note: &str| {
-        format!(
-            r#"<div class="card"><div class="muted">{label}</div><div class="stat">{value}</div><div class="muted">{note}</div></div>"#
-        )
-    };
-    [
-        cell("Fitness (CTL)", html::num(Some(s.ctl), 1), "42-day load"),
-        cell("Fatigue (ATL)", html::num(Some(s.atl), 1), "7-day load"),
-        cell(
-            "Form (TSB)",
-            html::num(Some(s.tsb), 1),
-            "yesterday's fitness − yesterday's fatigue (going into today)",
-        ),
-        cell(
-            "This week",
-            html::num(Some(s.week_load_utl), 0),
-            &format!(
-                "UTL, the 7 days to {} (today included) · synced {}",
-                html::escape(&s.date),
-                html::time(s.last_sync_at_ms)
-            ),
-        ),
-    ]
-    .into_iter()
-    .fold(String::from(r#"<div class="grid">"#), |acc, c| acc + &c)
-        + "</div>"
+/// A date of the zones card as "6 Dec" (the text itself if it is not a date).
+fn day(text: &str) -> String {
+    text.parse::<jiff::civil::Date>()
+        .map_or_else(|_| text.to_owned(), |d| d.strftime("%-d %b").to_string())
 }
 
-/// The week's time in zone per model, from the dashboard summary (`time_in_zone`).
-fn zones_card(s: &Dashboard) -> String {
-    let week = &s.time_in_zone;
-    let day = |text: &str| {
-        text.parse::<jiff::civil::Date>()
-            .map_or_else(|_| text.to_owned(), |d| d.strftime("%-d %b").to_string())
-    };
-    let tables = if week.kinds.is_empty() {
-        r#"<p class="muted">No activity with zone data in these days.</p>"#.to_owned()
-    } else {
-        super::zone_table::week_tables(week)
-    };
+/// The ratio the plan steers by: the overall one on the ACWR card (same value, same band).
+fn plan_acwr(plan: &Recommendations) -> String {
     format!(
-        r#"<div class="card" id="week-zones"><h2>Time in zone · last 7 days ({} – {})</h2>{tables}</div>"#,
-        html::escape(&day(&week.from)),
-        html::escape(&day(&week.to)),
-    )
-}
-
-fn acwr_card(s: &Dashboard) -> String {
-    let mut rows = String::new();
-    let rows_in_order = ["overall", "running", "cycling"]
-        .into_iter()
-        .filter_map(|name| Some((name, s.acwr.get(name)?)));
-    for (name, view) in rows_in_order {
-        let AcwrView {
-            ratio,
-            band,
-            acute_weekly_utl,
-            chronic_weekly_utl,
-        } = view;
-        let _ = write!(
-            rows,
-            r#"<tr><td>{name}</td><td class="num">{}</td><td>{}</td><td class="num hide-sm">{}</td><td class="num hide-sm">{}</td></tr>"#,
-            html::num(*ratio, 2),
-            html::band(band),
-            html::num(Some(*acute_weekly_utl), 0),
-            html::num(Some(*chronic_weekly_utl), 0),
-        );
-    }
-    format!(
-        r#"<div class="card" id="acwr"><h2>Acute:chronic workload ratio · overall risk {}</h2><table><thead><tr><th>Series</th><th class="num">ACWR</th><th>Band</th><th class="num hide-sm">Acute/wk</th><th class="num hide-sm">Chronic/wk</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
-        html::band(s.risk)
-    )
-}
-
-fn plan_card(plan: &Recommendations, units: Units) -> String {
-    let mut rows = String::new();
-    for day in &plan.days {
-        let utl = &day.utl;
-        let distance = match (
-            day.distance_km["lo"].as_f64(),
-            day.distance_km["hi"].as_f64(),
-        ) {
-            (Some(lo), Some(hi)) => format!(
-                "{:.1}–{}",
-                units.distance_value(lo * 1000.0),
-                units.distance(Some(hi * 1000.0))
-            ),
-            _ => "–".to_owned(),
-        };
-        let (duration, guidance) = (duration(&day.duration_min), guidance(&day.guidance, units));
-        let _ = write!(
-            rows,
-            r#"<tr><td class="day-head">{}</td><td class="day-head">{}</td><td class="day-head">{}</td><td class="num{}">{}</td><td class="num" data-label="UTL">{}–{}</td><td class="num{}">{}</td><td data-label="Target"{}>{}</td><td class="why">{}</td></tr>"#,
-            html::escape(&day.date),
-            html::escape(day.intensity),
-            html::escape(day.sport),
-            none_class(&duration),
-            html::escape(&duration),
-            html::num(utl["lo"].as_f64(), 0),
-            html::num(utl["hi"].as_f64(), 0),
-            none_class(&distance),
-            html::escape(&distance),
-            if guidance == "–" {
-                r#" class="none""#
-            } else {
-                ""
-            },
-            html::escape(&guidance),
-            html::escape(&day.rationale),
-        );
-    }
-    // The ratio the plan steers by is the overall one on the ACWR card (same value, same band).
-    let acwr = format!(
         "ACWR {} ({})",
         html::num(plan.state["acwr"].as_f64(), 2),
         plan.state["acwr_band"]
             .as_str()
             .unwrap_or("insufficient_data")
             .replace('_', " ")
-    );
-    format!(
-        r#"<div class="card" id="plan"><h2>Next 5 days</h2><p class="muted">Recovery status: {} · <span id="plan-acwr">{}</span></p><div class="scroll"><table class="plan"><thead><tr><th>Date</th><th>Day</th><th>Sport</th><th class="num">Duration</th><th class="num">UTL</th><th class="num">Distance</th><th>Target</th><th>Why</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#,
-        html::escape(plan.wellness_status),
-        html::escape(&acwr),
     )
 }
 
-/// ` none` for a cell that holds only a dash: a phone's day card leaves it out.
-fn none_class(text: &str) -> &'static str {
-    if text == "–" { " none" } else { "" }
+fn plan_days(plan: &Recommendations, units: Units) -> Vec<PlanDay> {
+    plan.days
+        .iter()
+        .map(|day| {
+            let distance = match (
+                day.distance_km["lo"].as_f64(),
+                day.distance_km["hi"].as_f64(),
+            ) {
+                (Some(lo), Some(hi)) => format!(
+                    "{:.1}–{}",
+                    units.distance_value(lo * 1000.0),
+                    units.distance(Some(hi * 1000.0))
+                ),
+                _ => "–".to_owned(),
+            };
+            PlanDay {
+                date: day.date.clone(),
+                intensity: day.intensity,
+                sport: day.sport,
+                duration: duration(&day.duration_min),
+                utl_lo: html::num(day.utl["lo"].as_f64(), 0),
+                utl_hi: html::num(day.utl["hi"].as_f64(), 0),
+                distance,
+                guidance: guidance(&day.guidance, units),
+                rationale: day.rationale.clone(),
+            }
+        })
+        .collect()
 }
 
 /// A planned duration range (`{lo, rec, hi}` minutes), or a dash on rest days.

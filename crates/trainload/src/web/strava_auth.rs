@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use askama::Template;
 use axum::extract::State;
 use axum::http::header::{HOST, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
@@ -171,7 +172,7 @@ fn declined(error: &str) -> Response {
     let message = if error == "access_denied" {
         "You declined to connect Strava, so you are not signed in.".to_owned()
     } else {
-        format!("Strava answered: {}.", html::escape(error))
+        format!("Strava answered: {error}.")
     };
     failure(StatusCode::FORBIDDEN, &message)
 }
@@ -313,25 +314,38 @@ fn new_user(athlete: &AthleteSummary) -> NewUser {
     }
 }
 
+/// The page of a sign-in that did not happen: `message` says why.
+#[derive(Template)]
+#[template(path = "status/sign_in_failed.html")]
+struct SignInFailed<'a> {
+    title: &'a str,
+    nav: Nav,
+    message: &'a str,
+}
+
 /// The page of a sign-in that did not happen.
 fn failure(status: StatusCode, message: &str) -> Response {
-    html::status_page(
-        status,
-        "Sign-in failed",
-        Nav::Anonymous,
-        &format!(
-            r#"<p id="sign-in-error">{message}</p><p><a href="/auth/strava/login">Sign in with Strava</a> · <a href="/">Home</a></p>"#
-        ),
-    )
+    let page = SignInFailed {
+        title: "Sign-in failed",
+        nav: Nav::Anonymous,
+        message,
+    };
+    html::render_with(status, &page)
+}
+
+/// The page shown when this server has no Strava application configured.
+#[derive(Template)]
+#[template(path = "status/sign_in_unavailable.html")]
+struct SignInUnavailable<'a> {
+    title: &'a str,
+    nav: Nav,
 }
 
 /// The page shown when this server has no Strava application configured.
 fn not_configured() -> Response {
-    html::status_page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Sign-in unavailable",
-        Nav::Anonymous,
-        "<p>Sign-in with Strava is not configured on this server (set \
-         <code>TRAINLOAD_STRAVA_CLIENT_ID</code> and <code>TRAINLOAD_STRAVA_CLIENT_SECRET</code>).</p>",
-    )
+    let page = SignInUnavailable {
+        title: "Sign-in unavailable",
+        nav: Nav::Anonymous,
+    };
+    html::render_with(StatusCode::SERVICE_UNAVAILABLE, &page)
 }

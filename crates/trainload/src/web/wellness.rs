@@ -2,14 +2,14 @@
 //! wellness modifier an activity on each day gets (docs/science.md §6), as charts over every day of
 //! the window (a day without a record is a gap) and a table of the latest recorded days.
 
-use std::fmt::Write;
-
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{chart, html};
+use super::chart::{self, Chart};
+use super::html;
 use crate::http::athlete::data::{self, add_days};
 use crate::http::athlete::range::DateRange;
 use crate::http::athlete::session::PageSession;
@@ -43,28 +43,53 @@ pub async fn wellness(
     let today = data::today_of(&state.store, session.user).await?;
     let range = DateRange::last_days(today, u32::try_from(days).unwrap_or(90));
     let stored = wellness::wellness_series(&state.store, session.user, range).await?;
-    let mut body = String::from("<h1>Wellness</h1>");
-    let links: Vec<String> = WINDOWS
-        .iter()
-        .map(|&d| {
-            if d == days {
-                format!(r#"<strong aria-current="page">{d} days</strong>"#)
-            } else {
-                format!(r#"<a href="/wellness?days={d}">{d} days</a>"#)
-            }
-        })
-        .collect();
-    let _ = write!(body, r#"<p class="tabs">Window: {}</p>"#, links.join(" · "));
-    if stored.is_empty() {
-        body.push_str(r#"<div class="card"><p class="muted">No wellness data in this window. Connect Intervals.icu to bring in resting HR, HRV and sleep.</p></div>"#);
-    }
-    body.push_str(&charts_card(range, &stored));
-    body.push_str(&table_card(&stored));
-    Ok(html::page("Wellness", session.nav(), &body))
+    let page = WellnessPage {
+        nav: session.nav(),
+        windows: WINDOWS,
+        days,
+        empty: stored.is_empty(),
+        trends: trends(range, &stored),
+        latest: latest_days(&stored),
+    };
+    Ok(html::render(&page))
+}
+
+/// The page (`wellness.html`).
+#[derive(Template)]
+#[template(path = "wellness.html")]
+struct WellnessPage {
+    nav: html::Nav,
+    windows: [i64; 3],
+    /// The window shown.
+    days: i64,
+    /// Whether the window holds no record.
+    empty: bool,
+    trends: Trends,
+    latest: Vec<DayRow>,
+}
+
+/// The trend charts.
+struct Trends {
+    heart: Chart,
+    sleep: Chart,
+    modifier: Chart,
+}
+
+/// A row of the latest days' table.
+struct DayRow {
+    date: String,
+    resting_hr: String,
+    hrv: String,
+    sleep_h: String,
+    readiness: String,
+    modifier: f64,
+    status: &'static str,
+    /// The components that moved the modifier, with their multipliers.
+    moved_by: String,
 }
 
 /// The charts over every day of `range` (a day without a stored record is a gap).
-fn charts_card(range: DateRange, stored: &[WellnessDay]) -> String {
+fn trends(range: DateRange, stored: &[WellnessDay]) -> Trends {
     let mut dates = Vec::new();
     let mut day = range.from;
     while day <= range.to {
@@ -100,37 +125,36 @@ fn charts_card(range: DateRange, stored: &[WellnessDay]) -> String {
             {"label": "Wellness modifier", "color": "#16a34a", "values": values(&|d| Some((d.modifier * 1000.0).round() / 1000.0))},
         ],
     });
-    format!(
-        r#"<div class="card" id="wellness-trends"><h2>Resting HR and HRV</h2>{}<h2>Sleep</h2>{}<h2>Wellness modifier</h2><p class="muted">Above 1: poor recovery makes the same workout cost more; below 1: good recovery, less.</p>{}</div>"#,
-        chart::container(None, &heart, chart::SEE_TABLE),
-        chart::container(None, &sleep, chart::SEE_TABLE),
-        chart::container(None, &modifier, chart::SEE_TABLE),
-    )
+    Trends {
+        heart: chart::container(None, &heart, None),
+        sleep: chart::container(None, &sleep, None),
+        modifier: chart::container(None, &modifier, None),
+    }
 }
 
-fn table_card(series: &[WellnessDay]) -> String {
-    let mut rows = String::new();
-    for d in series.iter().rev().take(TABLE_DAYS) {
-        let moved: Vec<String> = moved_components(&d.modifier_components)
-            .iter()
-            .map(|c| format!("{} ×{:.3}", c.name, c.multiplier))
-            .collect();
-        let _ = write!(
-            rows,
-            r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num hide-sm">{}</td><td class="num">×{:.3}</td><td><span class="status status-{s}">{s}</span></td><td class="hide-sm">{}</td></tr>"#,
-            html::escape(&d.date),
-            html::num(d.resting_hr_bpm.map(|v| v as f64), 0),
-            html::num(d.hrv_rmssd_ms, 0),
-            html::num(d.sleep_s.map(|s| s as f64 / 3600.0), 1),
-            html::num(d.readiness, 0),
-            d.modifier,
-            html::escape(&moved.join(", ")),
-            s = html::escape(d.status),
-        );
-    }
-    format!(
-        r#"<div class="card" id="wellness-days"><h2>Latest days</h2><div class="scroll"><table><thead><tr><th>Date</th><th class="num">Rest HR</th><th class="num">HRV</th><th class="num">Sleep h</th><th class="num hide-sm">Readiness</th><th class="num">Modifier</th><th>Status</th><th class="hide-sm">Moved by</th></tr></thead><tbody>{rows}</tbody></table></div></div>"#
-    )
+/// The latest recorded days, newest first.
+fn latest_days(series: &[WellnessDay]) -> Vec<DayRow> {
+    series
+        .iter()
+        .rev()
+        .take(TABLE_DAYS)
+        .map(|d| {
+            let moved: Vec<String> = moved_components(&d.modifier_components)
+                .iter()
+                .map(|c| format!("{} ×{:.3}", c.name, c.multiplier))
+                .collect();
+            DayRow {
+                date: d.date.clone(),
+                resting_hr: html::num(d.resting_hr_bpm.map(|v| v as f64), 0),
+                hrv: html::num(d.hrv_rmssd_ms, 0),
+                sleep_h: html::num(d.sleep_s.map(|s| s as f64 / 3600.0), 1),
+                readiness: html::num(d.readiness, 0),
+                modifier: d.modifier,
+                status: d.status,
+                moved_by: moved.join(", "),
+            }
+        })
+        .collect()
 }
 
 /// A component that moved a day's modifier away from 1.

@@ -3,11 +3,9 @@
 //! the time as `h:mm:ss` and a bar of its share. The activity page and the dashboard card both
 //! draw from here, from the same views the API answers with.
 
-use std::fmt::Write;
-
+use askama::Template;
 use science::zones::ZoneKind;
 
-use super::html;
 use crate::http::athlete::zone_times::{WeekZoneTime, ZoneTimeView};
 use crate::units::Units;
 
@@ -62,46 +60,78 @@ pub fn range_label(kind: ZoneKind, low: Option<f64>, high: Option<f64>, units: U
     }
 }
 
-/// The share bar of `part` out of `total` seconds, with the percentage in words.
-fn share(part: u64, total: u64) -> String {
-    let percent = if total == 0 {
+/// A model's table: its title, the note beside it, and a row per zone.
+#[derive(Debug)]
+pub struct ZoneTable {
+    title: &'static str,
+    /// The threshold the zones were drawn from, or the week's total.
+    note: String,
+    /// The model's name in the table's id.
+    id: &'static str,
+    rows: Vec<ZoneRow>,
+}
+
+/// A zone's row.
+#[derive(Debug)]
+struct ZoneRow {
+    name: String,
+    /// The range in the athlete's terms (the activity's tables only).
+    range: String,
+    /// `h:mm:ss`.
+    time: String,
+    /// Share of the model's total time.
+    percent: f64,
+}
+
+/// One activity's time in zone (`components/activity_zones.html`).
+#[derive(Debug, Template)]
+#[template(path = "components/activity_zones.html")]
+pub struct ActivityZones {
+    tables: Vec<ZoneTable>,
+}
+
+/// A week's time in zone (`components/week_zones.html`).
+#[derive(Debug, Template)]
+#[template(path = "components/week_zones.html")]
+pub struct WeekZones {
+    tables: Vec<ZoneTable>,
+}
+
+/// `part` out of `total` seconds, in percent.
+fn percent(part: u64, total: u64) -> f64 {
+    if total == 0 {
         0.0
     } else {
         part as f64 * 100.0 / total as f64
-    };
-    format!(
-        r#"<td class="num">{percent:.0} %</td><td class="zone-bar"><div class="meter" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{percent:.0}"><span style="width:{percent:.1}%"></span></div></td>"#
-    )
+    }
 }
 
 /// One activity's time in zone: a table per model.
-pub fn activity_tables(views: &[ZoneTimeView], units: Units) -> String {
-    let mut out = String::new();
-    for view in views {
-        let Some(kind) = ZoneKind::parse(&view.kind) else {
-            continue;
-        };
-        let total: u64 = view.zones.iter().map(|z| u64::from(z.seconds)).sum();
-        let mut rows = String::new();
-        for zone in &view.zones {
-            let _ = write!(
+pub fn activity_tables(views: &[ZoneTimeView], units: Units) -> ActivityZones {
+    let tables = views
+        .iter()
+        .filter_map(|view| {
+            let kind = ZoneKind::parse(&view.kind)?;
+            let total: u64 = view.zones.iter().map(|z| u64::from(z.seconds)).sum();
+            let rows = view
+                .zones
+                .iter()
+                .map(|zone| ZoneRow {
+                    name: zone.name.clone(),
+                    range: range_label(kind, zone.low, zone.high, units),
+                    time: hms(u64::from(zone.seconds)),
+                    percent: percent(u64::from(zone.seconds), total),
+                })
+                .collect();
+            Some(ZoneTable {
+                title: kind_title(kind),
+                note: threshold_label(kind, view.threshold, units),
+                id: kind.as_str(),
                 rows,
-                r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td>{}</tr>"#,
-                html::escape(&zone.name),
-                html::escape(&range_label(kind, zone.low, zone.high, units)),
-                hms(u64::from(zone.seconds)),
-                share(u64::from(zone.seconds), total),
-            );
-        }
-        let _ = write!(
-            out,
-            r#"<h3>{title} <span class="muted">· {threshold}</span></h3><div class="scroll"><table class="zones" id="zones-{id}"><thead><tr><th>Zone</th><th class="num">Range</th><th class="num">Time</th><th class="num">Share</th><th></th></tr></thead><tbody>{rows}</tbody></table></div>"#,
-            title = kind_title(kind),
-            threshold = html::escape(&threshold_label(kind, view.threshold, units)),
-            id = kind.as_str(),
-        );
-    }
-    out
+            })
+        })
+        .collect();
+    ActivityZones { tables }
 }
 
 /// The threshold a model's zones were drawn from, in the athlete's terms.
@@ -115,37 +145,36 @@ pub fn threshold_label(kind: ZoneKind, threshold: f64, units: Units) -> String {
 
 /// The week's summed time in zone: per model the zone names, time and share (the ranges are
 /// left out because each activity was counted against the thresholds of its own date).
-pub fn week_tables(week: &WeekZoneTime) -> String {
-    let mut out = String::new();
-    for sums in &week.kinds {
-        let Some(kind) = ZoneKind::parse(&sums.kind) else {
-            continue;
-        };
-        let mut rows = String::new();
-        for zone in &sums.zones {
-            let _ = write!(
-                rows,
-                r#"<tr><td>{}</td><td class="num">{}</td>{}</tr>"#,
-                html::escape(&zone.name),
-                hms(zone.seconds),
-                share(zone.seconds, sums.total_s),
-            );
-        }
-        let _ = write!(
-            out,
-            r#"<h3>{} <span class="muted">· {} in {} {}</span></h3><table class="zones" id="week-zones-{}"><thead><tr><th>Zone</th><th class="num">Time</th><th class="num">Share</th><th></th></tr></thead><tbody>{rows}</tbody></table>"#,
-            kind_title(kind),
-            hms(sums.total_s),
-            sums.activities,
-            if sums.activities == 1 {
+pub fn week_tables(week: &WeekZoneTime) -> WeekZones {
+    let tables = week
+        .kinds
+        .iter()
+        .filter_map(|sums| {
+            let kind = ZoneKind::parse(&sums.kind)?;
+            let rows = sums
+                .zones
+                .iter()
+                .map(|zone| ZoneRow {
+                    name: zone.name.clone(),
+                    range: String::new(),
+                    time: hms(zone.seconds),
+                    percent: percent(zone.seconds, sums.total_s),
+                })
+                .collect();
+            let activities = if sums.activities == 1 {
                 "activity"
             } else {
                 "activities"
-            },
-            kind.as_str(),
-        );
-    }
-    out
+            };
+            Some(ZoneTable {
+                title: kind_title(kind),
+                note: format!("{} in {} {activities}", hms(sums.total_s), sums.activities),
+                id: kind.as_str(),
+                rows,
+            })
+        })
+        .collect();
+    WeekZones { tables }
 }
 
 #[cfg(test)]

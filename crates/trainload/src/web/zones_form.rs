@@ -5,8 +5,8 @@
 //! `PUT /api/v1/me/zones`; a refused form shows the page again with the reason, nothing stored.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 
+use askama::Template;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use science::zones::{ZoneKind, ZoneSettings};
 
-use super::html;
+use super::fitness::Refusal;
 use super::zone_table::{kind_title, range_label, threshold_label};
 use crate::http::athlete::data::{self, ThresholdsInForce};
 use crate::http::athlete::fitness as fitness_api;
@@ -55,6 +55,46 @@ fn as_pace(kind: ZoneKind, threshold: Option<f64>) -> bool {
     kind == ZoneKind::Pace && threshold.is_some()
 }
 
+/// The `/fitness` card (`fitness/zones_card.html`).
+#[derive(Debug, Template)]
+#[template(path = "fitness/zones_card.html")]
+pub struct ZonesCard {
+    distance_unit: &'static str,
+    models: Vec<ModelFieldset>,
+}
+
+/// A zone model's boundaries.
+#[derive(Debug)]
+struct ModelFieldset {
+    /// The model's name in ids.
+    id: &'static str,
+    title: &'static str,
+    /// The threshold the zones are drawn from today, or that there is none.
+    basis: String,
+    /// Whether the boundaries are edited as paces (else as %).
+    as_pace: bool,
+    /// The boundaries allowed, % of the threshold.
+    min_pct: f64,
+    max_pct: f64,
+    zones: Vec<ZoneFields>,
+}
+
+/// A zone: its name, where it starts (none for the lowest) and its range today.
+#[derive(Debug)]
+struct ZoneFields {
+    name: String,
+    start: Option<StartField>,
+    range: String,
+}
+
+/// The field of a zone's start.
+#[derive(Debug)]
+struct StartField {
+    field: String,
+    /// The boundary as shown: % or a pace.
+    value: String,
+}
+
 /// The `/fitness` card with the current boundaries of every model.
 ///
 /// # Errors
@@ -64,22 +104,17 @@ pub async fn card(
     user: UserId,
     today: Date,
     units: Units,
-) -> Result<String, ApiError> {
+) -> Result<ZonesCard, ApiError> {
     let settings = zones::settings(store, user).await?;
     let now = data::thresholds_on(store, user, today).await?;
-    let mut models = String::new();
-    for kind in ZoneKind::ALL {
-        models.push_str(&model_fieldset(
-            kind,
-            &settings,
-            threshold_of(&now, kind),
-            units,
-        ));
-    }
-    Ok(format!(
-        r#"<div class="card" id="zones"><h2>Zone boundaries</h2><p class="muted">Each value is where a zone starts; the zone below ends there. Saving recomputes the time in zone of every activity. Power and heart rate are in % of FTP and LTHR; pace zones are paces per {unit} when a threshold pace is known.</p><form method="post" action="/fitness/zones" class="zones-form">{models}<button type="submit" id="save-zones">Save zones</button></form><form method="post" action="/fitness/zones"><input type="hidden" name="reset" value="1"><button type="submit" class="link" id="reset-zones">Reset to defaults</button></form></div>"#,
-        unit = units.distance_unit(),
-    ))
+    let models = ZoneKind::ALL
+        .into_iter()
+        .map(|kind| model_fieldset(kind, &settings, threshold_of(&now, kind), units))
+        .collect();
+    Ok(ZonesCard {
+        distance_unit: units.distance_unit(),
+        models,
+    })
 }
 
 fn model_fieldset(
@@ -87,52 +122,44 @@ fn model_fieldset(
     settings: &ZoneSettings,
     threshold: Option<f64>,
     units: Units,
-) -> String {
+) -> ModelFieldset {
     let boundaries = settings.get(kind);
     let pace = as_pace(kind, threshold);
-    let (low, high) = kind.allowed_pct();
-    let mut rows = String::new();
-    for (i, (name, low_pct, high_pct)) in boundaries.zones().into_iter().enumerate() {
-        let of = |pct: Option<f64>| threshold.zip(pct).map(|(t, p)| t * p / 100.0);
-        let range = if threshold.is_some() {
-            range_label(kind, of(low_pct), of(high_pct), units)
-        } else {
-            String::new()
-        };
-        let start = match (i.checked_sub(1), low_pct) {
-            (Some(j), Some(pct)) => {
-                let field = field_name(kind, j, pace);
-                let value = html::escape(&shown(kind, pct, threshold, units));
-                if pace {
-                    format!(
-                        r#"<input type="text" name="{field}" id="{field}" value="{value}" pattern="\d{{1,2}}:[0-5]\d" inputmode="numeric" size="5" aria-label="{name} starts at (m:ss/{})">/{}"#,
-                        units.distance_unit(),
-                        units.distance_unit()
-                    )
-                } else {
-                    format!(
-                        r#"<input type="number" name="{field}" id="{field}" value="{value}" min="{low}" max="{high}" step="any" aria-label="{name} starts at (%)"> %"#
-                    )
-                }
+    let (min_pct, max_pct) = kind.allowed_pct();
+    let zones = boundaries
+        .zones()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, low_pct, high_pct))| {
+            let of = |pct: Option<f64>| threshold.zip(pct).map(|(t, p)| t * p / 100.0);
+            let range = if threshold.is_some() {
+                range_label(kind, of(low_pct), of(high_pct), units)
+            } else {
+                String::new()
+            };
+            let start = i.checked_sub(1).zip(low_pct).map(|(j, pct)| StartField {
+                field: field_name(kind, j, pace),
+                value: shown(kind, pct, threshold, units),
+            });
+            ZoneFields {
+                name: name.to_string(),
+                start,
+                range,
             }
-            _ => r#"<span class="muted">lowest</span>"#.to_owned(),
-        };
-        let _ = write!(
-            rows,
-            r#"<tr><td>{name}</td><td>{start}</td><td class="num muted">{}</td></tr>"#,
-            html::escape(&range)
-        );
+        })
+        .collect();
+    ModelFieldset {
+        id: kind.as_str(),
+        title: kind_title(kind),
+        basis: threshold.map_or_else(
+            || format!("no {} yet", threshold_name(kind)),
+            |t| threshold_label(kind, t, units),
+        ),
+        as_pace: pace,
+        min_pct,
+        max_pct,
+        zones,
     }
-    let basis = threshold.map_or_else(
-        || format!("no {} yet", threshold_name(kind)),
-        |t| threshold_label(kind, t, units),
-    );
-    format!(
-        r#"<fieldset id="zones-{id}"><legend>{} <span class="muted">· {}</span></legend><table><thead><tr><th>Zone</th><th>Starts at</th><th class="num">Today</th></tr></thead><tbody>{rows}</tbody></table></fieldset>"#,
-        kind_title(kind),
-        html::escape(&basis),
-        id = kind.as_str(),
-    )
 }
 
 fn threshold_name(kind: ZoneKind) -> &'static str {
@@ -291,12 +318,9 @@ async fn refused(
     session: PageSession,
     reason: &str,
 ) -> Result<Response, ApiError> {
-    let notice = format!(
-        r#"<div class="card warn" id="zones-error">Zones not saved: {}</div>"#,
-        html::escape(reason)
-    );
+    let notice = Some(Refusal::Zones(reason.to_owned()));
     let page =
-        super::fitness::render(state, session, fitness_api::CurveWindow::Days90, &notice).await?;
+        super::fitness::render(state, session, fitness_api::CurveWindow::Days90, notice).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 

@@ -94,12 +94,7 @@ impl FromRequestParts<AppState> for AdminPage {
         if session.admin {
             Ok(Self { user: session.user })
         } else {
-            Err(crate::web::status_page(
-                StatusCode::FORBIDDEN,
-                "Admins only",
-                session.nav(),
-                "<p>This page is for admins.</p>",
-            ))
+            Err(crate::web::admins_only(session.nav()))
         }
     }
 }

@@ -1,20 +1,24 @@
 //! `/admin`: jobs, recent runs, failed and dead tasks, rate budget, re-authorisation.
 
-use std::fmt::Write;
+use std::collections::HashMap;
 
+use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use providers::budget::{Bucket, Provider};
+use queue::TaskRow;
 use serde::Deserialize;
 
-use super::sections::{self, BudgetRow};
-use super::strava;
+use super::sections::BudgetRow;
+use super::strava::{self, WebhookHour};
 use super::user_names;
 use crate::http::athlete::{AdminPage, QueryParam};
 use crate::http::{ApiError, AppState};
-use crate::jobs::view;
+use crate::jobs::view::{self, JobView, RunView};
+use crate::planner::{Overview, Placement};
 use crate::store::budget::{BudgetLimits, SqlRateBudget};
-use crate::store::{self, Store, integrations};
+use crate::store::integrations::{self, Integration};
+use crate::store::{self, Store};
 use crate::web::html;
 
 /// Runs in the "recent runs" card.
@@ -81,55 +85,79 @@ pub async fn page(
         .collect();
     let names = user_names(&state.store).await?;
     let clock = crate::web::html::Clock::of(&state);
-    let mut body = String::from("<h1>Admin</h1>");
-    body.push_str(&notice_card(&notice));
-    if !jobs.scheduler_running {
-        body.push_str(r#"<div class="card warn">The scheduler is not ticking in this process: scheduled runs start only where it runs.</div>"#);
-    }
-    body.push_str(&sections::jobs(&jobs.jobs, &clock));
-    body.push_str(&sections::runs("Recent runs", &recent, &clock));
-    body.push_str(&problems(&state, &names).await?);
-    body.push_str(&sections::budget(&budget(&state.store).await?, &clock));
+    let (problems, reconnect_repeats) = problems(&state).await?;
+    let budget = budget(&state.store).await?;
     let settings = crate::http::planner_settings(&state);
     let strava =
         crate::planner::overview(&state.store, &settings, state.scheduler.now_ms()).await?;
-    body.push_str(&strava::webhooks(&strava, &clock));
-    body.push_str(&strava::planner(&strava));
     let inactive = integrations::not_active(&state.store).await?;
-    body.push_str(&sections::reauth(&inactive, &names, &clock));
-    Ok(html::page("Admin", html::Nav::Admin, &body))
+    let page = OverviewPage {
+        nav: html::Nav::Admin,
+        started: notice.started,
+        live: notice.live.filter(|_| notice.started.is_none()),
+        scheduler_running: jobs.scheduler_running,
+        jobs: &jobs.jobs,
+        runs_title: "Recent runs",
+        runs: &recent,
+        problems,
+        reconnect_repeats,
+        budget,
+        webhook_hours: strava::webhook_hours(&strava, &clock),
+        listings: strava::listings(&strava),
+        strava: &strava,
+        inactive,
+        names,
+        clock,
+    };
+    Ok(html::render(&page))
 }
 
-fn notice_card(notice: &Notice) -> String {
-    match (notice.started, notice.live) {
-        (Some(run), _) => format!(
-            r#"<div class="card" id="notice">Run <a href="/admin/runs/{run}">#{run}</a> started.</div>"#
-        ),
-        (None, Some(live)) => format!(
-            r#"<div class="card warn" id="notice">Not started: run <a href="/admin/runs/{live}">#{live}</a> of this job is still live.</div>"#
-        ),
-        (None, None) => String::new(),
-    }
+/// The page (`admin/overview.html` and the cards it includes).
+#[derive(Template)]
+#[template(path = "admin/overview.html")]
+struct OverviewPage<'a> {
+    nav: html::Nav,
+    /// The run the last action started.
+    started: Option<i64>,
+    /// The live run that kept the last action from starting one.
+    live: Option<i64>,
+    scheduler_running: bool,
+    jobs: &'a [JobView],
+    runs_title: &'static str,
+    runs: &'a [RunView],
+    problems: Vec<Problem>,
+    /// Older tasks left out because they only repeat a reconnect shown above.
+    reconnect_repeats: usize,
+    budget: Vec<BudgetRow>,
+    strava: &'a Overview,
+    webhook_hours: Vec<WebhookHour>,
+    listings: Vec<(&'a Placement, bool)>,
+    inactive: Vec<Integration>,
+    names: HashMap<i64, String>,
+    clock: html::Clock,
+}
+
+/// A run with failed or dead tasks, and those tasks.
+struct Problem {
+    run_id: i64,
+    job_id: String,
+    tasks: Vec<TaskRow>,
 }
 
 /// The newest runs with failed or dead tasks: their tasks and a retry button each. A failure
 /// that only says an integration must be reconnected is shown once per integration (its newest
 /// task): every later sync repeats it until the athlete reconnects, and the re-authorisation
 /// card lists the integration.
-async fn problems(
-    state: &AppState,
-    names: &std::collections::HashMap<i64, String>,
-) -> Result<String, ApiError> {
+async fn problems(state: &AppState) -> Result<(Vec<Problem>, usize), ApiError> {
     let runs = state.scheduler.runs(None, None, None, PROBLEM_SCAN).await?;
-    let mut body = String::new();
-    let mut shown = 0;
+    let mut problems = Vec::new();
     let mut reconnects = std::collections::HashSet::new();
     let mut repeats = 0;
     for run in runs
         .iter()
         .filter(|run| run.tasks_failed + run.tasks_dead > 0)
     {
-        if shown == PROBLEM_RUNS {
+        if problems.len() == PROBLEM_RUNS {
             break;
         }
         let detail = state.scheduler.run_detail(run.id, false).await?;
@@ -150,28 +178,13 @@ async fn problems(
         if failed.is_empty() {
             continue;
         }
-        shown += 1;
-        let _ = write!(
-            body,
-            r#"<div class="problem" data-run="{id}"><h3><a href="/admin/runs/{id}">Run #{id}</a> · {job}</h3>{tasks}{retry}</div>"#,
-            id = run.id,
-            job = html::escape(&run.job_id),
-            tasks = sections::tasks(&failed, names),
-            retry = sections::retry_button(run.id),
-        );
+        problems.push(Problem {
+            run_id: run.id,
+            job_id: run.job_id.clone(),
+            tasks: failed,
+        });
     }
-    if body.is_empty() {
-        body.push_str(r#"<p class="muted">No failed or dead tasks in the recent runs.</p>"#);
-    }
-    if repeats > 0 {
-        let _ = write!(
-            body,
-            r#"<p class="muted" id="reconnect-repeats">{repeats} older task(s) failed only because the same integration must be reconnected; each integration is shown once above and listed under “Integrations needing re-authorisation”.</p>"#
-        );
-    }
-    Ok(format!(
-        r#"<div class="card"><h2>Failed and dead tasks</h2>{body}</div>"#
-    ))
+    Ok((problems, repeats))
 }
 
 /// The integrations a task's error says must be reconnected, as `(user, provider)`, when that

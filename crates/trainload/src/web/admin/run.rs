@@ -1,14 +1,17 @@
 //! `/admin/runs/{id}`: one run with every task's outcome per athlete and its errors.
 
+use std::collections::HashMap;
+
+use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use queue::TaskRow;
 use serde::Deserialize;
 
-use super::sections;
 use super::user_names;
 use crate::http::athlete::{AdminPage, PathParam, QueryParam};
 use crate::http::{ApiError, AppState};
-use crate::jobs::view;
+use crate::jobs::view::{self, RunView};
 use crate::web::html;
 
 /// What a retry left to say (`?requeued=&conflicts=`).
@@ -28,47 +31,34 @@ pub async fn page(
     let detail = state.scheduler.run_detail(run_id, true).await?;
     let names = user_names(&state.store).await?;
     let run = view::run_view(&detail.run);
-    let mut body = format!(
-        r#"<h1>Run #{} · {}</h1><p><a href="/admin">← Admin</a></p>"#,
-        run.id,
-        html::escape(&run.job_id)
-    );
-    if let Some(requeued) = notice.requeued {
-        body.push_str(&format!(
-            r#"<div class="card" id="notice">{requeued} task(s) put back in the queue; {} skipped because the athlete already has a live task.</div>"#,
-            notice.conflicts.unwrap_or(0)
-        ));
-    }
-    body.push_str(&sections::runs(
-        "Run",
-        std::slice::from_ref(&run),
-        &crate::web::html::Clock::of(&state),
-    ));
-    if let Some(reason) = &run.reason {
-        body.push_str(&format!(
-            r#"<div class="card warn">Reason: {}</div>"#,
-            html::escape(reason)
-        ));
-    }
-    if run.tasks_cancelled > 0 {
-        body.push_str(&format!(
-            r#"<div class="card warn" id="cancelled">{} of {} task(s) of this run were cancelled: they did not run and will not be retried.</div>"#,
-            run.tasks_cancelled, run.tasks_total
-        ));
-    }
-    let retry = if run.tasks_failed + run.tasks_dead > 0 {
-        sections::retry_button(run.id)
-    } else {
-        String::new()
+    let page = RunPage {
+        nav: html::Nav::Admin,
+        run: &run,
+        runs_title: "Run",
+        runs: std::slice::from_ref(&run),
+        clock: html::Clock::of(&state),
+        requeued: notice.requeued,
+        conflicts: notice.conflicts.unwrap_or(0),
+        tasks: &detail.tasks,
+        names,
     };
-    body.push_str(&format!(
-        r#"<div class="card"><h2>Tasks · {} athlete(s)</h2>{}{retry}</div>"#,
-        detail.tasks.len(),
-        sections::tasks(&detail.tasks, &names)
-    ));
-    Ok(html::page(
-        &format!("Run {}", run.id),
-        html::Nav::Admin,
-        &body,
-    ))
+    Ok(html::render(&page))
+}
+
+/// The page (`admin/run.html`).
+#[derive(Template)]
+#[template(path = "admin/run.html")]
+struct RunPage<'a> {
+    nav: html::Nav,
+    run: &'a RunView,
+    runs_title: &'static str,
+    /// The run as the runs card shows it.
+    runs: &'a [RunView],
+    clock: html::Clock,
+    /// Tasks put back in the queue by the last retry.
+    requeued: Option<usize>,
+    /// Tasks the last retry skipped.
+    conflicts: usize,
+    tasks: &'a [TaskRow],
+    names: HashMap<i64, String>,
 }
