@@ -10,6 +10,8 @@ pub mod db;
 mod error;
 pub mod job;
 pub mod scheduler;
+mod states;
+mod stored_text;
 pub mod trigger;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -22,4 +24,5 @@ pub use scheduler::{
     ClaimedTask, Enqueued, EventTask, JobStatus, ManualRun, ManualRunRequest, RunDetail, RunRow,
     Scheduler, SchedulerConfig, TaskRow, TickReport, WeakScheduler,
 };
+pub use states::{RunState, TaskState, TriggerKind};
 pub use trigger::{DstNote, Fire, Trigger, TriggerError, fires, next_fire};

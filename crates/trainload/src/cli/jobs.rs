@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use queue::{
-    Clock, ManualRun, ManualRunRequest, QueueError, Scheduler, SchedulerConfig, SystemClock,
+    Clock, ManualRun, ManualRunRequest, QueueError, RunState, Scheduler, SchedulerConfig,
+    SystemClock,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -363,9 +364,9 @@ async fn run_job(
     };
     let detail = scheduler.run_detail(run.id, true).await?;
     print(&view::run_detail_view(&detail, false));
-    Ok(match run.state.as_str() {
-        "succeeded" => exit::SUCCEEDED,
-        "partial" => exit::PARTIAL,
+    Ok(match run.state {
+        RunState::Succeeded => exit::SUCCEEDED,
+        RunState::Partial => exit::PARTIAL,
         _ => exit::FAILED,
     })
 }

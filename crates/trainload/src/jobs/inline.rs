@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use queue::{
     ClaimedTask, Job, ManualRun, ManualRunRequest, QueueError, Scheduler, TaskContext, TaskError,
-    TaskReport, with_db,
+    TaskReport, TaskState, with_db,
 };
 
 const LIVE_TASK: &str =
@@ -165,7 +165,7 @@ async fn await_worker(
     }
     let detail = scheduler.run_detail(run_id, true).await?;
     let result = match detail.tasks.first() {
-        Some(task) if task.state == "succeeded" => Ok(task
+        Some(task) if task.state == TaskState::Succeeded => Ok(task
             .result
             .as_deref()
             .and_then(|r| serde_json::from_str(r).ok())
@@ -173,7 +173,7 @@ async fn await_worker(
         Some(task) => Err(TaskError::Permanent(
             task.last_error
                 .clone()
-                .unwrap_or_else(|| task.state.clone()),
+                .unwrap_or_else(|| task.state.to_string()),
         )),
         None => Ok(TaskReport::default()),
     };

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use axum::extract::State;
 use axum::response::Response;
 use providers::budget::{Bucket, Provider};
+use queue::TaskState;
 use serde::Deserialize;
 
 use super::sections::{self, BudgetRow};
@@ -137,7 +138,7 @@ async fn problems(
         for task in detail
             .tasks
             .into_iter()
-            .filter(|task| task.state == "failed" || task.state == "dead")
+            .filter(|task| task.state == TaskState::Failed || task.state == TaskState::Dead)
         {
             let keys = reconnect_keys(task.user_id, task.last_error.as_deref());
             if !keys.is_empty() && keys.iter().all(|key| reconnects.contains(key)) {

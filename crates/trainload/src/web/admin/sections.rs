@@ -36,7 +36,7 @@ pub fn jobs(jobs: &[JobView], clock: &html::Clock) -> String {
                     r#"<a href="/admin/runs/{}">#{}</a> {}<div class="muted">{}</div>"#,
                     run.id,
                     run.id,
-                    state_badge(&run.state),
+                    state_badge(run.state.as_str()),
                     run.finished_at.as_deref().map_or_else(
                         || "not finished".to_owned(),
                         |t| html::when_text(Some(t), clock)
@@ -89,7 +89,7 @@ pub fn runs(title: &str, runs: &[RunView], clock: &html::Clock) -> String {
             job = html::escape(&run.job_id),
             trigger = html::escape(&run.trigger),
             actor = html::escape(&run.actor),
-            state = state_badge(&run.state),
+            state = state_badge(run.state.as_str()),
             cancelled = cancelled_note(run),
             created = html::when_text(Some(&run.created_at), clock),
             finished = run
@@ -148,8 +148,8 @@ pub fn tasks(tasks: &[TaskRow], names: &HashMap<i64, String>) -> String {
                     .map_or("(deleted user)", String::as_str)
             ),
             user_id = task.user_id,
-            state_attr = html::escape(&task.state),
-            state = state_badge(&task.state),
+            state_attr = html::escape(task.state.as_str()),
+            state = state_badge(task.state.as_str()),
             attempt = task.attempt,
             waits = task.waits,
             class = html::escape(task.last_error_class.as_deref().unwrap_or("")),
