@@ -63,3 +63,15 @@ stored_text_enum! {
         Event = "event",
     }
 }
+
+stored_text_enum! {
+    /// The role a process plays (`scheduler_node.mode`).
+    NodeMode, "node mode" {
+        /// HTTP, tick and workers.
+        Serve = "serve",
+        /// Tick and workers.
+        Worker = "worker",
+        /// No worker slots (HTTP and/or tick only).
+        NoWorkers = "no_workers",
+    }
+}

@@ -15,7 +15,6 @@ use serde_json::json;
 
 use crate::config::{ProviderArgs, StoreArgs};
 use crate::jobs::{view, wait};
-use crate::startup::node;
 
 /// Exit codes of `jobs run` (and of an unknown job or run elsewhere).
 pub mod exit {
@@ -350,7 +349,7 @@ async fn run_job(
         ));
     };
     let deadline = tokio::time::Instant::now() + timeout;
-    if !node::live_worker_exists(scheduler.db(), scheduler.now_ms()).await? {
+    if !scheduler.live_worker_exists().await? {
         let owner = format!("{}/cli", scheduler.config().node_id);
         // A drain that outlives the timeout is cut; its leases lapse and are retried.
         let _ = tokio::time::timeout(timeout, scheduler.drain(&owner, workers.max(1))).await;
