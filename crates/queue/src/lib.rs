@@ -16,7 +16,7 @@ mod stored_text;
 pub mod trigger;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use db::{Db, Tx};
+pub use db::{Db, Engine, Tx};
 pub use error::QueueError;
 pub use job::{
     BoxFuture, FanOutRequest, Job, Overlap, PlannedTask, Policy, TaskContext, TaskError, TaskReport,

@@ -207,11 +207,10 @@ impl Scheduler {
         // Concurrent requests queue on the job's schedule row, so the live-run check and the
         // insert below are one step: SQLite's `BEGIN IMMEDIATE` already serialises writers,
         // PostgreSQL's READ COMMITTED needs the row lock (the tick takes the same row).
-        let lock = if tx.is_postgres() {
-            "SELECT job_id FROM schedule WHERE job_id = $1 FOR UPDATE"
-        } else {
-            "SELECT job_id FROM schedule WHERE job_id = $1"
-        };
+        let lock = format!(
+            "SELECT job_id FROM schedule WHERE job_id = $1 {}",
+            tx.for_update()
+        );
         let locked: Option<String> = with_tx!(&mut tx, conn => sqlx::query_scalar(sqlx::AssertSqlSafe(lock))
             .bind(job_id).fetch_optional(conn).await?);
         if locked.is_none() {

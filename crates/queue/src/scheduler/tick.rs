@@ -98,11 +98,7 @@ impl Scheduler {
             job.fan_out(&request).await.map_err(QueueError::Invalid)?
         };
         let mut tx = self.db().begin_write().await?;
-        let lock = if tx.is_postgres() {
-            format!("{LOCK_DUE} FOR UPDATE SKIP LOCKED")
-        } else {
-            LOCK_DUE.to_owned()
-        };
+        let lock = format!("{LOCK_DUE} {}", tx.for_update_skip_locked());
         let row: Option<DueRow> = with_tx!(&mut tx, conn => {
             sqlx::query_as(sqlx::AssertSqlSafe(lock.as_str())).bind(job.id()).bind(now).fetch_optional(conn).await?
         });

@@ -9,7 +9,6 @@ use queue::Scheduler;
 use tokio::sync::watch;
 use tracing::{Instrument, info_span, warn};
 
-
 /// The shortest sleep between ticks, so a fire time in the past cannot spin the loop.
 const MIN_SLEEP: Duration = Duration::from_millis(50);
 
