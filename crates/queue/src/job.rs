@@ -9,26 +9,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::Trigger;
+use crate::stored_text::stored_text_enum;
 
 /// A boxed future, so jobs can be stored as `Arc<dyn Job>`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Whether an occurrence may start while the job's previous run is still live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlap {
-    /// Record the occurrence as `skipped` (`overlap:<live run>`).
-    Skip,
-    /// Start it anyway (per-user dedupe still applies).
-    Allow,
-}
-
-impl Overlap {
-    /// The `overlap` column value.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Skip => "skip",
-            Self::Allow => "allow",
-        }
+stored_text_enum! {
+    /// Whether an occurrence may start while the job's previous run is still live
+    /// (`schedule.overlap`).
+    Overlap, "overlap policy" {
+        /// Record the occurrence as `skipped` (`overlap:<live run>`).
+        Skip = "skip",
+        /// Start it anyway (per-user dedupe still applies).
+        Allow = "allow",
     }
 }
 

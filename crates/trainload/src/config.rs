@@ -53,12 +53,7 @@ impl StoreArgs {
 
     /// The SQLite file of the database URL in effect; `None` for PostgreSQL or in-memory.
     pub fn sqlite_file(&self) -> Option<PathBuf> {
-        let url = self.database_url();
-        let rest = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))?;
-        let path = rest.split('?').next().unwrap_or_default();
-        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+        crate::store::backup::sqlite_file(&self.database_url()).ok()
     }
 
     /// The secret key from `--secret-key` / `TRAINLOAD_SECRET_KEY`, else the key file in the data

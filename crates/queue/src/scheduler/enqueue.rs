@@ -8,7 +8,7 @@ use super::Scheduler;
 use super::ledger::{NewRun, TaskBatch};
 use crate::db::Tx;
 use crate::job::PlannedTask;
-use crate::{QueueError, with_tx};
+use crate::{QueueError, RunState, TriggerKind, with_tx};
 
 /// One task to enqueue.
 #[derive(Debug, Clone)]
@@ -70,9 +70,9 @@ impl Scheduler {
             idempotency_key: None,
             scheduled_for_ms: None,
             nominal_local: None,
-            trigger_kind: "event",
+            trigger_kind: TriggerKind::Event,
             actor: task.actor,
-            state: "pending",
+            state: RunState::Pending,
             reason: None,
             note: None,
         };
@@ -85,7 +85,7 @@ impl Scheduler {
             run_id,
             job_id: task.job_id,
             scheduled_for_ms: None,
-            trigger_kind: "event",
+            trigger_kind: TriggerKind::Event,
             max_attempts: job.policy().max_attempts,
             not_before_ms: task.not_before_ms,
         };
@@ -108,9 +108,9 @@ impl Scheduler {
 
     /// The user's live task of the job, pulled forward to the event's start if it waits longer.
     async fn coalesce(&self, tx: &mut Tx, task: &EventTask<'_>) -> Result<Option<i64>, QueueError> {
-        let live: Option<(i64,)> = with_tx!(tx, conn => sqlx::query_as(LIVE_TASK)
+        let live: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(LIVE_TASK)
             .bind(task.user_id).bind(task.job_id).fetch_optional(conn).await?);
-        let Some((task_id,)) = live else {
+        let Some(task_id) = live else {
             return Ok(None);
         };
         with_tx!(tx, conn => sqlx::query(PULL_FORWARD)

@@ -7,7 +7,7 @@ use super::Scheduler;
 use super::ledger::{Terminal, TerminalState};
 use super::worker::ClaimedTask;
 use crate::job::{TaskError, TaskReport};
-use crate::{QueueError, with_db, with_tx};
+use crate::{QueueError, TaskState, with_db, with_tx};
 
 const SUCCEED: &str = "UPDATE task SET state = 'succeeded', result = $3, finished_at_ms = $4, lease_owner = NULL, \
      lease_expires_at_ms = NULL WHERE id = $1 AND fence = $2 AND state = 'leased'";
@@ -31,6 +31,15 @@ const RECLAIM: &str = "UPDATE task SET state = CASE WHEN attempt >= max_attempts
      not_before_ms = $1, finished_at_ms = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END, \
      lease_owner = NULL, lease_expires_at_ms = NULL \
      WHERE state = 'leased' AND lease_expires_at_ms < $1 RETURNING id, run_id, state";
+
+/// A task whose expired lease was taken back.
+#[derive(Debug, sqlx::FromRow)]
+struct Reclaimed {
+    id: i64,
+    run_id: i64,
+    /// `ready`, or `dead` when out of attempts.
+    state: TaskState,
+}
 
 /// How a handler's attempt ended, as the queue records it.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,13 +244,13 @@ impl Scheduler {
     /// Leases that expired go back to `ready` (or `dead` when out of attempts).
     pub(super) async fn reclaim_expired(&self, now: i64) -> Result<usize, QueueError> {
         let mut tx = self.db().begin_write().await?;
-        let reclaimed: Vec<(i64, i64, String)> =
+        let reclaimed: Vec<Reclaimed> =
             with_tx!(&mut tx, conn => sqlx::query_as(RECLAIM).bind(now).fetch_all(conn).await?);
-        for (task_id, run_id, state) in &reclaimed {
-            warn!(task_id, run_id, state = %state, "lease expired: task reclaimed");
-            if state == "dead" {
+        for task in &reclaimed {
+            warn!(task_id = task.id, run_id = task.run_id, state = %task.state, "lease expired: task reclaimed");
+            if task.state == TaskState::Dead {
                 let add = Terminal::of(TerminalState::Dead, 1);
-                self.count_terminal(&mut tx, *run_id, add, now).await?;
+                self.count_terminal(&mut tx, task.run_id, add, now).await?;
             }
         }
         tx.commit().await?;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::Scheduler;
 use crate::db::Tx;
 use crate::job::{PlannedTask, TaskReport};
-use crate::{QueueError, with_db, with_tx};
+use crate::{QueueError, RunState, TriggerKind, with_db, with_tx};
 use tracing::warn;
 
 /// One `job_run` row to insert.
@@ -16,9 +16,9 @@ pub(super) struct NewRun<'a> {
     pub idempotency_key: Option<&'a str>,
     pub scheduled_for_ms: Option<i64>,
     pub nominal_local: Option<String>,
-    pub trigger_kind: &'a str,
+    pub trigger_kind: TriggerKind,
     pub actor: &'a str,
-    pub state: &'a str,
+    pub state: RunState,
     pub reason: Option<String>,
     pub note: Option<&'a str>,
 }
@@ -46,13 +46,40 @@ pub(super) struct TaskBatch<'a> {
     pub run_id: i64,
     pub job_id: &'a str,
     pub scheduled_for_ms: Option<i64>,
-    pub trigger_kind: &'a str,
+    pub trigger_kind: TriggerKind,
     pub max_attempts: i32,
     pub not_before_ms: i64,
 }
 
-/// The terminal-state counters of a run after an increment.
-pub(super) type Counts = (i32, i32, i32, i32, i32);
+/// A run's task counters after an increment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub(super) struct Counts {
+    #[sqlx(rename = "tasks_total")]
+    total: i32,
+    #[sqlx(rename = "tasks_succeeded")]
+    succeeded: i32,
+    #[sqlx(rename = "tasks_failed")]
+    failed: i32,
+    #[sqlx(rename = "tasks_dead")]
+    dead: i32,
+    #[sqlx(rename = "tasks_cancelled")]
+    cancelled: i32,
+}
+
+impl Counts {
+    /// True when every task has ended.
+    fn all_ended(self) -> bool {
+        self.succeeded + self.failed + self.dead + self.cancelled >= self.total
+    }
+}
+
+/// A live run whose counters say every task has ended.
+#[derive(Debug, sqlx::FromRow)]
+struct EndedRun {
+    id: i64,
+    #[sqlx(flatten)]
+    counts: Counts,
+}
 
 const COUNT_TERMINAL: &str = "UPDATE job_run SET tasks_succeeded = tasks_succeeded + $2, \
      tasks_failed = tasks_failed + $3, tasks_dead = tasks_dead + $4, tasks_cancelled = tasks_cancelled + $5 \
@@ -109,15 +136,14 @@ impl Scheduler {
         run: &NewRun<'_>,
         now: i64,
     ) -> Result<Option<i64>, QueueError> {
-        let finished = matches!(run.state, "skipped" | "missed").then_some(now);
-        let id: Option<(i64,)> = with_tx!(tx, conn => {
-            sqlx::query_as(INSERT_RUN)
+        let finished = matches!(run.state, RunState::Skipped | RunState::Missed).then_some(now);
+        Ok(with_tx!(tx, conn => {
+            sqlx::query_scalar(INSERT_RUN)
                 .bind(run.job_id).bind(run.idempotency_key).bind(run.scheduled_for_ms)
-                .bind(&run.nominal_local).bind(run.trigger_kind).bind(run.actor).bind(run.state)
-                .bind(&run.reason).bind(run.note).bind(now).bind(finished)
+                .bind(&run.nominal_local).bind(run.trigger_kind.as_str()).bind(run.actor)
+                .bind(run.state.as_str()).bind(&run.reason).bind(run.note).bind(now).bind(finished)
                 .fetch_optional(conn).await?
-        });
-        Ok(id.map(|(id,)| id))
+        }))
     }
 
     /// Refreshes the planner's statistics of the task table after a fan-out of at least
@@ -204,8 +230,7 @@ impl Scheduler {
     ) -> Result<(), QueueError> {
         let counts: Counts = with_tx!(tx, conn => sqlx::query_as(COUNT_TERMINAL).bind(run_id)
             .bind(add.succeeded).bind(add.failed).bind(add.dead).bind(add.cancelled).fetch_one(conn).await?);
-        let (total, succeeded, failed, dead, cancelled) = counts;
-        if succeeded + failed + dead + cancelled >= total {
+        if counts.all_ended() {
             self.finalize_run(tx, run_id, counts, now).await?;
         }
         Ok(())
@@ -219,37 +244,31 @@ impl Scheduler {
         counts: Counts,
         now: i64,
     ) -> Result<(), QueueError> {
-        let results: Vec<(Option<String>,)> = with_tx!(tx, conn => {
-            sqlx::query_as("SELECT result FROM task WHERE run_id = $1 AND state = 'succeeded' ORDER BY id")
+        let results: Vec<Option<String>> = with_tx!(tx, conn => {
+            sqlx::query_scalar("SELECT result FROM task WHERE run_id = $1 AND state = 'succeeded' ORDER BY id")
                 .bind(run_id).fetch_all(conn).await?
         });
-        let summary = summarize(counts.0, results.iter().filter_map(|(r,)| r.as_deref()));
+        let summary = summarize(counts.total, results.iter().filter_map(Option::as_deref));
         let state = final_state(counts);
         with_tx!(tx, conn => {
             sqlx::query("UPDATE job_run SET state = $2, summary = $3, finished_at_ms = $4 \
                          WHERE id = $1 AND finished_at_ms IS NULL")
-                .bind(run_id).bind(state).bind(summary.to_string()).bind(now).execute(conn).await?.rows_affected()
+                .bind(run_id).bind(state.as_str()).bind(summary.to_string()).bind(now).execute(conn).await?.rows_affected()
         });
         Ok(())
     }
 
     /// Backstop for the tick: finalises live runs whose tasks are all terminal.
     pub(super) async fn sweep_finished_runs(&self, now: i64) -> Result<(), QueueError> {
-        let live: Vec<(i64, i32, i32, i32, i32, i32)> = with_db!(self.db(), pool => {
+        let ended: Vec<EndedRun> = with_db!(self.db(), pool => {
             sqlx::query_as("SELECT id, tasks_total, tasks_succeeded, tasks_failed, tasks_dead, tasks_cancelled \
                             FROM job_run WHERE state IN ('pending', 'running') \
                             AND tasks_succeeded + tasks_failed + tasks_dead + tasks_cancelled >= tasks_total")
                 .fetch_all(pool).await?
         });
-        for (id, total, succeeded, failed, dead, cancelled) in live {
+        for run in ended {
             let mut tx = self.db().begin_write().await?;
-            self.finalize_run(
-                &mut tx,
-                id,
-                (total, succeeded, failed, dead, cancelled),
-                now,
-            )
-            .await?;
+            self.finalize_run(&mut tx, run.id, run.counts, now).await?;
             tx.commit().await?;
         }
         Ok(())
@@ -274,7 +293,11 @@ fn task_insert_sql(rows: usize) -> String {
 }
 
 /// The task's params with the queue's own keys added.
-fn task_params(task: &PlannedTask, scheduled_for_ms: Option<i64>, trigger_kind: &str) -> String {
+fn task_params(
+    task: &PlannedTask,
+    scheduled_for_ms: Option<i64>,
+    trigger_kind: TriggerKind,
+) -> String {
     let mut params = match &task.params {
         Value::Object(map) => map.clone(),
         Value::Null => serde_json::Map::new(),
@@ -285,22 +308,22 @@ fn task_params(task: &PlannedTask, scheduled_for_ms: Option<i64>, trigger_kind: 
         }
     };
     params.insert("scheduled_for_ms".to_owned(), json!(scheduled_for_ms));
-    params.insert("trigger".to_owned(), json!(trigger_kind));
+    params.insert("trigger".to_owned(), json!(trigger_kind.as_str()));
     Value::Object(params).to_string()
 }
 
 /// Cancelled tasks are neutral; all succeeded → succeeded; all failed/dead → failed; a mix →
 /// partial; all cancelled → cancelled.
-fn final_state((total, succeeded, failed, dead, cancelled): Counts) -> &'static str {
-    let counted = total - cancelled;
-    if total > 0 && cancelled == total {
-        "cancelled"
-    } else if succeeded == counted {
-        "succeeded"
-    } else if failed + dead == counted {
-        "failed"
+fn final_state(counts: Counts) -> RunState {
+    let counted = counts.total - counts.cancelled;
+    if counts.total > 0 && counts.cancelled == counts.total {
+        RunState::Cancelled
+    } else if counts.succeeded == counted {
+        RunState::Succeeded
+    } else if counts.failed + counts.dead == counted {
+        RunState::Failed
     } else {
-        "partial"
+        RunState::Partial
     }
 }
 

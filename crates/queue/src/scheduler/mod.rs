@@ -5,6 +5,7 @@ mod completions;
 mod enqueue;
 mod finish;
 mod ledger;
+mod nodes;
 mod operations;
 mod random;
 mod register;
@@ -137,6 +138,11 @@ impl Scheduler {
     /// The database.
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// Read-only queries over the same database.
+    pub fn reader(&self) -> crate::Reader {
+        crate::Reader::new(self.inner.db.clone())
     }
 
     /// The settings.

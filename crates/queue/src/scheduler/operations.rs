@@ -7,7 +7,7 @@ use tracing::info;
 use super::Scheduler;
 use super::ledger::{NewRun, Terminal, TerminalState};
 use crate::job::{FanOutRequest, Overlap};
-use crate::{QueueError, next_fire, with_db, with_tx};
+use crate::{QueueError, RunState, TaskState, TriggerKind, next_fire, with_db, with_tx};
 
 /// A request for a manual run.
 #[derive(Debug, Clone, Default)]
@@ -53,12 +53,12 @@ pub struct RunRow {
     pub scheduled_for_ms: Option<i64>,
     /// The nominal local time of the occurrence.
     pub nominal_local: Option<String>,
-    /// schedule | catch_up | manual | backfill.
-    pub trigger_kind: String,
+    /// What created it.
+    pub trigger_kind: TriggerKind,
     /// Who created it.
     pub actor: String,
-    /// pending | running | succeeded | partial | failed | skipped | missed | cancelled.
-    pub state: String,
+    /// Where it stands.
+    pub state: RunState,
     /// Why it was skipped or missed.
     pub reason: Option<String>,
     /// DST note.
@@ -92,8 +92,8 @@ pub struct TaskRow {
     pub id: i64,
     /// The user.
     pub user_id: i64,
-    /// ready | leased | succeeded | failed | dead | cancelled.
-    pub state: String,
+    /// Where it stands.
+    pub state: TaskState,
     /// Attempts used.
     pub attempt: i32,
     /// Rate-limit waits.
@@ -142,8 +142,8 @@ pub struct JobStatus {
     pub next_fire_note: Option<String>,
     /// Catch-up window, ms.
     pub catch_up_window_ms: i64,
-    /// skip | allow.
-    pub overlap: String,
+    /// Whether an occurrence may start while a run is live.
+    pub overlap: Overlap,
     /// Paused?
     pub paused: bool,
     /// Why.
@@ -152,6 +152,16 @@ pub struct JobStatus {
     pub paused_by: Option<String>,
     /// When, epoch ms.
     pub paused_at_ms: Option<i64>,
+}
+
+/// A task as deleting or retrying it needs it.
+#[derive(Debug, sqlx::FromRow)]
+struct UserTask {
+    id: i64,
+    run_id: i64,
+    user_id: i64,
+    kind: String,
+    state: TaskState,
 }
 
 const RUN_BY_KEY: &str = "SELECT id FROM job_run WHERE job_id = $1 AND idempotency_key = $2";
@@ -197,12 +207,11 @@ impl Scheduler {
         // Concurrent requests queue on the job's schedule row, so the live-run check and the
         // insert below are one step: SQLite's `BEGIN IMMEDIATE` already serialises writers,
         // PostgreSQL's READ COMMITTED needs the row lock (the tick takes the same row).
-        let lock = if tx.is_postgres() {
-            "SELECT job_id FROM schedule WHERE job_id = $1 FOR UPDATE"
-        } else {
-            "SELECT job_id FROM schedule WHERE job_id = $1"
-        };
-        let locked: Option<(String,)> = with_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(lock))
+        let lock = format!(
+            "SELECT job_id FROM schedule WHERE job_id = $1 {}",
+            tx.for_update()
+        );
+        let locked: Option<String> = with_tx!(&mut tx, conn => sqlx::query_scalar(sqlx::AssertSqlSafe(lock))
             .bind(job_id).fetch_optional(conn).await?);
         if locked.is_none() {
             return Err(QueueError::JobNotFound(job_id.to_owned()));
@@ -213,10 +222,10 @@ impl Scheduler {
         {
             return Ok(ManualRun::Replayed(run_id));
         }
-        let live: Option<(i64,)> = with_tx!(&mut tx, conn => sqlx::query_as(
+        let live: Option<i64> = with_tx!(&mut tx, conn => sqlx::query_scalar(
             "SELECT id FROM job_run WHERE job_id = $1 AND state IN ('pending', 'running') ORDER BY id LIMIT 1")
             .bind(job_id).fetch_optional(conn).await?);
-        if let Some((live_run_id,)) =
+        if let Some(live_run_id) =
             live.filter(|_| !request.allow_overlap && job.policy().overlap == Overlap::Skip)
         {
             return Ok(ManualRun::Conflict { live_run_id });
@@ -226,9 +235,9 @@ impl Scheduler {
             idempotency_key: request.idempotency_key.as_deref(),
             scheduled_for_ms: None,
             nominal_local: None,
-            trigger_kind: "manual",
+            trigger_kind: TriggerKind::Manual,
             actor: &request.actor,
-            state: "pending",
+            state: RunState::Pending,
             reason: None,
             note: None,
         };
@@ -239,7 +248,7 @@ impl Scheduler {
             run_id,
             job_id,
             scheduled_for_ms: None,
-            trigger_kind: "manual",
+            trigger_kind: TriggerKind::Manual,
             max_attempts: job.policy().max_attempts,
             not_before_ms: now,
         };
@@ -256,9 +265,8 @@ impl Scheduler {
 
     async fn run_by_key(&self, job_id: &str, key: Option<&str>) -> Result<Option<i64>, QueueError> {
         let Some(key) = key else { return Ok(None) };
-        let row: Option<(i64,)> = with_db!(self.db(), pool => sqlx::query_as(RUN_BY_KEY)
-            .bind(job_id).bind(key).fetch_optional(pool).await?);
-        Ok(row.map(|(id,)| id))
+        Ok(with_db!(self.db(), pool => sqlx::query_scalar(RUN_BY_KEY)
+            .bind(job_id).bind(key).fetch_optional(pool).await?))
     }
 
     async fn run_by_key_in(
@@ -268,9 +276,8 @@ impl Scheduler {
         key: Option<&str>,
     ) -> Result<Option<i64>, QueueError> {
         let Some(key) = key else { return Ok(None) };
-        let row: Option<(i64,)> = with_tx!(tx, conn => sqlx::query_as(RUN_BY_KEY)
-            .bind(job_id).bind(key).fetch_optional(conn).await?);
-        Ok(row.map(|(id,)| id))
+        Ok(with_tx!(tx, conn => sqlx::query_scalar(RUN_BY_KEY)
+            .bind(job_id).bind(key).fetch_optional(conn).await?))
     }
 
     /// Pauses a job: its occurrences are recorded as `skipped` until it is resumed.
@@ -325,20 +332,20 @@ impl Scheduler {
     pub async fn forget_user(&self, user_id: i64) -> Result<u64, QueueError> {
         let now = self.now_ms();
         let mut tx = self.db().begin_write().await?;
-        let tasks: Vec<(i64, String)> = with_tx!(&mut tx, conn => sqlx::query_as(
-            "SELECT run_id, state FROM task WHERE user_id = $1 ORDER BY id")
+        let tasks: Vec<UserTask> = with_tx!(&mut tx, conn => sqlx::query_as(
+            "SELECT id, run_id, user_id, kind, state FROM task WHERE user_id = $1 ORDER BY id")
             .bind(user_id).fetch_all(conn).await?);
-        for (run_id, state) in &tasks {
-            let counter = match state.as_str() {
-                "succeeded" => ", tasks_succeeded = tasks_succeeded - 1",
-                "failed" => ", tasks_failed = tasks_failed - 1",
-                "dead" => ", tasks_dead = tasks_dead - 1",
-                "cancelled" => ", tasks_cancelled = tasks_cancelled - 1",
-                _ => "",
+        for task in &tasks {
+            let counter = match task.state {
+                TaskState::Succeeded => ", tasks_succeeded = tasks_succeeded - 1",
+                TaskState::Failed => ", tasks_failed = tasks_failed - 1",
+                TaskState::Dead => ", tasks_dead = tasks_dead - 1",
+                TaskState::Cancelled => ", tasks_cancelled = tasks_cancelled - 1",
+                TaskState::Ready | TaskState::Leased => "",
             };
             let sql =
                 format!("UPDATE job_run SET tasks_total = tasks_total - 1{counter} WHERE id = $1");
-            with_tx!(&mut tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(run_id).execute(conn).await?.rows_affected());
+            with_tx!(&mut tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(task.run_id).execute(conn).await?.rows_affected());
         }
         let deleted = with_tx!(&mut tx, conn => sqlx::query("DELETE FROM task WHERE user_id = $1")
             .bind(user_id).execute(conn).await?.rows_affected());
@@ -357,22 +364,22 @@ impl Scheduler {
         self.run(run_id).await?;
         let now = self.now_ms();
         let mut tx = self.db().begin_write().await?;
-        let failed: Vec<(i64, i64, String, String)> = with_tx!(&mut tx, conn => sqlx::query_as(
-            "SELECT id, user_id, kind, state FROM task WHERE run_id = $1 AND state IN ('failed', 'dead') ORDER BY id")
+        let failed: Vec<UserTask> = with_tx!(&mut tx, conn => sqlx::query_as(
+            "SELECT id, run_id, user_id, kind, state FROM task WHERE run_id = $1 AND state IN ('failed', 'dead') ORDER BY id")
             .bind(run_id).fetch_all(conn).await?);
         let (mut requeued, mut conflicts) = (Vec::new(), Vec::new());
-        for (task_id, user_id, kind, state) in failed {
-            let live: Option<(i64,)> = with_tx!(&mut tx, conn => sqlx::query_as(
+        for task in failed {
+            let live: Option<i64> = with_tx!(&mut tx, conn => sqlx::query_scalar(
                 "SELECT id FROM task WHERE user_id = $1 AND kind = $2 AND state IN ('ready', 'leased')")
-                .bind(user_id).bind(&kind).fetch_optional(conn).await?);
+                .bind(task.user_id).bind(&task.kind).fetch_optional(conn).await?);
             if live.is_some() {
-                conflicts.push(user_id);
+                conflicts.push(task.user_id);
                 continue;
             }
             with_tx!(&mut tx, conn => sqlx::query(
                 "UPDATE task SET state = 'ready', attempt = 0, not_before_ms = $2, finished_at_ms = NULL WHERE id = $1")
-                .bind(task_id).bind(now).execute(conn).await?.rows_affected());
-            let column = if state == "dead" {
+                .bind(task.id).bind(now).execute(conn).await?.rows_affected());
+            let column = if task.state == TaskState::Dead {
                 "tasks_dead"
             } else {
                 "tasks_failed"
@@ -381,7 +388,7 @@ impl Scheduler {
                 "UPDATE job_run SET {column} = {column} - 1, state = 'running', finished_at_ms = NULL WHERE id = $1"
             );
             with_tx!(&mut tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(run_id).execute(conn).await?.rows_affected());
-            requeued.push(task_id);
+            requeued.push(task.id);
         }
         tx.commit().await?;
         Ok((requeued, conflicts))
@@ -401,7 +408,7 @@ impl Scheduler {
         }
         let now = self.now_ms();
         let mut tx = self.db().begin_write().await?;
-        let cancelled: Vec<(i64,)> = with_tx!(&mut tx, conn => sqlx::query_as(
+        let cancelled: Vec<i64> = with_tx!(&mut tx, conn => sqlx::query_scalar(
             "UPDATE task SET state = 'cancelled', finished_at_ms = $2 WHERE run_id = $1 AND state = 'ready' RETURNING id")
             .bind(run_id).bind(now).fetch_all(conn).await?);
         if !cancelled.is_empty() {
@@ -445,7 +452,7 @@ impl Scheduler {
     pub async fn runs(
         &self,
         job: Option<&str>,
-        state: Option<&str>,
+        state: Option<RunState>,
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<RunRow>, QueueError> {
@@ -454,7 +461,7 @@ impl Scheduler {
              AND ($3 IS NULL OR id < $3) ORDER BY id DESC LIMIT $4"
         );
         Ok(
-            with_db!(self.db(), pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(job).bind(state).bind(before).bind(limit.clamp(1, 500))
+            with_db!(self.db(), pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(job).bind(state.map(RunState::as_str)).bind(before).bind(limit.clamp(1, 500))
             .fetch_all(pool).await?),
         )
     }

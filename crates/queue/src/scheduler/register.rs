@@ -39,6 +39,15 @@ struct Definition {
     spec_hash: String,
 }
 
+/// What registration compares a definition with.
+#[derive(sqlx::FromRow)]
+struct StoredDefinition {
+    spec_rev: i32,
+    spec_hash: String,
+    version: i64,
+    last_scheduled_for_ms: Option<i64>,
+}
+
 impl Definition {
     fn of(job: &dyn Job, zone: &str) -> Self {
         let trigger = job.trigger();
@@ -74,10 +83,10 @@ impl Scheduler {
             let definition = Definition::of(job.as_ref(), &zone);
             self.register(job.as_ref(), &definition, now).await?;
         }
-        let stored: Vec<(String,)> = with_db!(self.db(), pool => {
-            sqlx::query_as("SELECT job_id FROM schedule").fetch_all(pool).await?
+        let stored: Vec<String> = with_db!(self.db(), pool => {
+            sqlx::query_scalar("SELECT job_id FROM schedule").fetch_all(pool).await?
         });
-        for (job_id,) in stored {
+        for job_id in stored {
             if self.job(&job_id).is_none() {
                 with_db!(self.db(), pool => {
                     sqlx::query(RETIRE_JOB).bind(&job_id).bind(now).execute(pool).await?.rows_affected()
@@ -128,10 +137,11 @@ impl Scheduler {
 
     async fn register(&self, job: &dyn Job, d: &Definition, now: i64) -> Result<(), QueueError> {
         self.insert_definition(job, d, now).await?;
-        let (stored_rev, stored_hash, version, last): (i32, String, i64, Option<i64>) = with_db!(self.db(), pool => {
+        let stored: StoredDefinition = with_db!(self.db(), pool => {
             sqlx::query_as(SELECT_DEFINITION).bind(d.job_id).fetch_one(pool).await?
         });
-        if stored_hash == d.spec_hash {
+        let stored_rev = stored.spec_rev;
+        if stored.spec_hash == d.spec_hash {
             return Ok(());
         }
         if stored_rev > d.spec_rev {
@@ -154,7 +164,7 @@ impl Scheduler {
         }
         // A spec change is not a misfire: the cursor moves to the next fire after now (or after
         // the last scheduled occurrence, if that is later) and no ledger row is written.
-        let after_ms = last.map_or(now, |l| l.max(now));
+        let after_ms = stored.last_scheduled_for_ms.map_or(now, |l| l.max(now));
         let after = jiff::Timestamp::from_millisecond(after_ms)
             .map_err(|e| QueueError::Invalid(e.to_string()))?;
         let fire = next_fire(&job.trigger(), &self.config().zone, after)?;
@@ -165,7 +175,7 @@ impl Scheduler {
                 .bind(d.job_id).bind(d.name).bind(d.kind).bind(&d.spec).bind(&d.zone)
                 .bind(fire.at.as_millisecond()).bind(&local).bind(note).bind(d.catch_up_window_ms)
                 .bind(d.overlap).bind(d.jitter_max_ms).bind(d.max_attempts).bind(d.timeout_ms)
-                .bind(d.spec_rev).bind(&d.spec_hash).bind(now).bind(version)
+                .bind(d.spec_rev).bind(&d.spec_hash).bind(now).bind(stored.version)
                 .execute(pool).await?.rows_affected()
         });
         info!(

@@ -8,7 +8,7 @@ use super::Scheduler;
 use super::ledger::{NewRun, TaskBatch};
 use crate::db::Tx;
 use crate::job::{FanOutRequest, Job, Overlap, PlannedTask};
-use crate::{Fire, QueueError, next_fire, with_db, with_tx};
+use crate::{Fire, QueueError, RunState, TriggerKind, next_fire, with_db, with_tx};
 
 /// What one tick did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,8 +23,7 @@ pub struct TickReport {
     pub reclaimed: usize,
 }
 
-const SELECT_DUE: &str =
-    "SELECT next_fire_at_ms, paused FROM schedule WHERE job_id = $1 AND next_fire_at_ms <= $2";
+const SELECT_DUE: &str = "SELECT paused FROM schedule WHERE job_id = $1 AND next_fire_at_ms <= $2";
 
 const LOCK_DUE: &str = "SELECT next_fire_at_ms, catch_up_window_ms, overlap, max_attempts, jitter_max_ms, paused, \
      version FROM schedule WHERE job_id = $1 AND next_fire_at_ms <= $2";
@@ -35,6 +34,7 @@ const MOVE_CURSOR: &str = "UPDATE schedule SET next_fire_at_ms = $2, next_fire_l
 const LIVE_RUN: &str = "SELECT id FROM job_run WHERE job_id = $1 AND state IN ('pending', 'running') ORDER BY id LIMIT 1";
 
 /// The locked schedule row.
+#[derive(sqlx::FromRow)]
 struct DueRow {
     next_fire_at_ms: i64,
     catch_up_window_ms: i64,
@@ -79,10 +79,10 @@ impl Scheduler {
         now: i64,
         report: &mut TickReport,
     ) -> Result<(), QueueError> {
-        let due: Option<(i64, bool)> = with_db!(self.db(), pool => {
-            sqlx::query_as(SELECT_DUE).bind(job.id()).bind(now).fetch_optional(pool).await?
+        let paused: Option<bool> = with_db!(self.db(), pool => {
+            sqlx::query_scalar(SELECT_DUE).bind(job.id()).bind(now).fetch_optional(pool).await?
         });
-        let Some((_, paused)) = due else {
+        let Some(paused) = paused else {
             return Ok(());
         };
         // The users are read before the write transaction: reads never wait for the writer
@@ -98,28 +98,11 @@ impl Scheduler {
             job.fan_out(&request).await.map_err(QueueError::Invalid)?
         };
         let mut tx = self.db().begin_write().await?;
-        let lock = if tx.is_postgres() {
-            format!("{LOCK_DUE} FOR UPDATE SKIP LOCKED")
-        } else {
-            LOCK_DUE.to_owned()
-        };
-        let row: Option<(i64, i64, String, i32, i64, bool, i64)> = with_tx!(&mut tx, conn => {
+        let lock = format!("{LOCK_DUE} {}", tx.for_update_skip_locked());
+        let row: Option<DueRow> = with_tx!(&mut tx, conn => {
             sqlx::query_as(sqlx::AssertSqlSafe(lock.as_str())).bind(job.id()).bind(now).fetch_optional(conn).await?
         });
         let Some(row) = row else { return Ok(()) };
-        let row = DueRow {
-            next_fire_at_ms: row.0,
-            catch_up_window_ms: row.1,
-            overlap: if row.2 == "allow" {
-                Overlap::Allow
-            } else {
-                Overlap::Skip
-            },
-            max_attempts: row.3,
-            jitter_max_ms: row.4,
-            paused: row.5,
-            version: row.6,
-        };
         let due = self.due_occurrences(job, &row, now)?;
         let newest = due
             .occurrences
@@ -198,23 +181,31 @@ impl Scheduler {
         let scheduled_for = newest.at.as_millisecond();
         let lateness = now - scheduled_for;
         let actor = format!("scheduler@{}", self.config().node_id);
-        let live: Option<(i64,)> = with_tx!(&mut *tx, conn => {
-            sqlx::query_as(LIVE_RUN).bind(job.id()).fetch_optional(conn).await?
+        let live: Option<i64> = with_tx!(&mut *tx, conn => {
+            sqlx::query_scalar(LIVE_RUN).bind(job.id()).fetch_optional(conn).await?
         });
         let (state, reason, trigger_kind) = if row.paused {
-            ("skipped", Some("paused".to_owned()), "schedule")
+            (
+                RunState::Skipped,
+                Some("paused".to_owned()),
+                TriggerKind::Schedule,
+            )
         } else if lateness > row.catch_up_window_ms {
             (
-                "missed",
+                RunState::Missed,
                 Some("outside_catch_up_window".to_owned()),
-                "schedule",
+                TriggerKind::Schedule,
             )
-        } else if let (Overlap::Skip, Some((live_id,))) = (row.overlap, live) {
-            ("skipped", Some(format!("overlap:{live_id}")), "schedule")
+        } else if let (Overlap::Skip, Some(live_id)) = (row.overlap, live) {
+            (
+                RunState::Skipped,
+                Some(format!("overlap:{live_id}")),
+                TriggerKind::Schedule,
+            )
         } else if lateness <= self.config().on_time_slack_ms {
-            ("pending", None, "schedule")
+            (RunState::Pending, None, TriggerKind::Schedule)
         } else {
-            ("pending", None, "catch_up")
+            (RunState::Pending, None, TriggerKind::CatchUp)
         };
         let run = NewRun {
             job_id: job.id(),
@@ -231,7 +222,7 @@ impl Scheduler {
             return Ok(());
         };
         match state {
-            "pending" => {
+            RunState::Pending => {
                 let not_before = now + self.jitter_ms(row.jitter_max_ms);
                 let batch = TaskBatch {
                     run_id,
@@ -246,17 +237,17 @@ impl Scheduler {
                 info!(
                     job = job.id(),
                     run_id,
-                    trigger = trigger_kind,
+                    trigger = trigger_kind.as_str(),
                     "run created"
                 );
             }
-            "skipped" => report.skipped += 1,
+            RunState::Skipped => report.skipped += 1,
             _ => {
                 report.missed += 1;
                 warn!(job = job.id(), run_id, reason = ?reason, "occurrence missed");
             }
         }
-        let older_reason = if state == "missed" {
+        let older_reason = if state == RunState::Missed {
             "outside_catch_up_window".to_owned()
         } else {
             format!("coalesced_into:{run_id}")
@@ -265,10 +256,10 @@ impl Scheduler {
             let missed = NewRun {
                 scheduled_for_ms: Some(fire.at.as_millisecond()),
                 nominal_local: fire.nominal.map(|n| n.to_string()),
-                state: "missed",
+                state: RunState::Missed,
                 reason: Some(older_reason.clone()),
                 note: fire.note.map(|n| n.as_str()),
-                trigger_kind: "schedule",
+                trigger_kind: TriggerKind::Schedule,
                 ..run.clone()
             };
             if self.insert_run(tx, &missed, now).await?.is_some() {
@@ -280,10 +271,10 @@ impl Scheduler {
             let range = NewRun {
                 scheduled_for_ms: Some(first),
                 nominal_local: None,
-                state: "missed",
+                state: RunState::Missed,
                 reason: Some(format!("missed_range:{first}..{last}:{n}")),
                 note: None,
-                trigger_kind: "schedule",
+                trigger_kind: TriggerKind::Schedule,
                 ..run.clone()
             };
             if self.insert_run(tx, &range, now).await?.is_some() {

@@ -134,12 +134,7 @@ impl Scheduler {
     pub async fn claim(&self, owner: &str, limit: usize) -> Result<Vec<ClaimedTask>, QueueError> {
         let now = self.now_ms();
         let mut tx = self.db().begin_write().await?;
-        let lock = if tx.is_postgres() {
-            "FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
-        let sql = CLAIM.replace("{LOCK}", lock);
+        let sql = CLAIM.replace("{LOCK}", tx.for_update_skip_locked());
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows: Vec<ClaimRow> = with_tx!(&mut tx, conn => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(owner).bind(now + self.config().lease_ms).bind(now).bind(limit)

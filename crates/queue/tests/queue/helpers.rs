@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use queue::{
-    BoxFuture, Db, FanOutRequest, Job, ManualClock, Overlap, PlannedTask, Policy, Scheduler,
-    SchedulerConfig, TaskContext, TaskError, TaskReport, Trigger,
+    BoxFuture, Db, FanOutRequest, Job, ManualClock, Overlap, PlannedTask, Policy, RunState,
+    Scheduler, SchedulerConfig, TaskContext, TaskError, TaskReport, Trigger,
 };
 use serde_json::json;
 use sqlx::postgres::PgPoolOptions;
@@ -279,7 +279,7 @@ pub fn scheduler(
 }
 
 /// Count of `job_run` rows of a job in a state.
-pub async fn count_runs(scheduler: &Scheduler, job: &str, state: &str) -> usize {
+pub async fn count_runs(scheduler: &Scheduler, job: &str, state: RunState) -> usize {
     scheduler
         .runs(Some(job), Some(state), None, 500)
         .await

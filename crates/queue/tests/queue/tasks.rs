@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use queue::{Job, ManualClock, ManualRun, ManualRunRequest};
+use queue::{Job, ManualClock, ManualRun, ManualRunRequest, RunState, TaskState};
 
 use crate::helpers::*;
 
@@ -33,7 +33,7 @@ async fn a_run_whose_tasks_all_succeed_sums_their_counters() {
         let run_id = manual_run(&s, "hourly").await;
         assert_eq!(s.drain("node/0", 4).await.unwrap(), 3);
         let run = s.run(run_id).await.unwrap();
-        assert_eq!((run.state.as_str(), run.tasks_succeeded), ("succeeded", 3));
+        assert_eq!((run.state, run.tasks_succeeded), (RunState::Succeeded, 3));
         let summary: serde_json::Value =
             serde_json::from_str(run.summary.as_deref().unwrap()).unwrap();
         assert_eq!(summary["counters"]["new_activities"], 6);
@@ -73,15 +73,14 @@ async fn one_failing_user_never_stops_the_others() {
                 .find(|t| t.user_id == user)
                 .unwrap()
                 .state
-                .clone()
         };
-        assert_eq!(state_of(7), "dead");
-        assert_eq!(state_of(13), "dead");
-        assert_eq!(state_of(21), "failed");
+        assert_eq!(state_of(7), TaskState::Dead);
+        assert_eq!(state_of(13), TaskState::Dead);
+        assert_eq!(state_of(21), TaskState::Failed);
         assert_eq!(job.executions(7), 3, "max_attempts");
         assert_eq!(job.executions(21), 1, "a permanent error is not retried");
         assert_eq!(detail.run.tasks_succeeded, 18);
-        assert_eq!(detail.run.state, "partial");
+        assert_eq!(detail.run.state, RunState::Partial);
         let panicked = detail.tasks.iter().find(|t| t.user_id == 13).unwrap();
         assert_eq!(panicked.last_error_class.as_deref(), Some("panic"));
     }
@@ -105,8 +104,8 @@ async fn a_rate_limited_task_waits_for_the_window_and_keeps_its_attempt() {
         s.drain("node/0", 1).await.unwrap();
         let task = &s.run_detail(run_id, true).await.unwrap().tasks[0];
         assert_eq!(
-            (task.state.as_str(), task.attempt, task.waits),
-            ("ready", 0, 1)
+            (task.state, task.attempt, task.waits),
+            (TaskState::Ready, 0, 1)
         );
         assert!(task.not_before_ms >= ms("2024-03-10T00:15:00Z"));
         assert!(task.not_before_ms < ms("2024-03-10T00:16:00Z"));
@@ -118,7 +117,7 @@ async fn a_rate_limited_task_waits_for_the_window_and_keeps_its_attempt() {
         clock.set(ms("2024-03-10T00:16:00Z"));
         s.drain("node/0", 1).await.unwrap();
         let task = &s.run_detail(run_id, true).await.unwrap().tasks[0];
-        assert_eq!((task.state.as_str(), task.attempt), ("succeeded", 1));
+        assert_eq!((task.state, task.attempt), (TaskState::Succeeded, 1));
     }
 }
 
@@ -141,7 +140,7 @@ async fn retries_back_off_with_full_jitter_within_doubling_windows() {
         let before = queue::Clock::now_ms(clock.as_ref());
         s.drain("node/0", 1).await.unwrap();
         let task = &s.run_detail(run_id, true).await.unwrap().tasks[0];
-        assert_eq!((task.state.as_str(), task.attempt), ("ready", attempt));
+        assert_eq!((task.state, task.attempt), (TaskState::Ready, attempt));
         let delay = task.not_before_ms - before;
         let window = 30_000 * (1_i64 << (attempt - 1));
         assert!(
@@ -153,15 +152,15 @@ async fn retries_back_off_with_full_jitter_within_doubling_windows() {
     s.drain("node/0", 1).await.unwrap();
     let detail = s.run_detail(run_id, true).await.unwrap();
     assert_eq!(
-        (detail.tasks[0].state.as_str(), detail.tasks[0].attempt),
-        ("dead", 6)
+        (detail.tasks[0].state, detail.tasks[0].attempt),
+        (TaskState::Dead, 6)
     );
-    assert_eq!(detail.run.state, "failed");
+    assert_eq!(detail.run.state, RunState::Failed);
     let (requeued, conflicts) = s.retry_failed(run_id).await.unwrap();
     assert_eq!((requeued.len(), conflicts.len()), (1, 0));
     let task = &s.run_detail(run_id, true).await.unwrap().tasks[0];
-    assert_eq!((task.state.as_str(), task.attempt), ("ready", 0));
-    assert_eq!(s.run(run_id).await.unwrap().state, "running");
+    assert_eq!((task.state, task.attempt), (TaskState::Ready, 0));
+    assert_eq!(s.run(run_id).await.unwrap().state, RunState::Running);
 }
 
 #[tokio::test]
@@ -193,8 +192,8 @@ async fn a_worker_that_lost_its_lease_writes_nothing() {
         assert!(!late, "A's result is discarded");
         let detail = s.run_detail(run_id, true).await.unwrap();
         assert_eq!(
-            (detail.tasks[0].state.as_str(), detail.tasks[0].attempt),
-            ("succeeded", 2)
+            (detail.tasks[0].state, detail.tasks[0].attempt),
+            (TaskState::Succeeded, 2)
         );
         assert_eq!(detail.run.tasks_succeeded, 1);
     }
@@ -222,10 +221,25 @@ async fn a_hanging_task_times_out_and_a_zero_user_run_succeeds_at_once() {
     s.drain("node/0", 1).await.unwrap();
     let task = &s.run_detail(run_id, true).await.unwrap().tasks[0];
     assert_eq!(
-        (task.state.as_str(), task.last_error_class.as_deref()),
-        ("ready", Some("timeout"))
+        (task.state, task.last_error_class.as_deref()),
+        (TaskState::Ready, Some("timeout"))
     );
     let empty_run = manual_run(&s, "empty").await;
     let run = s.run(empty_run).await.unwrap();
-    assert_eq!((run.state.as_str(), run.tasks_total), ("succeeded", 0));
+    assert_eq!((run.state, run.tasks_total), (RunState::Succeeded, 0));
+}
+
+#[tokio::test]
+async fn an_unknown_stored_state_is_an_error_not_a_default() {
+    for test_db in TestDb::all("unknown_state").await {
+        let clock = Arc::new(ManualClock::new(ms("2024-03-10T00:00:00Z")));
+        let job = Arc::new(CountingJob::every_hour("hourly", vec![1]));
+        let s = scheduler(&test_db.db, &clock, "node", vec![job as Arc<dyn Job>]);
+        s.register_jobs().await.unwrap();
+        let run_id = manual_run(&s, "hourly").await;
+        queue::with_db!(&test_db.db, pool => sqlx::query("UPDATE job_run SET state = 'paused' WHERE id = $1")
+            .bind(run_id).execute(pool).await.unwrap().rows_affected());
+        let error = s.run(run_id).await.unwrap_err().to_string();
+        assert!(error.contains("unknown run state \"paused\""), "{error}");
+    }
 }

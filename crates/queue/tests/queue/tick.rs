@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use jiff::civil::time;
 use jiff::tz::TimeZone;
-use queue::{Job, ManualClock, Overlap, Scheduler, SchedulerConfig, Trigger};
+use queue::{
+    Job, ManualClock, Overlap, RunState, Scheduler, SchedulerConfig, Trigger, TriggerKind,
+};
 
 use crate::helpers::*;
 
@@ -53,7 +55,7 @@ async fn each_occurrence_gets_one_run_however_many_schedulers_tick() {
         slots.dedup();
         assert_eq!(slots.len(), 40);
         assert!(
-            runs.iter().all(|r| r.trigger_kind == "schedule"),
+            runs.iter().all(|r| r.trigger_kind == TriggerKind::Schedule),
             "{} {runs:#?}",
             test_db.db.engine()
         );
@@ -87,21 +89,24 @@ async fn downtime_gives_one_catch_up_run_and_missed_rows_for_the_rest() {
         // On time: 02:00:30 is within the 60 s slack.
         clock.set(ms("2024-05-01T02:00:30Z"));
         s.tick().await.unwrap();
-        assert_eq!(count_runs(&s, "daily_sync", "succeeded").await, 1);
+        assert_eq!(count_runs(&s, "daily_sync", RunState::Succeeded).await, 1);
         // Down across five occurrences, back one hour after the last.
         clock.set(ms("2024-05-06T03:00:00Z"));
         s.tick().await.unwrap();
         let runs = s.runs(Some("daily_sync"), None, None, 50).await.unwrap();
         let catch_up: Vec<_> = runs
             .iter()
-            .filter(|r| r.trigger_kind == "catch_up")
+            .filter(|r| r.trigger_kind == TriggerKind::CatchUp)
             .collect();
         assert_eq!(catch_up.len(), 1);
         assert_eq!(
             catch_up[0].scheduled_for_ms,
             Some(ms("2024-05-06T02:00:00Z"))
         );
-        let missed: Vec<_> = runs.iter().filter(|r| r.state == "missed").collect();
+        let missed: Vec<_> = runs
+            .iter()
+            .filter(|r| r.state == RunState::Missed)
+            .collect();
         assert_eq!(missed.len(), 4);
         let reason = format!("coalesced_into:{}", catch_up[0].id);
         assert!(
@@ -113,7 +118,7 @@ async fn downtime_gives_one_catch_up_run_and_missed_rows_for_the_rest() {
         clock.set(ms("2024-05-07T15:00:00Z"));
         s.tick().await.unwrap();
         let runs = s.runs(Some("daily_sync"), None, None, 50).await.unwrap();
-        assert_eq!(runs[0].state, "missed");
+        assert_eq!(runs[0].state, RunState::Missed);
         assert_eq!(runs[0].reason.as_deref(), Some("outside_catch_up_window"));
         assert_eq!(runs.len(), 7);
     }
@@ -135,7 +140,7 @@ async fn a_paused_job_records_skipped_occurrences_and_resumes_without_a_flood() 
         assert_eq!(runs.len(), 2);
         assert!(
             runs.iter()
-                .all(|r| r.state == "skipped" && r.reason.as_deref() == Some("paused"))
+                .all(|r| r.state == RunState::Skipped && r.reason.as_deref() == Some("paused"))
         );
         clock.advance(30 * 60_000);
         s.resume("hourly").await.unwrap();
@@ -167,7 +172,7 @@ async fn a_live_run_makes_the_next_occurrence_skip_under_the_skip_policy() {
         clock.set(ms("2024-05-02T02:00:00Z"));
         s.tick().await.unwrap();
         let runs = s.runs(Some("daily_sync"), None, None, 50).await.unwrap();
-        assert_eq!(runs[0].state, "skipped");
+        assert_eq!(runs[0].state, RunState::Skipped);
         assert_eq!(runs[0].reason, Some(format!("overlap:{}", runs[1].id)));
     }
 }
@@ -243,7 +248,7 @@ async fn restarts_every_two_hours_never_move_the_grid() {
         .map(|k| ms("2024-03-10T03:00:00Z") + k * 210 * 60_000)
         .collect();
     assert_eq!(slots, grid, "exactly the grid points, none lost or added");
-    assert!(runs.iter().all(|r| r.trigger_kind == "schedule"));
+    assert!(runs.iter().all(|r| r.trigger_kind == TriggerKind::Schedule));
 }
 
 #[tokio::test]
@@ -277,7 +282,7 @@ async fn a_spec_change_moves_the_cursor_without_ledger_rows() {
         new.tick().await.unwrap();
         let runs = new.runs(None, None, None, 50).await.unwrap();
         assert_eq!(runs.len(), 1);
-        assert_eq!(runs[0].trigger_kind, "schedule");
+        assert_eq!(runs[0].trigger_kind, TriggerKind::Schedule);
         // A zone change is a spec change too: the cursor follows the new zone.
         let mut config = SchedulerConfig::new(TimeZone::get("Europe/Berlin").unwrap(), "d");
         config.seed = 1;

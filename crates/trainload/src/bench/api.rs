@@ -103,11 +103,9 @@ async fn sample(
     for round in 0..count {
         if let Some((scheduler, run_id)) = live_run
             && round % 10 == 0
+            && !scheduler.run(run_id).await?.state.is_live()
         {
-            let state = scheduler.run(run_id).await?.state;
-            if !matches!(state.as_str(), "pending" | "running") {
-                break;
-            }
+            break;
         }
         for (i, (_, path, admin)) in ENDPOINTS.iter().enumerate() {
             let (status, elapsed) = get(addr, path, admin.then_some(TOKEN)).await?;

@@ -46,7 +46,7 @@ impl BenchDb {
             .context("creating the benchmark database")?;
         conn.close().await.ok();
         Ok(Self {
-            url: with_database(admin, &name),
+            url: with_database(admin, &name)?,
             dir,
             postgres: Some((admin.to_owned(), name)),
         })
@@ -123,13 +123,8 @@ fn unique_name() -> String {
 }
 
 /// `admin` with its database path replaced by `name` (query string kept).
-fn with_database(admin: &str, name: &str) -> String {
-    let (base, query) = admin
-        .split_once('?')
-        .map_or((admin, None), |(b, q)| (b, Some(q)));
-    let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
-    match query {
-        Some(q) => format!("{root}/{name}?{q}"),
-        None => format!("{root}/{name}"),
-    }
+fn with_database(admin: &str, name: &str) -> anyhow::Result<String> {
+    let mut url = reqwest::Url::parse(admin).context("parsing the PostgreSQL admin URL")?;
+    url.set_path(name);
+    Ok(url.into())
 }

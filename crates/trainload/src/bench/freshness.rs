@@ -27,6 +27,7 @@ use crate::store::integrations::{self, NewIntegration};
 use crate::store::users::UserId;
 use crate::store::{Store, planner};
 use crate::sync::SyncContext;
+use queue::TaskState;
 
 /// Arguments of `bench freshness`.
 #[derive(Debug, Clone, clap::Args)]
@@ -195,14 +196,9 @@ async fn one_run(
 
 /// What was still waiting when the run ended: unprocessed events, and tasks by job and state.
 async fn backlog(store: &Store) -> anyhow::Result<Value> {
-    let db = store.queue_db();
-    let tasks: Vec<(String, String, i64)> = queue::with_db!(&db, pool => sqlx::query_as(
-        "SELECT job_id, state, COUNT(*) FROM task WHERE state <> 'succeeded' GROUP BY job_id, state ORDER BY 1, 2")
-        .fetch_all(pool).await)?;
-    let waiting: Vec<(String, Option<String>, i64, i64)> = queue::with_db!(&db, pool => sqlx::query_as(
-        "SELECT job_id, SUBSTR(COALESCE(last_error, ''), 1, 120), MIN(not_before_ms), COUNT(*) \
-         FROM task WHERE state = 'ready' GROUP BY job_id, SUBSTR(COALESCE(last_error, ''), 1, 120) ORDER BY 4 DESC LIMIT 5")
-        .fetch_all(pool).await)?;
+    let reader = queue::Reader::new(store.queue_db());
+    let tasks = reader.task_counts().await?;
+    let waiting = reader.waiting_tasks(5).await?;
     let events = crate::store::webhooks::hourly_counts(store, 0).await?;
     let pending = crate::store::webhooks::stranded_users(store, i64::MAX)
         .await?
@@ -210,8 +206,9 @@ async fn backlog(store: &Store) -> anyhow::Result<Value> {
     Ok(json!({
         "users_with_unprocessed_events": pending,
         "events_received": events.received.iter().map(|(_, n)| n).sum::<i64>(),
-        "waiting": waiting.iter().map(|(job, error, at, n)| json!({"job": job, "last_error": error, "earliest_ms": at, "tasks": n})).collect::<Vec<_>>(),
-        "tasks_not_succeeded": tasks.iter().map(|(job, state, n)| json!({"job": job, "state": state, "tasks": n})).collect::<Vec<_>>(),
+        "waiting": waiting.iter().map(|w| json!({"job": w.job_id, "last_error": w.last_error, "earliest_ms": w.earliest_ms, "tasks": w.tasks})).collect::<Vec<_>>(),
+        "tasks_not_succeeded": tasks.iter().filter(|c| c.state != TaskState::Succeeded)
+            .map(|c| json!({"job": c.job_id, "state": c.state, "tasks": c.tasks})).collect::<Vec<_>>(),
     }))
 }
 

@@ -249,7 +249,7 @@ pub async fn wait_for_run(
     let deadline = Instant::now() + limit;
     loop {
         let row = scheduler.run(run_id).await?;
-        if !matches!(row.state.as_str(), "pending" | "running") {
+        if !row.state.is_live() {
             return Ok(row);
         }
         anyhow::ensure!(

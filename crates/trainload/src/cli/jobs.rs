@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 use queue::{
-    Clock, ManualRun, ManualRunRequest, QueueError, Scheduler, SchedulerConfig, SystemClock,
+    Clock, ManualRun, ManualRunRequest, QueueError, RunState, Scheduler, SchedulerConfig,
+    SystemClock,
 };
 use serde::Serialize;
 use serde_json::json;
 
 use crate::config::{ProviderArgs, StoreArgs};
 use crate::jobs::{view, wait};
-use crate::startup::node;
 
 /// Exit codes of `jobs run` (and of an unknown job or run elsewhere).
 pub mod exit {
@@ -349,7 +349,7 @@ async fn run_job(
         ));
     };
     let deadline = tokio::time::Instant::now() + timeout;
-    if !node::live_worker_exists(scheduler.db(), scheduler.now_ms()).await? {
+    if !scheduler.live_worker_exists().await? {
         let owner = format!("{}/cli", scheduler.config().node_id);
         // A drain that outlives the timeout is cut; its leases lapse and are retried.
         let _ = tokio::time::timeout(timeout, scheduler.drain(&owner, workers.max(1))).await;
@@ -363,9 +363,9 @@ async fn run_job(
     };
     let detail = scheduler.run_detail(run.id, true).await?;
     print(&view::run_detail_view(&detail, false));
-    Ok(match run.state.as_str() {
-        "succeeded" => exit::SUCCEEDED,
-        "partial" => exit::PARTIAL,
+    Ok(match run.state {
+        RunState::Succeeded => exit::SUCCEEDED,
+        RunState::Partial => exit::PARTIAL,
         _ => exit::FAILED,
     })
 }

@@ -20,13 +20,6 @@ use utoipa_axum::routes;
 use super::extract::bearer_token;
 use super::{ApiError, ApiResult, AppState};
 
-const RUNS: &str = "SELECT job_id, state, trigger_kind, COUNT(*) FROM job_run GROUP BY job_id, state, trigger_kind ORDER BY 1, 2, 3";
-const TASKS: &str = "SELECT job_id, state, COUNT(*) FROM task GROUP BY job_id, state ORDER BY 1, 2";
-const NEXT_FIRE: &str = "SELECT job_id, next_fire_at_ms FROM schedule ORDER BY job_id";
-const LAST_SUCCESS: &str = "SELECT job_id, MAX(finished_at_ms) FROM job_run WHERE state = 'succeeded' \
-     GROUP BY job_id ORDER BY job_id";
-const OLDEST_READY: &str =
-    "SELECT MIN(not_before_ms) FROM task WHERE state = 'ready' AND not_before_ms <= $1";
 const BUDGET: &str = "SELECT provider, bucket, window_start_ms, used, lim FROM api_budget \
      WHERE window_start_ms >= $1 AND lim > 0 ORDER BY provider, bucket, window_start_ms";
 
@@ -64,7 +57,7 @@ async fn metrics(
             return Err(ApiError::unauthorized());
         }
     }
-    let text = render(state.scheduler.db(), state.scheduler.now_ms()).await?;
+    let text = render(&state.scheduler, state.scheduler.now_ms()).await?;
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -182,84 +175,76 @@ fn family(out: &mut String, name: &str, kind: &str, help: &str) {
 }
 
 /// The exposition text at `now_ms`.
-async fn render(db: &Db, now_ms: i64) -> Result<String, QueueError> {
+async fn render(scheduler: &queue::Scheduler, now_ms: i64) -> Result<String, QueueError> {
     let mut out = String::new();
-    let runs: Vec<(String, String, String, i64)> =
-        with_db!(db, pool => sqlx::query_as(RUNS).fetch_all(pool).await?);
+    let census = scheduler.reader().census(now_ms).await?;
     family(
         &mut out,
         "trainload_scheduler_runs_total",
         "counter",
         "Runs in the ledger by job, state and trigger.",
     );
-    for (job, state, trigger, n) in runs {
+    for count in &census.runs {
         let _ = writeln!(
             out,
-            "trainload_scheduler_runs_total{{job=\"{job}\",state=\"{state}\",trigger=\"{trigger}\"}} {n}"
+            "trainload_scheduler_runs_total{{job=\"{}\",state=\"{}\",trigger=\"{}\"}} {}",
+            count.job_id, count.state, count.trigger_kind, count.runs
         );
     }
-    let tasks: Vec<(String, String, i64)> =
-        with_db!(db, pool => sqlx::query_as(TASKS).fetch_all(pool).await?);
     family(
         &mut out,
         "trainload_scheduler_tasks",
         "gauge",
         "Tasks by job and state.",
     );
-    for (job, state, n) in tasks {
+    for count in &census.tasks {
         let _ = writeln!(
             out,
-            "trainload_scheduler_tasks{{job=\"{job}\",state=\"{state}\"}} {n}"
+            "trainload_scheduler_tasks{{job=\"{}\",state=\"{}\"}} {}",
+            count.job_id, count.state, count.tasks
         );
     }
-    let next: Vec<(String, i64)> =
-        with_db!(db, pool => sqlx::query_as(NEXT_FIRE).fetch_all(pool).await?);
     family(
         &mut out,
         "trainload_scheduler_next_fire_timestamp_seconds",
         "gauge",
         "Next fire of each job, Unix seconds.",
     );
-    for (job, ms) in next {
+    for fire in &census.next_fires {
         let _ = writeln!(
             out,
-            "trainload_scheduler_next_fire_timestamp_seconds{{job=\"{job}\"}} {}",
-            seconds(ms)
+            "trainload_scheduler_next_fire_timestamp_seconds{{job=\"{}\"}} {}",
+            fire.job_id,
+            seconds(fire.next_fire_at_ms)
         );
     }
-    let success: Vec<(String, Option<i64>)> =
-        with_db!(db, pool => sqlx::query_as(LAST_SUCCESS).fetch_all(pool).await?);
     family(
         &mut out,
         "trainload_scheduler_last_success_timestamp_seconds",
         "gauge",
         "End of each job's newest succeeded run, Unix seconds.",
     );
-    for (job, ms) in success
-        .into_iter()
-        .filter_map(|(j, ms)| ms.map(|ms| (j, ms)))
-    {
+    for success in &census.last_successes {
         let _ = writeln!(
             out,
-            "trainload_scheduler_last_success_timestamp_seconds{{job=\"{job}\"}} {}",
-            seconds(ms)
+            "trainload_scheduler_last_success_timestamp_seconds{{job=\"{}\"}} {}",
+            success.job_id,
+            seconds(success.finished_at_ms)
         );
     }
-    let oldest: Option<i64> =
-        with_db!(db, pool => sqlx::query_scalar(OLDEST_READY).bind(now_ms).fetch_one(pool).await?);
     family(
         &mut out,
         "trainload_scheduler_oldest_ready_task_age_seconds",
         "gauge",
         "Age of the oldest task ready to run.",
     );
-    let age_ms = oldest.map_or(0, |ms| (now_ms - ms).max(0));
+    let age_ms = census.oldest_ready_ms.map_or(0, |ms| (now_ms - ms).max(0));
     let _ = writeln!(
         out,
         "trainload_scheduler_oldest_ready_task_age_seconds {}",
         seconds(age_ms)
     );
-    render_budget(db, now_ms, &mut out).await?;
+    render_budget(scheduler.db(), now_ms, &mut out).await?;
     render_http(&mut out);
     Ok(out)
 }

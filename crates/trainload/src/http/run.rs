@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use queue::{ManualRun, ManualRunRequest, RunRow};
+use queue::{ManualRun, ManualRunRequest, RunRow, RunState};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -159,7 +159,7 @@ async fn answer(
         .and_then(|id| id.parse::<i64>().ok());
     let mut response = match live {
         // A skipped row written by an earlier version for a refused request.
-        Some(live_run_id) if run.state == "skipped" => {
+        Some(live_run_id) if run.state == RunState::Skipped => {
             overlap(&run.job_id, live_run_id).into_response()
         }
         _ if waited && run.finished_at_ms.is_some() => {

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use queue::QueueError;
+use queue::{QueueError, RunState};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -20,18 +20,6 @@ use crate::jobs::view::{self, RunDetailView, RunView};
 /// Default and largest page size.
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 500;
-
-/// Run states a filter may name.
-const STATES: [&str; 8] = [
-    "pending",
-    "running",
-    "succeeded",
-    "partial",
-    "failed",
-    "skipped",
-    "missed",
-    "cancelled",
-];
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -94,12 +82,12 @@ async fn list(
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<RunPage>> {
-    if let Some(s) = query.state.as_deref().filter(|s| !STATES.contains(s)) {
-        return Err(ApiError::bad_request(
-            "invalid_state",
-            format!("unknown run state {s}"),
-        ));
-    }
+    let run_state = match query.state.as_deref() {
+        None => None,
+        Some(s) => Some(s.parse::<RunState>().map_err(|_| {
+            ApiError::bad_request("invalid_state", format!("unknown run state {s}"))
+        })?),
+    };
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -109,12 +97,7 @@ async fn list(
     }
     let runs = state
         .scheduler
-        .runs(
-            query.job.as_deref(),
-            query.state.as_deref(),
-            query.before,
-            limit,
-        )
+        .runs(query.job.as_deref(), run_state, query.before, limit)
         .await?;
     let next_before = (i64::try_from(runs.len()).unwrap_or(0) == limit)
         .then(|| runs.last().map(|r| r.id))

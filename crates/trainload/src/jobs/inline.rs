@@ -9,11 +9,8 @@ use std::time::{Duration, Instant};
 
 use queue::{
     ClaimedTask, Job, ManualRun, ManualRunRequest, QueueError, Scheduler, TaskContext, TaskError,
-    TaskReport, with_db,
+    TaskReport, TaskState,
 };
-
-const LIVE_TASK: &str =
-    "SELECT id FROM task WHERE user_id = $1 AND kind = $2 AND state IN ('ready', 'leased')";
 
 /// How an inline task ended.
 #[derive(Debug)]
@@ -61,9 +58,8 @@ pub async fn run_user_task(
     let run_id = match scheduler.start_manual_run(job.id(), &request).await? {
         ManualRun::Created(id) | ManualRun::Replayed(id) => id,
         ManualRun::AllDeduped => {
-            let live: Option<i64> = with_db!(scheduler.db(), pool => sqlx::query_scalar(LIVE_TASK)
-                .bind(user_id).bind(job.id()).fetch_optional(pool).await?);
-            return Ok(InlineOutcome::TaskLive { live_task_id: live });
+            let live_task_id = scheduler.reader().live_task(user_id, job.id()).await?;
+            return Ok(InlineOutcome::TaskLive { live_task_id });
         }
         ManualRun::Conflict { live_run_id } => {
             // Overlap is allowed above, so a live run never blocks this one.
@@ -165,7 +161,7 @@ async fn await_worker(
     }
     let detail = scheduler.run_detail(run_id, true).await?;
     let result = match detail.tasks.first() {
-        Some(task) if task.state == "succeeded" => Ok(task
+        Some(task) if task.state == TaskState::Succeeded => Ok(task
             .result
             .as_deref()
             .and_then(|r| serde_json::from_str(r).ok())
@@ -173,7 +169,7 @@ async fn await_worker(
         Some(task) => Err(TaskError::Permanent(
             task.last_error
                 .clone()
-                .unwrap_or_else(|| task.state.clone()),
+                .unwrap_or_else(|| task.state.to_string()),
         )),
         None => Ok(TaskReport::default()),
     };

@@ -3,7 +3,7 @@
 //! ([`crate::sync::onboard`]) instead of a daily sync, with the queue's lease, retries and run
 //! ledger, so a restart in the middle loses nothing and the admin page shows it.
 
-use queue::{ManualRun, ManualRunRequest, QueueError, Scheduler, with_db};
+use queue::{ManualRun, ManualRunRequest, QueueError, Reader, Scheduler};
 
 use crate::store::Store;
 use crate::store::users::UserId;
@@ -14,8 +14,6 @@ pub const ACTOR: &str = "onboarding";
 pub const JOB: &str = "daily_sync";
 /// Days of history an onboarding imports.
 pub const DAYS: u32 = 90;
-
-const RUN_ACTOR: &str = "SELECT actor FROM job_run WHERE id = $1";
 
 /// Queues the onboarding of `user` and returns the run id.
 ///
@@ -43,9 +41,6 @@ pub async fn start(scheduler: &Scheduler, user: UserId) -> Result<i64, QueueErro
 /// # Errors
 /// Database errors.
 pub(super) async fn is_onboarding(store: &Store, run_id: i64) -> Result<bool, QueueError> {
-    let actor: Option<String> = with_db!(&store.queue_db(), pool => sqlx::query_scalar(RUN_ACTOR)
-        .bind(run_id)
-        .fetch_optional(pool)
-        .await?);
+    let actor = Reader::new(store.queue_db()).run_actor(run_id).await?;
     Ok(actor.as_deref() == Some(ACTOR))
 }

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use queue::{JobStatus, QueueError, RunDetail, RunRow, Scheduler, TaskRow, Trigger};
+use queue::{JobStatus, QueueError, RunDetail, RunRow, Scheduler, TaskRow, TaskState, Trigger};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -222,11 +222,11 @@ pub fn job_view(status: &JobStatus, last_run: Option<&RunRow>) -> JobView {
         paused_by: status.paused_by.clone(),
         paused_at: status.paused_at_ms.and_then(|ms| rfc3339(ms, &zone)),
         catch_up_window_s: status.catch_up_window_ms / 1000,
-        overlap: status.overlap.clone(),
+        overlap: status.overlap.to_string(),
         last_run: last_run.map(|run| LastRun {
             id: run.id,
-            state: run.state.clone(),
-            trigger: run.trigger_kind.clone(),
+            state: run.state.to_string(),
+            trigger: run.trigger_kind.to_string(),
             scheduled_for: run.scheduled_for_ms.and_then(|ms| rfc3339(ms, &zone)),
             finished_at: run.finished_at_ms.and_then(|ms| rfc3339(ms, &zone)),
             tasks_total: run.tasks_total,
@@ -241,8 +241,8 @@ pub fn run_view(run: &RunRow) -> RunView {
     RunView {
         id: run.id,
         job_id: run.job_id.clone(),
-        state: run.state.clone(),
-        trigger: run.trigger_kind.clone(),
+        state: run.state.to_string(),
+        trigger: run.trigger_kind.to_string(),
         actor: run.actor.clone(),
         reason: run.reason.clone(),
         note: run.note.clone(),
@@ -272,12 +272,12 @@ pub fn run_view(run: &RunRow) -> RunView {
 pub fn run_detail_view(detail: &RunDetail, all_tasks: bool) -> RunDetailView {
     let mut task_counts = BTreeMap::new();
     for task in &detail.tasks {
-        *task_counts.entry(task.state.clone()).or_insert(0) += 1;
+        *task_counts.entry(task.state.to_string()).or_insert(0) += 1;
     }
     let tasks = detail
         .tasks
         .iter()
-        .filter(|task| all_tasks || task.state != "succeeded")
+        .filter(|task| all_tasks || task.state != TaskState::Succeeded)
         .map(task_view)
         .collect();
     RunDetailView {
@@ -291,7 +291,7 @@ fn task_view(task: &TaskRow) -> TaskView {
     TaskView {
         task_id: task.id,
         user_id: task.user_id,
-        state: task.state.clone(),
+        state: task.state.to_string(),
         attempt: task.attempt,
         waits: task.waits,
         error_class: task.last_error_class.clone(),

@@ -9,8 +9,6 @@ use queue::Scheduler;
 use tokio::sync::watch;
 use tracing::{Instrument, info_span, warn};
 
-use super::node;
-
 /// The shortest sleep between ticks, so a fire time in the past cannot spin the loop.
 const MIN_SLEEP: Duration = Duration::from_millis(50);
 
@@ -78,7 +76,7 @@ pub async fn tick_loop(
             Ok(_) => status.ticked(scheduler.now_ms()),
             Err(error) => warn!(%error, "tick failed; retrying at the next interval"),
         }
-        if let Err(error) = node::seen(scheduler.db(), &node_id, scheduler.now_ms()).await {
+        if let Err(error) = scheduler.node_seen().await {
             warn!(%error, "could not refresh this node's row");
         }
         let wait = until_next_fire(&scheduler)

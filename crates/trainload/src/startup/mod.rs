@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use jiff::tz::TimeZone;
-use queue::{Clock, Job, Scheduler, SchedulerConfig, SystemClock};
+use queue::{Clock, Job, NodeMode, Scheduler, SchedulerConfig, SystemClock};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
@@ -134,12 +134,13 @@ impl Application {
             None => None,
         };
         let mode = match (settings.workers, listener.is_some()) {
-            (0, _) => node::Mode::NoWorkers,
-            (_, true) => node::Mode::Serve,
-            (_, false) => node::Mode::Worker,
+            (0, _) => NodeMode::NoWorkers,
+            (_, true) => NodeMode::Serve,
+            (_, false) => NodeMode::Worker,
         };
-        let node_id = &scheduler.config().node_id;
-        node::register(scheduler.db(), node_id, mode, scheduler.now_ms())
+        let host = node::host_of(&scheduler.config().node_id);
+        scheduler
+            .register_node(host, mode, env!("CARGO_PKG_VERSION"))
             .await
             .context("registering this node")?;
         let status = SchedulerStatus::new(
@@ -227,7 +228,6 @@ impl Application {
         } = self;
         let shutdown = state.shutdown.clone();
         let scheduler = state.scheduler.clone();
-        let db = scheduler.db().clone();
         let node_id = scheduler.config().node_id.clone();
         info!(node = %node_id, workers = settings.workers, scheduler = settings.scheduler_enabled,
             zone = settings.zone.iana_name().unwrap_or("UTC"), "started");
@@ -274,7 +274,7 @@ impl Application {
             Some(handle) => stop_server(handle, settings.shutdown_grace).await,
             None => Ok(()),
         };
-        if let Err(error) = node::stopped(&db, &node_id, scheduler.now_ms()).await {
+        if let Err(error) = scheduler.node_stopped().await {
             warn!(%error, "could not mark this node as stopped");
         }
         info!(node = %node_id, "stopped");

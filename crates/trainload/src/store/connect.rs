@@ -7,7 +7,8 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{Pool, StoreError, private_files};
+use super::{StoreError, private_files};
+use queue::Db;
 
 /// How long a SQLite writer waits for the lock before `SQLITE_BUSY` (at least 5 s, so that
 /// a burst of writers from several workers queues instead of failing).
@@ -19,7 +20,7 @@ const POSTGRES_MAX_CONNECTIONS: u32 = 10;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Opens the pool for `database_url` (`sqlite:` or `postgres:`/`postgresql:`).
-pub(super) async fn open_pool(database_url: &str) -> Result<Pool, StoreError> {
+pub(super) async fn open_pool(database_url: &str) -> Result<Db, StoreError> {
     if database_url.starts_with("sqlite:") {
         open_sqlite(database_url).await
     } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
@@ -31,7 +32,7 @@ pub(super) async fn open_pool(database_url: &str) -> Result<Pool, StoreError> {
     }
 }
 
-async fn open_sqlite(database_url: &str) -> Result<Pool, StoreError> {
+async fn open_sqlite(database_url: &str) -> Result<Db, StoreError> {
     let options = SqliteConnectOptions::from_str(database_url)
         .map_err(|e| StoreError::Config(format!("invalid SQLite URL: {e}")))?
         .create_if_missing(true)
@@ -45,10 +46,10 @@ async fn open_sqlite(database_url: &str) -> Result<Pool, StoreError> {
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await?;
-    Ok(Pool::Sqlite(pool))
+    Ok(Db::Sqlite(pool))
 }
 
-async fn open_postgres(database_url: &str) -> Result<Pool, StoreError> {
+async fn open_postgres(database_url: &str) -> Result<Db, StoreError> {
     // The parse error never repeats the URL, so a password cannot leak through it.
     let options = PgConnectOptions::from_str(database_url)
         .map_err(|_| StoreError::Config("invalid PostgreSQL URL".to_owned()))?;
@@ -57,7 +58,7 @@ async fn open_postgres(database_url: &str) -> Result<Pool, StoreError> {
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await?;
-    Ok(Pool::Postgres(pool))
+    Ok(Db::Postgres(pool))
 }
 
 /// Creates the directory a SQLite file lives in (0700), so `trainload serve` just works on a

@@ -2,9 +2,11 @@
 //!
 //! The engine is chosen by the database URL (`sqlite://…` or `postgres://…`). The sqlx `Any`
 //! driver is not used (it loses type checking and engine-specific types); instead [`Store`] holds
-//! one of two typed pools and every repository writes its SQL once, as a `const` with `$1`
-//! placeholders that both engines accept, and runs it through the `with_pool!` / `with_tx!` macros,
-//! which expand the same expression for each engine. Row structs derive `sqlx::FromRow`
+//! the queue's two-engine pool ([`queue::Db`], one helper for both crates, since the queue's
+//! tables live in the same database and share its transactions) and every repository writes its
+//! SQL once, as a `const` with `$1` placeholders that both engines accept, and runs it through
+//! the `with_pool!` / `with_tx!` macros, thin wrappers of `queue::with_db!` / `queue::with_tx!`
+//! that expand the same expression for each engine. Row structs derive `sqlx::FromRow`
 //! generically, so they decode on both.
 //!
 //! Column types are chosen so one Rust type fits both engines: identities and integers are
@@ -15,30 +17,18 @@
 //! Migrations (`migrations/sqlite`, `migrations/postgres`) are embedded in the binary and applied
 //! by [`Store::connect`].
 
-/// Runs `$body` with `$pool` bound to the engine's typed pool (`&SqlitePool` or `&PgPool`).
+/// Runs `$body` with `$pool` bound to the store's typed pool (`&SqlitePool` or `&PgPool`).
 macro_rules! with_pool {
     ($store:expr, $pool:ident => $body:expr) => {
-        match $store.pool() {
-            $crate::store::Pool::Sqlite($pool) => $body,
-            $crate::store::Pool::Postgres($pool) => $body,
-        }
+        queue::with_db!($store.pool(), $pool => $body)
     };
 }
 
-/// Runs `$body` with `$conn` bound to the transaction's connection (`&mut SqliteConnection` or
+/// Runs `$body` with `$conn` bound to the [`WriteTx`]'s connection (`&mut SqliteConnection` or
 /// `&mut PgConnection`); use `&mut *$conn` for each query.
 macro_rules! with_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx.inner_mut() {
-            $crate::store::TxInner::Sqlite(tx) => {
-                let $conn = &mut **tx;
-                $body
-            }
-            $crate::store::TxInner::Postgres(tx) => {
-                let $conn = &mut **tx;
-                $body
-            }
-        }
+        queue::with_tx!($tx.queue_tx(), $conn => $body)
     };
 }
 
@@ -68,36 +58,18 @@ mod hash;
 
 use std::sync::Arc;
 
-use sqlx::{PgPool, SqlitePool};
-
 pub use error::StoreError;
 pub use secrets::{SecretKey, SecretKeyError};
 
 use secrets::Cipher;
 
-/// Which database engine a [`Store`] talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    /// A SQLite file (WAL): one process.
-    Sqlite,
-    /// PostgreSQL: any number of processes.
-    Postgres,
-}
-
-/// The typed connection pool of the engine in use.
-#[derive(Debug, Clone)]
-pub(crate) enum Pool {
-    /// SQLite.
-    Sqlite(SqlitePool),
-    /// PostgreSQL.
-    Postgres(PgPool),
-}
+pub use queue::db::Engine;
 
 /// The application's database: a connection pool plus the cipher for secrets at rest. Cheap to
 /// clone (the pool and cipher are shared).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: Pool,
+    pool: queue::Db,
     cipher: Arc<Cipher>,
 }
 
@@ -127,35 +99,29 @@ impl Store {
     /// [`StoreError::Migrate`] when a migration fails or the database holds a newer one.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            queue::Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            queue::Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
 
     /// The engine behind this store.
     pub fn engine(&self) -> Engine {
-        match self.pool {
-            Pool::Sqlite(_) => Engine::Sqlite,
-            Pool::Postgres(_) => Engine::Postgres,
-        }
+        self.pool.engine()
     }
 
     /// Closes every connection (waits for checked-out ones to come back). On SQLite this also
     /// checkpoints the WAL into the main file.
     pub async fn close(&self) {
-        with_pool!(self, pool => pool.close().await);
+        self.pool.close().await;
     }
 
     /// The same pool as the scheduler's database handle (its tables live in this database).
     pub fn queue_db(&self) -> queue::Db {
-        match &self.pool {
-            Pool::Sqlite(pool) => queue::Db::Sqlite(pool.clone()),
-            Pool::Postgres(pool) => queue::Db::Postgres(pool.clone()),
-        }
+        self.pool.clone()
     }
 
-    pub(crate) fn pool(&self) -> &Pool {
+    pub(crate) fn pool(&self) -> &queue::Db {
         &self.pool
     }
 
@@ -168,12 +134,10 @@ impl Store {
 /// rolls back.
 #[derive(Debug)]
 pub struct WriteTx {
-    inner: TxInner,
+    /// The scheduler's own transaction type, so that a domain write and the task it queues
+    /// can share one transaction (see [`WriteTx::queue_tx`]).
+    inner: queue::Tx,
 }
-
-/// The engine's typed transaction: the scheduler's own type, so that a domain write and the
-/// task it queues can share one transaction (see [`WriteTx::queue_tx`]).
-pub(crate) use queue::Tx as TxInner;
 
 impl WriteTx {
     /// Commits the transaction.
@@ -181,11 +145,7 @@ impl WriteTx {
     /// # Errors
     /// [`StoreError::Database`] when the commit fails (nothing was written).
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self.inner {
-            TxInner::Sqlite(tx) => tx.commit().await?,
-            TxInner::Postgres(tx) => tx.commit().await?,
-        }
-        Ok(())
+        Ok(self.inner.commit().await?)
     }
 
     /// Rolls the transaction back.
@@ -193,15 +153,7 @@ impl WriteTx {
     /// # Errors
     /// [`StoreError::Database`] when the connection failed (the database rolls back anyway).
     pub async fn rollback(self) -> Result<(), StoreError> {
-        match self.inner {
-            TxInner::Sqlite(tx) => tx.rollback().await?,
-            TxInner::Postgres(tx) => tx.rollback().await?,
-        }
-        Ok(())
-    }
-
-    pub(crate) fn inner_mut(&mut self) -> &mut TxInner {
-        &mut self.inner
+        Ok(self.inner.rollback().await?)
     }
 
     /// The same transaction as the scheduler sees it, e.g. for [`queue::Scheduler::enqueue`].
@@ -217,11 +169,9 @@ impl WriteTx {
 /// # Errors
 /// [`StoreError::Database`] when no connection or lock could be had within the timeouts.
 pub async fn begin_write(store: &Store) -> Result<WriteTx, StoreError> {
-    let inner = match store.pool() {
-        Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-        Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
-    };
-    Ok(WriteTx { inner })
+    Ok(WriteTx {
+        inner: store.pool().begin_write().await?,
+    })
 }
 
 /// The current time, epoch milliseconds (the default clock of the repositories that need one).

@@ -11,6 +11,7 @@ use trainload::store::users::{Role, UserId};
 use crate::helpers::{
     AppOptions, Script, TestApp, TestJob, engines, no_redirects, signed_in, spawn_app_with,
 };
+use queue::{RunState, TaskState, TriggerKind};
 
 /// A same-origin browser request with the session cookie (what the CSRF layer lets through).
 fn browser(
@@ -92,8 +93,8 @@ async fn an_admin_sees_the_jobs_runs_one_now_and_pauses_and_resumes() {
         assert_eq!(runs.len(), 1, "{engine:?}");
         let run = &runs[0];
         assert_eq!(
-            (run.trigger_kind.as_str(), run.tasks_total),
-            ("manual", 2),
+            (run.trigger_kind, run.tasks_total),
+            (TriggerKind::Manual, 2),
             "{engine:?}"
         );
         assert_eq!(run.actor, format!("admin:user:{admin}"));
@@ -230,7 +231,7 @@ async fn failed_tasks_are_listed_with_their_error_and_retry_puts_them_back() {
             .await
             .unwrap()
             .remove(0);
-        assert_eq!(run.state, "partial", "{engine:?}");
+        assert_eq!(run.state, RunState::Partial, "{engine:?}");
 
         let overview = page(&app, "/admin", &cookie).await;
         assert!(
@@ -265,11 +266,11 @@ async fn failed_tasks_are_listed_with_their_error_and_retry_puts_them_back() {
             format!("/admin/runs/{}?requeued=1&conflicts=0", run.id)
         );
         let after = app.scheduler.run_detail(run.id, false).await.unwrap();
-        assert_eq!(after.run.state, "running", "{engine:?}");
+        assert_eq!(after.run.state, RunState::Running, "{engine:?}");
         assert_eq!(after.tasks.len(), 1);
         assert_eq!(
-            (after.tasks[0].state.as_str(), after.tasks[0].attempt),
-            ("ready", 0)
+            (after.tasks[0].state, after.tasks[0].attempt),
+            (TaskState::Ready, 0)
         );
         let detail = page(&app, &location, &cookie).await;
         assert!(

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 use trainload::cli::jobs::{JobsCommand, RunsCommand, exit, jobs, runs};
 
 use crate::helpers::{AppOptions, Script, TestJob, spawn_app, spawn_app_with};
+use queue::RunState;
 
 fn trainload(data_dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trainload"))
@@ -84,7 +85,7 @@ async fn jobs_run_wait_executes_in_process_and_exits_by_the_runs_state() {
     assert_eq!(jobs(&run("stuck", 1), s).await.unwrap(), exit::REFUSED);
     assert_eq!(jobs(&run("nope", 1), s).await.unwrap(), exit::REFUSED);
     let fine = s.runs(Some("fine"), None, None, 1).await.unwrap().remove(0);
-    assert_eq!(fine.state, "succeeded");
+    assert_eq!(fine.state, RunState::Succeeded);
     assert_eq!(
         runs(
             &RunsCommand::Show {

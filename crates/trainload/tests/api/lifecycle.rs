@@ -8,6 +8,7 @@ use trainload::startup::Application;
 use crate::helpers::{
     AppOptions, Script, TempDir, TestJob, engines, eventually, settings, spawn_app_with,
 };
+use queue::TaskState;
 
 #[tokio::test]
 async fn the_admin_token_file_is_created_private_on_first_start_and_reused() {
@@ -82,7 +83,10 @@ async fn graceful_shutdown_releases_the_lease_of_a_task_in_flight_and_refunds_it
         let scheduler = app.scheduler.clone();
         eventually("the task to be leased", || {
             let scheduler = scheduler.clone();
-            async move { scheduler.run_detail(run_id, true).await.unwrap().tasks[0].state == "leased" }
+            async move {
+                scheduler.run_detail(run_id, true).await.unwrap().tasks[0].state
+                    == TaskState::Leased
+            }
         })
         .await;
         app.stop().await;
@@ -92,7 +96,7 @@ async fn graceful_shutdown_releases_the_lease_of_a_task_in_flight_and_refunds_it
             .unwrap()
             .tasks
             .remove(0);
-        assert_eq!(task.state, "ready", "{engine:?}");
+        assert_eq!(task.state, TaskState::Ready, "{engine:?}");
         assert_eq!(
             task.attempt, 0,
             "{engine:?}: the interrupted attempt is refunded"

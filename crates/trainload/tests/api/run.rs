@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use crate::helpers::{AppOptions, TestJob, assert_error, body, engines, spawn_app, spawn_app_with};
+use queue::TriggerKind;
 
 #[tokio::test]
 async fn a_manual_run_answers_202_with_its_location_and_leaves_the_schedule_alone() {
@@ -19,7 +20,7 @@ async fn a_manual_run_answers_202_with_its_location_and_leaves_the_schedule_alon
     assert_eq!(body["state"], "pending");
     let run = app.scheduler.run(run_id).await.unwrap();
     assert_eq!(run.scheduled_for_ms, None);
-    assert_eq!(run.trigger_kind, "manual");
+    assert_eq!(run.trigger_kind, TriggerKind::Manual);
     assert_eq!(run.tasks_total, 2);
     assert_eq!(
         app.scheduler.jobs().await.unwrap(),

@@ -1,6 +1,7 @@
 //! `GET /scheduler/runs`, `GET /scheduler/runs/{id}`, retry-failed and cancel.
 
 use crate::helpers::{Script, TestJob, assert_error, body, spawn_app};
+use queue::{RunState, TaskState};
 
 #[tokio::test]
 async fn an_unknown_run_is_404_and_a_malformed_id_is_400() {
@@ -97,7 +98,10 @@ async fn retry_failed_requeues_failed_tasks_and_reopens_the_run() {
     let app = spawn_app(vec![job.arc()]).await;
     let run_id = app.start_run("mixed").await;
     app.drain().await;
-    assert_eq!(app.scheduler.run(run_id).await.unwrap().state, "partial");
+    assert_eq!(
+        app.scheduler.run(run_id).await.unwrap().state,
+        RunState::Partial
+    );
     let response = app
         .post(&format!("/scheduler/runs/{run_id}/retry-failed"))
         .await;
@@ -106,9 +110,9 @@ async fn retry_failed_requeues_failed_tasks_and_reopens_the_run() {
     assert_eq!(body["requeued"], 1);
     assert_eq!(body["conflicts"], serde_json::json!([]));
     let run = app.scheduler.run(run_id).await.unwrap();
-    assert_eq!((run.state.as_str(), run.tasks_failed), ("running", 0));
+    assert_eq!((run.state, run.tasks_failed), (RunState::Running, 0));
     let detail = app.scheduler.run_detail(run_id, false).await.unwrap();
-    assert_eq!(detail.tasks[0].state, "ready");
+    assert_eq!(detail.tasks[0].state, TaskState::Ready);
     assert_eq!(detail.tasks[0].attempt, 0);
 }
 

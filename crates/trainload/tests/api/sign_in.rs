@@ -8,6 +8,7 @@ use trainload::store::users::{self, Role};
 
 use crate::browser::{Browser, authorize, location, query_param, sign_in, sim_app, start_sim};
 use crate::helpers::{TestApp, engines};
+use queue::RunState;
 
 async fn user_count(app: &TestApp) -> usize {
     users::list(&app.store).await.unwrap().len()
@@ -83,7 +84,7 @@ async fn the_oauth_round_trip_signs_in_and_a_second_sign_in_finds_the_same_user(
         );
         app.drain().await;
         let run = app.scheduler.run(runs[0].id).await.unwrap();
-        assert_eq!(run.state, "succeeded", "{run:?}");
+        assert_eq!(run.state, RunState::Succeeded, "{run:?}");
         let (_, after) = me.json("/api/v1/me/activities").await;
         let imported = after["total"].as_u64().unwrap();
         assert!(imported > 0, "{after}");

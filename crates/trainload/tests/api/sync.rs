@@ -4,6 +4,7 @@ use crate::helpers::{
     AppOptions, Script, TestApp, TestJob, add_user, assert_error, body, engines, spawn_app,
     spawn_app_with,
 };
+use queue::{RunState, TriggerKind};
 
 #[tokio::test]
 async fn sync_test_runs_the_users_task_inline_and_answers_the_report_fields() {
@@ -29,12 +30,8 @@ async fn sync_test_runs_the_users_task_inline_and_answers_the_report_fields() {
         .await
         .unwrap();
     assert_eq!(
-        (
-            run.job_id.as_str(),
-            run.trigger_kind.as_str(),
-            run.state.as_str()
-        ),
-        ("quick_sync", "manual", "succeeded")
+        (run.job_id.as_str(), run.trigger_kind, run.state),
+        ("quick_sync", TriggerKind::Manual, RunState::Succeeded)
     );
     let detail = app.scheduler.run_detail(run.id, true).await.unwrap();
     assert_eq!(detail.tasks.len(), 1);

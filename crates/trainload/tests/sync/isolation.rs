@@ -14,7 +14,7 @@ use std::time::Duration;
 use jiff::tz::TimeZone;
 use providers::budget::{Bucket, RateBudget};
 use queue::Clock;
-use queue::{ManualRun, ManualRunRequest, Scheduler, SchedulerConfig};
+use queue::{ManualRun, ManualRunRequest, RunState, Scheduler, SchedulerConfig, TaskState};
 use sim::{FaultKind, FaultSettings, Sim, SimConfig};
 use trainload::store::budget::{BudgetLimits, SqlRateBudget};
 use trainload::store::integrations::{self, Provider};
@@ -113,7 +113,7 @@ conformance!(
             detail.tasks.iter().find(|t| t.user_id == users[index].0).unwrap().clone()
         };
         let parked = task(&detail, limited);
-        assert_eq!(parked.state, "ready", "{parked:?}");
+        assert_eq!(parked.state, TaskState::Ready, "{parked:?}");
         assert_eq!(parked.attempt, 0, "a 429 does not consume an attempt: {parked:?}");
 
         for _ in 0..10 {
@@ -130,14 +130,14 @@ conformance!(
             let t = task(&detail, index);
             match fault_of(index) {
                 Some(kind) if permanent.contains(&kind) => {
-                    assert_eq!(t.state, "failed", "{kind:?}: {t:?}");
+                    assert_eq!(t.state, TaskState::Failed, "{kind:?}: {t:?}");
                     assert_eq!(t.attempt, 1, "{kind:?} fails after one attempt: {t:?}");
                     let provider = if kind == FaultKind::StravaRevoked { Provider::Strava } else { Provider::Intervals };
                     let all = integrations::list_for_user(&db.store, *user).await.unwrap();
                     let integration = all.iter().find(|i| i.provider == provider.as_str()).unwrap();
                     assert_eq!(integration.status.as_str(), "needs_reauth", "{kind:?}");
                 }
-                kind => assert_eq!(t.state, "succeeded", "{kind:?}: {t:?}"),
+                kind => assert_eq!(t.state, TaskState::Succeeded, "{kind:?}: {t:?}"),
             }
         }
         let parked = task(&detail, limited);
@@ -145,7 +145,7 @@ conformance!(
         assert!(parked.waits >= 1, "{parked:?}");
         assert_eq!(detail.run.tasks_failed, 2);
         assert_eq!(detail.run.tasks_succeeded, i32::try_from(ATHLETES).unwrap() - 2);
-        assert_eq!(detail.run.state, "partial");
+        assert_eq!(detail.run.state, RunState::Partial);
     }
 );
 
@@ -192,7 +192,7 @@ conformance!(
             (clean_user, "intervals: ok"),
         ] {
             let t = task(&detail, user);
-            assert_eq!((t.state.as_str(), t.attempt, t.waits), ("ready", 0, 1), "the task waits for the window, its attempt given back: {t:?}");
+            assert_eq!((t.state, t.attempt, t.waits), (TaskState::Ready, 0, 1), "the task waits for the window, its attempt given back: {t:?}");
             assert_eq!(t.last_error_class.as_deref(), Some("rate_limited"), "{t:?}");
             let error = t.last_error.clone().unwrap_or_default();
             assert!(error.contains("strava: rate_limited") && error.contains(intervals), "both outcomes are shown: {error}");
@@ -220,17 +220,17 @@ conformance!(
         }
         for user in [malformed_user, clean_user] {
             let t = task(&detail, user);
-            assert_eq!((t.state.as_str(), t.attempt, t.waits), ("succeeded", 1, 1), "{t:?}");
+            assert_eq!((t.state, t.attempt, t.waits), (TaskState::Succeeded, 1, 1), "{t:?}");
             let result: serde_json::Value = serde_json::from_str(t.result.as_deref().unwrap()).unwrap();
             assert_eq!(result["detail"]["providers"], serde_json::json!({"strava": "ok", "intervals": "ok"}), "{result}");
             let days = trainload::store::wellness::range(&db.store, user, jiff::civil::date(2000, 1, 1), jiff::civil::date(2100, 1, 1)).await.unwrap();
             assert!(!days.is_empty(), "wellness stored");
         }
         let t = task(&detail, rejected_user);
-        assert_eq!((t.state.as_str(), t.attempt), ("failed", 1), "re-authorisation is needed, no retry mends it: {t:?}");
+        assert_eq!((t.state, t.attempt), (TaskState::Failed, 1), "re-authorisation is needed, no retry mends it: {t:?}");
         let error = t.last_error.clone().unwrap_or_default();
         assert!(error.contains("strava: ok") && error.contains("intervals: needs_reauth"), "{error}");
         assert_eq!((detail.run.tasks_succeeded, detail.run.tasks_failed, detail.run.tasks_dead), (2, 1, 0));
-        assert_eq!(detail.run.state, "partial");
+        assert_eq!(detail.run.state, RunState::Partial);
     }
 );

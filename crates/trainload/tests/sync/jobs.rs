@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use jiff::tz::TimeZone;
-use queue::{ManualRun, ManualRunRequest, Scheduler, SchedulerConfig};
+use queue::{ManualRun, ManualRunRequest, RunState, Scheduler, SchedulerConfig, TaskState};
 use sim::{FaultKind, SimConfig};
 
 use crate::support::{unlimited, world};
@@ -75,10 +75,10 @@ conformance!(
         let detail = s.run_detail(run_id, true).await.unwrap();
         assert_eq!(detail.run.tasks_total, 4);
         let failing = detail.tasks.iter().find(|t| t.user_id == users[1].0).unwrap();
-        assert_eq!(failing.state, "dead", "{failing:?}");
+        assert_eq!(failing.state, TaskState::Dead, "{failing:?}");
         assert_eq!(failing.attempt, 6);
         assert_eq!(detail.run.tasks_succeeded, 3);
-        assert_eq!(detail.run.state, "partial");
+        assert_eq!(detail.run.state, RunState::Partial);
         let summary: serde_json::Value = serde_json::from_str(detail.run.summary.as_deref().unwrap()).unwrap();
         assert!(summary["counters"]["new_activities"].as_i64().unwrap() > 0, "{summary}");
         // A second run of the same window stores nothing new.
@@ -113,7 +113,7 @@ conformance!(
         };
         s.drain("test-node/0", 1).await.unwrap();
         let run = s.run(run_id).await.unwrap();
-        assert_eq!(run.state, "succeeded");
+        assert_eq!(run.state, RunState::Succeeded);
         let summary: serde_json::Value = serde_json::from_str(run.summary.as_deref().unwrap()).unwrap();
         assert_eq!(summary["counters"]["drift"], 1, "{summary}");
         assert_eq!(summary["examples"].as_array().unwrap().len(), 1, "{summary}");

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use providers::budget::{Bucket, Provider};
-use queue::TaskRow;
+use queue::{TaskRow, TaskState};
 use serde::Deserialize;
 
 use super::sections::BudgetRow;
@@ -165,7 +165,7 @@ async fn problems(state: &AppState) -> Result<(Vec<Problem>, usize), ApiError> {
         for task in detail
             .tasks
             .into_iter()
-            .filter(|task| task.state == "failed" || task.state == "dead")
+            .filter(|task| task.state == TaskState::Failed || task.state == TaskState::Dead)
         {
             let keys = reconnect_keys(task.user_id, task.last_error.as_deref());
             if !keys.is_empty() && keys.iter().all(|key| reconnects.contains(key)) {
