@@ -9,6 +9,15 @@ use super::thresholds::ThresholdSetId;
 use super::users::UserId;
 use super::{Store, StoreError};
 
+/// [`science::CALC_VERSION`] (`tl-science/M.m.p`) as the stored integer `M·10⁶ + m·10³ + p`.
+pub fn calc_version() -> i64 {
+    let digits = science::CALC_VERSION.rsplit('/').next().unwrap_or("0.0.0");
+    digits
+        .split('.')
+        .map(|part| part.parse::<i64>().unwrap_or(0))
+        .fold(0, |acc, part| acc * 1000 + part)
+}
+
 /// The load of one activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivityLoad {

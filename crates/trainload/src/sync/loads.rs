@@ -16,20 +16,12 @@ use super::features::{HrFeatures, hr_features};
 use super::run::Run;
 use super::{SyncContext, SyncError};
 use crate::store::activities::{self, Activity, ActivityId, StreamsState};
+pub(crate) use crate::store::loads::calc_version;
 use crate::store::loads::{self, ActivityLoad};
 use crate::store::thresholds::{self, ThresholdSetId};
 use crate::store::users::User;
 use crate::store::zones::{self, KindTime};
 use crate::store::{StoreError, streams, wellness};
-
-/// [`science::CALC_VERSION`] (`tl-science/M.m.p`) as the stored integer `M·10⁶ + m·10³ + p`.
-pub(crate) fn calc_version() -> i64 {
-    let digits = science::CALC_VERSION.rsplit('/').next().unwrap_or("0.0.0");
-    digits
-        .split('.')
-        .map(|part| part.parse::<i64>().unwrap_or(0))
-        .fold(0, |acc, part| acc * 1000 + part)
-}
 
 /// What every load of one batch shares: the threshold history and the wellness around the
 /// batch's dates.
