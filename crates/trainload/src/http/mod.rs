@@ -1,5 +1,6 @@
 //! The HTTP API (docs/scheduler.md §7): the router, one layer stack, and one module per resource.
 
+pub mod admin_token;
 pub mod athlete;
 mod budget;
 mod csrf;
@@ -14,6 +15,7 @@ pub mod openapi;
 mod request_id;
 mod run;
 mod runs;
+mod scheduler_status;
 mod state;
 mod sync_test;
 pub mod webhooks;
@@ -32,6 +34,7 @@ use tower_http::trace::TraceLayer;
 
 pub use budget::planner_settings;
 pub use error::{ApiError, ApiResult};
+pub use scheduler_status::SchedulerStatus;
 pub use state::{AppState, MetricsAccess, WebSettings};
 
 /// Request timeout of ordinary endpoints.

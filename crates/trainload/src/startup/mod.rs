@@ -2,7 +2,6 @@
 //! migrate the scheduler's tables, register the jobs, bind the listener (port 0 allowed), then
 //! run the HTTP API, the tick loop and the worker slots under one shutdown signal.
 
-pub mod admin_token;
 pub mod background;
 pub mod lock;
 pub mod node;
@@ -22,12 +21,11 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use crate::config::StoreArgs;
+use crate::http::admin_token::{AdminToken, AdminTokenSource};
 use crate::http::webhooks::WebhookReceiver;
-use crate::http::{AppState, MetricsAccess, WebSettings};
+use crate::http::{AppState, MetricsAccess, SchedulerStatus, WebSettings};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
-use admin_token::{AdminToken, AdminTokenSource};
-use background::SchedulerStatus;
 use lock::DatabaseLock;
 
 /// Everything `serve` and `worker` are configured with, already validated.
@@ -106,7 +104,7 @@ impl Application {
         jobs: impl FnOnce(&Store) -> anyhow::Result<Vec<Arc<dyn Job>>>,
     ) -> anyhow::Result<Self> {
         let lock = DatabaseLock::acquire(&settings.store.database_url())?;
-        let store = crate::cli::open_store(&settings.store).await?;
+        let store = settings.store.open().await?;
         let db = store.queue_db();
         db.migrate()
             .await
