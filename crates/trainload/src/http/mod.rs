@@ -45,15 +45,16 @@ const LONG_REQUEST_TIMEOUT: Duration = Duration::from_secs(330);
 /// Largest request body.
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
-/// The whole API over `state`, with its layer stack.
-pub fn router(state: AppState) -> Router {
+/// The API with `pages` (the site's routes, which `http` does not know) beside it, under one layer
+/// stack; the application adds the browsers' error pages and the state.
+pub fn router(pages: Router<AppState>) -> Router<AppState> {
     let quick = Router::new()
         .merge(jobs::router())
         .merge(budget::router())
         .merge(runs::router())
         .merge(health::router())
         .merge(metrics::router())
-        .merge(athlete::router().merge(crate::web::router()))
+        .merge(athlete::router().merge(pages))
         .merge(openapi::router())
         .merge(webhooks::router())
         .layer(TimeoutLayer::with_status_code(
@@ -83,10 +84,6 @@ pub fn router(state: AppState) -> Router {
             COOKIE,
         ]))
         .layer(axum::middleware::from_fn(request_id::request_id))
-        .layer(axum::middleware::from_fn(
-            crate::web::error_page::for_browsers,
-        ))
-        .with_state(state)
 }
 
 /// The admin API's routes with their OpenAPI description (the document's second half).

@@ -2,6 +2,7 @@
 //! migrate the scheduler's tables, register the jobs, bind the listener (port 0 allowed), then
 //! run the HTTP API, the tick loop and the worker slots under one shutdown signal.
 
+pub mod app;
 pub mod background;
 pub mod lock;
 pub mod node;
@@ -230,7 +231,7 @@ impl Application {
         info!(node = %node_id, workers = settings.workers, scheduler = settings.scheduler_enabled,
             zone = settings.zone.iana_name().unwrap_or("UTC"), "started");
         let server = listener.map(|listener| {
-            let router = crate::http::router(state.clone());
+            let router = app::router(state.clone());
             let stopping = shutdown.clone();
             tokio::spawn(async move {
                 axum::serve(listener, router)

@@ -14,7 +14,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::html::{self, Nav};
-use crate::http::athlete::PageSession;
+use super::page_session::PageSession;
 use crate::http::athlete::session;
 use crate::http::{ApiError, AppState};
 use crate::store::integrations::{self, Integration, NewIntegration, Provider, Status};

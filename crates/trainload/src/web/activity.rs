@@ -10,10 +10,10 @@ use axum::response::Response;
 use science::stream::RawStreams;
 use serde_json::{Value, json};
 
+use super::page_session::PageSession;
 use super::{chart, html, zone_table};
 use crate::http::athlete::PathParam;
 use crate::http::athlete::activities::{self, method_name, threshold_label, threshold_value};
-use crate::http::athlete::session::PageSession;
 use crate::http::athlete::zone_times::ZoneTimeView;
 use crate::http::{ApiError, AppState};
 use crate::store::activities::{Activity, ActivityId};

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Response};
 use science::SportGroup;
 
 use super::html;
+use super::page_session::PageSession;
 use crate::http::athlete::QueryParam;
 use crate::http::athlete::activities::{self, ActivityView};
 use crate::http::athlete::activity_list::{ActivityQuery, ActivityRequest};
-use crate::http::athlete::session::PageSession;
 use crate::http::{ApiError, AppState};
 use crate::store::loads::ActivityLoad;
 use crate::store::users;

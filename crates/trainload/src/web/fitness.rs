@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::page_session::PageSession;
 use super::{chart, html};
 use crate::http::athlete::data;
 use crate::http::athlete::fitness::{self, BestTime, CurveWindow, PowerCurve, ThresholdEntry};
 use crate::http::athlete::manual::{self, ManualThresholds};
-use crate::http::athlete::session::PageSession;
 use crate::http::{ApiError, AppState};
 use crate::store::users;
 use crate::units::Units;

@@ -15,6 +15,7 @@ pub(crate) mod error_page;
 mod fitness;
 mod html;
 mod notifications;
+pub mod page_session;
 mod pages;
 mod strava_auth;
 mod threshold_chart;

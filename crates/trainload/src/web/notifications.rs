@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{self, Clock};
+use super::page_session::PageSession;
+use crate::http::athlete::PathParam;
 use crate::http::athlete::push_api::{self, PushStatus};
-use crate::http::athlete::{PageSession, PathParam};
 use crate::http::{ApiError, AppState};
 use crate::store::push::{self as store_push, Preferences};
 

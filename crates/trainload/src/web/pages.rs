@@ -5,11 +5,11 @@ use std::fmt::Write;
 use axum::extract::State;
 use axum::response::Response;
 
+use super::page_session::PageSession;
 use super::{chart, html};
 use crate::http::athlete::data::{self, AcwrView, Dashboard};
 use crate::http::athlete::range::DateRange;
 use crate::http::athlete::recommend::{self, Recommendations};
-use crate::http::athlete::session::PageSession;
 use crate::http::athlete::wellness::{self, WellnessDay};
 use crate::http::{ApiError, AppState};
 use crate::store::users;

@@ -9,10 +9,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::page_session::PageSession;
 use super::{chart, html};
 use crate::http::athlete::data::{self, add_days};
 use crate::http::athlete::range::DateRange;
-use crate::http::athlete::session::PageSession;
 use crate::http::athlete::wellness::{self, WellnessDay};
 use crate::http::{ApiError, AppState};
 

@@ -15,10 +15,10 @@ use jiff::civil::Date;
 use science::zones::{ZoneKind, ZoneSettings};
 
 use super::html;
+use super::page_session::PageSession;
 use super::zone_table::{kind_title, range_label, threshold_label};
 use crate::http::athlete::data::{self, ThresholdsInForce};
 use crate::http::athlete::fitness as fitness_api;
-use crate::http::athlete::session::PageSession;
 use crate::http::athlete::zones_api::{self, ZoneChange};
 use crate::http::{ApiError, AppState};
 use crate::store::users::UserId;

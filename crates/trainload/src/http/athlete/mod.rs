@@ -30,7 +30,7 @@ use super::AppState;
 pub use super::extract::Path as PathParam;
 /// The house query extractor (400 JSON on a mismatch), for the pages.
 pub use super::extract::Query as QueryParam;
-pub use session::{AdminPage, AthleteSession, PageSession};
+pub use session::AthleteSession;
 
 /// The `/api/v1/me` routes.
 pub fn router() -> Router<AppState> {

@@ -10,12 +10,13 @@ use serde::Deserialize;
 use super::sections::{self, BudgetRow};
 use super::strava;
 use super::user_names;
-use crate::http::athlete::{AdminPage, QueryParam};
+use crate::http::athlete::QueryParam;
 use crate::http::{ApiError, AppState};
 use crate::jobs::view;
 use crate::store::budget::{BudgetLimits, SqlRateBudget};
 use crate::store::{self, Store, integrations};
 use crate::web::html;
+use crate::web::page_session::AdminPage;
 
 /// Runs in the "recent runs" card.
 const RECENT_RUNS: i64 = 25;

@@ -6,10 +6,11 @@ use serde::Deserialize;
 
 use super::sections;
 use super::user_names;
-use crate::http::athlete::{AdminPage, PathParam, QueryParam};
+use crate::http::athlete::{PathParam, QueryParam};
 use crate::http::{ApiError, AppState};
 use crate::jobs::view;
 use crate::web::html;
+use crate::web::page_session::AdminPage;
 
 /// What a retry left to say (`?requeued=&conflicts=`).
 #[derive(Debug, Deserialize)]
