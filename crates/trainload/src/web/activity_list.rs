@@ -11,9 +11,9 @@ use science::SportGroup;
 use super::html;
 use super::page_session::PageSession;
 use crate::http::athlete::QueryParam;
-use crate::http::athlete::activities::{self, ActivityView};
-use crate::http::athlete::activity_list::{ActivityQuery, ActivityRequest};
 use crate::http::{ApiError, AppState};
+use crate::read::activities::{self, ActivityView};
+use crate::read::activity_list::{ActivityQuery, ActivityRequest};
 use crate::store::loads::ActivityLoad;
 use crate::store::users;
 use crate::units::Units;
@@ -34,7 +34,7 @@ pub async fn activities(
             let body = format!(
                 r#"<h1>Activities</h1>{}<div class="card warn" id="filter-error"><p>{}</p><p><a href="/activities">Show all activities</a></p></div>"#,
                 filter_form(&query),
-                html::escape(error.message())
+                html::escape(&error.to_string())
             );
             let page = html::page("Activities", session.nav(), &body);
             return Ok((StatusCode::BAD_REQUEST, page).into_response());

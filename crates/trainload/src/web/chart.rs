@@ -10,7 +10,7 @@ use std::fmt::Write;
 use jiff::civil::{Date, Weekday};
 use serde_json::{Value, json};
 
-use crate::http::athlete::data::PmcPoint;
+use crate::read::PmcPoint;
 
 /// A chart container: `spec` (see `assets/charts.js`) as JSON that cannot end the script
 /// element, and `fallback` (safe HTML) shown until the script draws. `id` names the container

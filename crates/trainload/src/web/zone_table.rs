@@ -8,7 +8,7 @@ use std::fmt::Write;
 use science::zones::ZoneKind;
 
 use super::html;
-use crate::http::athlete::zone_times::{WeekZoneTime, ZoneTimeView};
+use crate::read::zone_times::{WeekZoneTime, ZoneTimeView};
 use crate::units::Units;
 
 /// `seconds` as `h:mm:ss`.

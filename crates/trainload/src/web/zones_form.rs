@@ -17,10 +17,10 @@ use science::zones::{ZoneKind, ZoneSettings};
 use super::html;
 use super::page_session::PageSession;
 use super::zone_table::{kind_title, range_label, threshold_label};
-use crate::http::athlete::data::{self, ThresholdsInForce};
-use crate::http::athlete::fitness as fitness_api;
 use crate::http::athlete::zones_api::{self, ZoneChange};
 use crate::http::{ApiError, AppState};
+use crate::read::fitness::CurveWindow;
+use crate::read::{self, ThresholdsInForce};
 use crate::store::users::UserId;
 use crate::store::{Store, users, zones};
 use crate::units::Units;
@@ -66,7 +66,7 @@ pub async fn card(
     units: Units,
 ) -> Result<String, ApiError> {
     let settings = zones::settings(store, user).await?;
-    let now = data::thresholds_on(store, user, today).await?;
+    let now = read::thresholds_on(store, user, today).await?;
     let mut models = String::new();
     for kind in ZoneKind::ALL {
         models.push_str(&model_fieldset(
@@ -259,9 +259,9 @@ pub async fn save(
         }
     } else {
         let units = users::units(&state.store, session.user).await?;
-        let today = data::today_of(&state.store, session.user).await?;
+        let today = read::today_of(&state.store, session.user).await?;
         let settings = zones::settings(&state.store, session.user).await?;
-        let now = data::thresholds_on(&state.store, session.user, today).await?;
+        let now = read::thresholds_on(&state.store, session.user, today).await?;
         let read = |kind| posted(&form, kind, &settings, threshold_of(&now, kind), units);
         let parsed = (|| {
             Ok::<_, String>(ZoneChange {
@@ -295,8 +295,7 @@ async fn refused(
         r#"<div class="card warn" id="zones-error">Zones not saved: {}</div>"#,
         html::escape(reason)
     );
-    let page =
-        super::fitness::render(state, session, fitness_api::CurveWindow::Days90, &notice).await?;
+    let page = super::fitness::render(state, session, CurveWindow::Days90, &notice).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 
