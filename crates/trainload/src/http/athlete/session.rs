@@ -1,6 +1,6 @@
 //! Athlete sessions: a random token in an HttpOnly, SameSite=Lax cookie; only its SHA-256 hash
 //! is stored. [`AthleteSession`] answers 401 JSON for the API; the pages' extractors (in `web`)
-//! read the same cookie with [`session_user`].
+//! read the same cookie with `session_user`.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::COOKIE;
