@@ -17,7 +17,7 @@ use super::run::Run;
 use super::{SyncContext, SyncError};
 use crate::store::activities::{self, Activity, ActivityId, StreamsState};
 pub(crate) use crate::store::loads::calc_version;
-use crate::store::loads::{self, ActivityLoad};
+use crate::store::loads::{self, ActivityLoad, ThresholdBasis};
 use crate::store::thresholds::{self, ThresholdSetId};
 use crate::store::users::User;
 use crate::store::zones::{self, KindTime};
@@ -260,7 +260,7 @@ fn provenance(
         .iter()
         .filter_map(|&f| {
             let r = set.get(f)?;
-            let basis = format!("{:?}", r.basis).to_lowercase();
+            let basis = ThresholdBasis::from(r.basis);
             Some((
                 f.as_str().to_owned(),
                 json!({"value": r.value, "basis": basis, "entry": r.entry_id}),
