@@ -4,9 +4,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use secrecy::SecretString;
 
-use crate::store::{SecretKey, SecretKeyError};
+use crate::store::{SecretKey, SecretKeyError, Store};
 
 /// Where the data lives. Flattened into `serve`, `worker`, `migrate`, `users`, ….
 #[derive(Clone, clap::Args)]
@@ -64,6 +65,19 @@ impl StoreArgs {
     pub fn secret_key(&self) -> Result<SecretKey, SecretKeyError> {
         let from_env = self.secret_key.clone().map(SecretString::from);
         SecretKey::load(&self.data_dir, from_env.as_ref())
+    }
+
+    /// Opens the store these settings name (loading or creating the secret key, applying
+    /// migrations).
+    ///
+    /// # Errors
+    /// A malformed key, an unusable data directory or URL, an unreachable database.
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        let key = self.secret_key().context("loading the secret key")?;
+        let url = self.database_url();
+        Store::connect(&url, &key)
+            .await
+            .with_context(|| format!("opening the database {}", redact_url(&url)))
     }
 }
 

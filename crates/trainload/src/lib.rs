@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod live;
 pub mod planner;
 pub mod push;
+pub mod read;
 pub mod shutdown;
 pub mod startup;
 pub mod store;

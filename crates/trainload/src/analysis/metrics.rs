@@ -150,7 +150,7 @@ pub struct Metrics {
     /// Training load.
     pub load: LoadReport,
     /// Time in zone per applicable model.
-    pub time_in_zone: Vec<crate::http::athlete::zone_times::ZoneTimeView>,
+    pub time_in_zone: Vec<super::ZoneTimeView>,
 }
 
 /// Computes every metric of one activity.

@@ -5,6 +5,7 @@
 //! sections come from the `metrics` submodule. A key that does not apply is `null`, never left out.
 
 mod metrics;
+mod zone_time_view;
 mod zones;
 
 use std::path::Path;
@@ -12,29 +13,12 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::activity_file::{self, FileActivity, FileError};
-use crate::http::athlete::zone_times::ZoneTimeView;
+/// Sex is the athlete's, stored with them; `analyze` takes it on the command line.
+pub use crate::store::users::Sex;
 pub use metrics::{
     CriticalPowerReport, HeartRateReport, LoadReport, Metrics, MmpReport, PaceReport, PowerReport,
 };
-
-/// Sex, for heart-rate load formulas that depend on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Sex {
-    /// Male.
-    Male,
-    /// Female.
-    Female,
-}
-
-impl From<Sex> for science::heart_rate::Sex {
-    fn from(sex: Sex) -> Self {
-        match sex {
-            Sex::Male => Self::Male,
-            Sex::Female => Self::Female,
-        }
-    }
-}
+pub use zone_time_view::{ZoneSeconds, ZoneTimeView};
 
 /// The athlete's thresholds given on the command line; every one is optional.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -6,7 +6,7 @@ use science::stream::Grid;
 use science::utl::ThresholdsInForce;
 use science::zones::{Boundaries, ZoneKind, applies, time_in_zones};
 
-use crate::http::athlete::zone_times::ZoneTimeView;
+use super::ZoneTimeView;
 use crate::store::zones::KindTime;
 
 /// Each applicable model with a threshold and at least one counted second, in the order power,

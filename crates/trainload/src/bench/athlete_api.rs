@@ -42,7 +42,7 @@ pub async fn run(args: &AthleteApiArgs) -> anyhow::Result<Value> {
 async fn measure(args: &AthleteApiArgs, db: &BenchDb) -> anyhow::Result<Value> {
     let app = Application::build(serving::settings(db, 0), |_| Ok(Vec::new())).await?;
     let store = app.store().clone();
-    let today = crate::http::athlete::data::local_today("UTC");
+    let today = crate::read::local_today("UTC");
     let seeding = Instant::now();
     // The API never reads streams, so none are stored.
     let seeded = history::seed(&store, args.years * 365, 0).await?;

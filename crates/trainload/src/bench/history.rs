@@ -58,7 +58,7 @@ pub async fn seed(store: &Store, days: i64, with_streams: usize) -> anyhow::Resu
         now_ms,
     )
     .await?;
-    let today = crate::http::athlete::data::local_today("UTC");
+    let today = crate::read::local_today("UTC");
     let first = crate::sync::add_days(today, 1 - days);
     let grid = science::mmp::duration_grid(STREAM_S, &science::Config::default().curves);
     let (mut threshold_sets, mut curves, mut set_id) = (0, 0, None);

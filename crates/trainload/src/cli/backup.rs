@@ -86,7 +86,7 @@ pub async fn run_restore(args: &RestoreArgs) -> anyhow::Result<ExitCode> {
     let copy = backup::restore(&args.file, &url, args.replace)
         .await
         .with_context(|| format!("restoring {}", args.file.display()))?;
-    let store = super::open_store(&args.store).await?;
+    let store = args.store.open().await?;
     let keys_open = secrets_open(&store).await;
     store.close().await;
     drop(lock);

@@ -100,7 +100,7 @@ fn print_welcome(demo: &Demo) -> std::io::Result<()> {
         out,
         "Admin token: {} (send as Authorization: Bearer <token>)",
         demo.data_dir
-            .join(crate::startup::admin_token::ADMIN_TOKEN_FILE)
+            .join(crate::http::admin_token::ADMIN_TOKEN_FILE)
             .display()
     )?;
     writeln!(

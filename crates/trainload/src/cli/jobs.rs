@@ -187,7 +187,7 @@ async fn open_scheduler(common: &CommonArgs, create: bool) -> anyhow::Result<Sch
     let zone = jiff::tz::TimeZone::get(&common.time_zone)
         .with_context(|| format!("unknown IANA time zone {:?}", common.time_zone))?;
     let store = if create {
-        super::open_store(&common.store).await?
+        common.store.open().await?
     } else {
         super::open_existing_store(&common.store).await?
     };

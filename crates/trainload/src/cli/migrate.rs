@@ -19,7 +19,7 @@ pub struct MigrateArgs {
 /// # Errors
 /// A bad key or URL, an unreachable database, or a failed migration.
 pub async fn run(args: &MigrateArgs) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&args.store).await?;
+    let store = args.store.open().await?;
     store.close().await;
     let database = redact_url(&args.store.database_url());
     let report = serde_json::json!({ "migrated": true, "database": database });

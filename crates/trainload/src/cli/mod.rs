@@ -17,10 +17,9 @@ pub mod worker;
 
 use std::ffi::OsString;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::config::{StoreArgs, redact_url};
+use crate::config::StoreArgs;
 use crate::store::Store;
 
 /// TrainingLoad: one honest training-load number per session, kept fresh automatically.
@@ -110,7 +109,7 @@ pub fn hoist_store_flags(args: Vec<OsString>) -> Vec<OsString> {
 /// SQLite file is an error instead of a new, empty database (and no key file is created).
 ///
 /// # Errors
-/// No database at the SQLite path; otherwise as [`open_store`].
+/// No database at the SQLite path; otherwise as [`StoreArgs::open`].
 pub async fn open_existing_store(args: &StoreArgs) -> anyhow::Result<Store> {
     if let Some(file) = args.sqlite_file().filter(|file| !file.exists()) {
         anyhow::bail!(
@@ -119,17 +118,5 @@ pub async fn open_existing_store(args: &StoreArgs) -> anyhow::Result<Store> {
             file.display()
         );
     }
-    open_store(args).await
-}
-
-/// Opens the store named by `args` (loading or creating the secret key, applying migrations).
-///
-/// # Errors
-/// A malformed key, an unusable data directory or URL, an unreachable database.
-pub async fn open_store(args: &StoreArgs) -> anyhow::Result<Store> {
-    let key = args.secret_key().context("loading the secret key")?;
-    let url = args.database_url();
-    Store::connect(&url, &key)
-        .await
-        .with_context(|| format!("opening the database {}", redact_url(&url)))
+    args.open().await
 }

@@ -101,7 +101,7 @@ pub async fn run(args: &UsersArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn run_add(args: &AddArgs) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&args.store).await?;
+    let store = args.store.open().await?;
     let now_ms = store::now_ms();
     let new_user = NewUser {
         name: args.name.clone(),

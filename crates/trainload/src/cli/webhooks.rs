@@ -47,7 +47,7 @@ pub enum WebhooksAction {
 /// # Errors
 /// No Strava credentials or public URL, an unusable store, or Strava refused.
 pub async fn run(args: WebhooksArgs) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&args.store).await?;
+    let store = args.store.open().await?;
     let ctx = args
         .providers
         .sync_context(&store, Arc::new(queue::SystemClock))

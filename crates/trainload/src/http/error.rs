@@ -57,6 +57,15 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
+    /// 404 for an unknown `what`.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such {what}"),
+        )
+    }
+
     /// 401: no or a wrong admin token.
     pub fn unauthorized() -> Self {
         Self::new(
@@ -120,6 +129,19 @@ impl From<QueueError> for ApiError {
 impl From<crate::store::StoreError> for ApiError {
     fn from(error: crate::store::StoreError) -> Self {
         Self::internal(error)
+    }
+}
+
+impl From<crate::read::ReadError> for ApiError {
+    fn from(error: crate::read::ReadError) -> Self {
+        use crate::read::ReadError;
+        match error {
+            ReadError::NotFound(what) => Self::not_found(what),
+            ReadError::Invalid { code, message } => Self::bad_request(code, message),
+            ReadError::Store(error) => error.into(),
+            ReadError::Queue(error) => error.into(),
+            ReadError::Failed(cause) => Self::internal(cause),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! The HTTP API (docs/scheduler.md §7): the router, one layer stack, and one module per resource.
 
+pub mod admin_token;
 pub mod athlete;
 mod budget;
 mod csrf;
@@ -14,6 +15,7 @@ pub mod openapi;
 mod request_id;
 mod run;
 mod runs;
+mod scheduler_status;
 mod state;
 mod sync_test;
 pub mod webhooks;
@@ -32,6 +34,7 @@ use tower_http::trace::TraceLayer;
 
 pub use budget::planner_settings;
 pub use error::{ApiError, ApiResult};
+pub use scheduler_status::SchedulerStatus;
 pub use state::{AppState, MetricsAccess, WebSettings};
 
 /// Request timeout of ordinary endpoints.
@@ -42,15 +45,16 @@ const LONG_REQUEST_TIMEOUT: Duration = Duration::from_secs(330);
 /// Largest request body.
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
-/// The whole API over `state`, with its layer stack.
-pub fn router(state: AppState) -> Router {
+/// The API with `pages` (the site's routes, which `http` does not know) beside it, under one layer
+/// stack; the application adds the browsers' error pages and the state.
+pub fn router(pages: Router<AppState>) -> Router<AppState> {
     let quick = Router::new()
         .merge(jobs::router())
         .merge(budget::router())
         .merge(runs::router())
         .merge(health::router())
         .merge(metrics::router())
-        .merge(athlete::router().merge(crate::web::router()))
+        .merge(athlete::router().merge(pages))
         .merge(openapi::router())
         .merge(webhooks::router())
         .layer(TimeoutLayer::with_status_code(
@@ -80,10 +84,6 @@ pub fn router(state: AppState) -> Router {
             COOKIE,
         ]))
         .layer(axum::middleware::from_fn(request_id::request_id))
-        .layer(axum::middleware::from_fn(
-            crate::web::error_page::for_browsers,
-        ))
-        .with_state(state)
 }
 
 /// The admin API's routes with their OpenAPI description (the document's second half).

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use queue::{Job, Scheduler};
 
+use super::SchedulerStatus;
+use super::admin_token::AdminToken;
 use crate::live::LiveHub;
 use crate::shutdown::Shutdown;
-use crate::startup::admin_token::AdminToken;
-use crate::startup::background::SchedulerStatus;
 use crate::store::Store;
 use crate::sync::SyncContext;
 

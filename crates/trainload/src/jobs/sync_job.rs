@@ -12,11 +12,8 @@ use serde_json::json;
 use crate::planner::{Reason, StravaSync};
 use crate::store::fan_out;
 use crate::store::users::UserId;
+use crate::store::webhooks::STRANDED_AFTER_MS;
 use crate::sync::{self, SyncContext, SyncError, SyncOptions, SyncReport};
-
-/// An event still unprocessed this long after arrival lost its task (or arrived while the task
-/// finished): the on-demand job's manual runs and the planner pick it up.
-pub const STRANDED_AFTER_MS: i64 = 2 * 60_000;
 
 /// Which users a job's runs fan out to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

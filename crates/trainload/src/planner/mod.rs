@@ -163,7 +163,7 @@ pub async fn plan(
     let connections = planner::connections(store).await?;
     let flowing = webhooks_flowing(store, now_ms).await?;
     let stranded: BTreeSet<i64> =
-        webhooks::stranded_users(store, now_ms - crate::jobs::sync_job::STRANDED_AFTER_MS)
+        webhooks::stranded_users(store, now_ms - webhooks::STRANDED_AFTER_MS)
             .await?
             .into_iter()
             .map(|u| u.0)

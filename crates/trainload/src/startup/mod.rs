@@ -2,7 +2,7 @@
 //! migrate the scheduler's tables, register the jobs, bind the listener (port 0 allowed), then
 //! run the HTTP API, the tick loop and the worker slots under one shutdown signal.
 
-pub mod admin_token;
+pub mod app;
 pub mod background;
 pub mod lock;
 pub mod node;
@@ -22,12 +22,11 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use crate::config::StoreArgs;
+use crate::http::admin_token::{AdminToken, AdminTokenSource};
 use crate::http::webhooks::WebhookReceiver;
-use crate::http::{AppState, MetricsAccess, WebSettings};
+use crate::http::{AppState, MetricsAccess, SchedulerStatus, WebSettings};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
-use admin_token::{AdminToken, AdminTokenSource};
-use background::SchedulerStatus;
 use lock::DatabaseLock;
 
 /// Everything `serve` and `worker` are configured with, already validated.
@@ -106,7 +105,7 @@ impl Application {
         jobs: impl FnOnce(&Store) -> anyhow::Result<Vec<Arc<dyn Job>>>,
     ) -> anyhow::Result<Self> {
         let lock = DatabaseLock::acquire(&settings.store.database_url())?;
-        let store = crate::cli::open_store(&settings.store).await?;
+        let store = settings.store.open().await?;
         let db = store.queue_db();
         db.migrate()
             .await
@@ -232,7 +231,7 @@ impl Application {
         info!(node = %node_id, workers = settings.workers, scheduler = settings.scheduler_enabled,
             zone = settings.zone.iana_name().unwrap_or("UTC"), "started");
         let server = listener.map(|listener| {
-            let router = crate::http::router(state.clone());
+            let router = app::router(state.clone());
             let stopping = shutdown.clone();
             tokio::spawn(async move {
                 axum::serve(listener, router)

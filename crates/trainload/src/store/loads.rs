@@ -9,6 +9,42 @@ use super::thresholds::ThresholdSetId;
 use super::users::UserId;
 use super::{Store, StoreError};
 
+/// [`science::CALC_VERSION`] (`tl-science/M.m.p`) as the stored integer `M·10⁶ + m·10³ + p`.
+pub fn calc_version() -> i64 {
+    let digits = science::CALC_VERSION.rsplit('/').next().unwrap_or("0.0.0");
+    digits
+        .split('.')
+        .map(|part| part.parse::<i64>().unwrap_or(0))
+        .fold(0, |acc, part| acc * 1000 + part)
+}
+
+/// How a threshold a load used was resolved (docs/science.md §7.1), as its provenance stores
+/// it: `manual`, `estimated`, `backfilled` or `pctmax`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThresholdBasis {
+    /// The latest manual entry in force.
+    Manual,
+    /// The latest estimated entry in force.
+    Estimated,
+    /// The field's earliest entry, back-filled before its first date.
+    Backfilled,
+    /// LTHR as a share of max HR.
+    PctMax,
+}
+
+impl From<science::thresholds::history::Basis> for ThresholdBasis {
+    fn from(basis: science::thresholds::history::Basis) -> Self {
+        use science::thresholds::history::Basis;
+        match basis {
+            Basis::Manual => Self::Manual,
+            Basis::Estimated => Self::Estimated,
+            Basis::Backfilled => Self::Backfilled,
+            Basis::PctMax => Self::PctMax,
+        }
+    }
+}
+
 /// The load of one activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivityLoad {
@@ -248,4 +284,29 @@ pub async fn list_by_local_date(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ThresholdBasis;
+    use science::thresholds::history::Basis;
+
+    #[test]
+    fn threshold_bases_keep_their_stored_names() {
+        let stored = [
+            (Basis::Manual, "manual"),
+            (Basis::Estimated, "estimated"),
+            (Basis::Backfilled, "backfilled"),
+            (Basis::PctMax, "pctmax"),
+        ];
+        for (basis, name) in stored {
+            let typed = ThresholdBasis::from(basis);
+            assert_eq!(serde_json::to_value(typed).unwrap(), name);
+            assert_eq!(
+                serde_json::from_value::<ThresholdBasis>(name.into()).unwrap(),
+                typed
+            );
+        }
+        assert!(serde_json::from_value::<ThresholdBasis>("guessed".into()).is_err());
+    }
 }

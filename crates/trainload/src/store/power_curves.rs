@@ -160,7 +160,7 @@ pub async fn put(
         .bind(kind.as_str())
         .bind(&encoded)
         .bind(now_ms)
-        .bind(crate::sync::calc_version())
+        .bind(super::loads::calc_version())
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(())

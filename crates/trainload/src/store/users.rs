@@ -5,13 +5,31 @@
 use serde::Serialize;
 
 use super::{Store, StoreError};
-use crate::analysis::Sex;
 use crate::units::Units;
 
 /// A user's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct UserId(pub i64);
+
+/// Sex, for heart-rate load formulas that depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    /// Male.
+    Male,
+    /// Female.
+    Female,
+}
+
+impl From<Sex> for science::heart_rate::Sex {
+    fn from(sex: Sex) -> Self {
+        match sex {
+            Sex::Male => Self::Male,
+            Sex::Female => Self::Female,
+        }
+    }
+}
 
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

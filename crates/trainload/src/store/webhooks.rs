@@ -294,6 +294,10 @@ pub async fn mark_processed(
     Ok(())
 }
 
+/// An event still unprocessed this long after arrival lost its task (or arrived while the task
+/// finished): the on-demand job's manual runs and the planner pick it up.
+pub const STRANDED_AFTER_MS: i64 = 2 * 60_000;
+
 /// Users with events received before `before_ms` and still unprocessed (their task was lost or
 /// the event arrived while it finished).
 ///

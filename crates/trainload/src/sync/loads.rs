@@ -16,20 +16,12 @@ use super::features::{HrFeatures, hr_features};
 use super::run::Run;
 use super::{SyncContext, SyncError};
 use crate::store::activities::{self, Activity, ActivityId, StreamsState};
-use crate::store::loads::{self, ActivityLoad};
+pub(crate) use crate::store::loads::calc_version;
+use crate::store::loads::{self, ActivityLoad, ThresholdBasis};
 use crate::store::thresholds::{self, ThresholdSetId};
 use crate::store::users::User;
 use crate::store::zones::{self, KindTime};
 use crate::store::{StoreError, streams, wellness};
-
-/// [`science::CALC_VERSION`] (`tl-science/M.m.p`) as the stored integer `M·10⁶ + m·10³ + p`.
-pub(crate) fn calc_version() -> i64 {
-    let digits = science::CALC_VERSION.rsplit('/').next().unwrap_or("0.0.0");
-    digits
-        .split('.')
-        .map(|part| part.parse::<i64>().unwrap_or(0))
-        .fold(0, |acc, part| acc * 1000 + part)
-}
 
 /// What every load of one batch shares: the threshold history and the wellness around the
 /// batch's dates.
@@ -268,7 +260,7 @@ fn provenance(
         .iter()
         .filter_map(|&f| {
             let r = set.get(f)?;
-            let basis = format!("{:?}", r.basis).to_lowercase();
+            let basis = ThresholdBasis::from(r.basis);
             Some((
                 f.as_str().to_owned(),
                 json!({"value": r.value, "basis": basis, "entry": r.entry_id}),

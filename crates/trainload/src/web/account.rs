@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::html::{self, Nav};
 use super::notifications::NotificationsCard;
-use crate::http::athlete::PageSession;
+use super::page_session::PageSession;
 use crate::http::athlete::session;
 use crate::http::{ApiError, AppState};
 use crate::store::integrations::{self, Integration, NewIntegration, Provider, Status};

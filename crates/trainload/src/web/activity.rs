@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 
 use super::chart::{self, Chart};
 use super::html;
+use super::page_session::PageSession;
 use super::zone_table::{self, ActivityZones};
 use crate::http::athlete::PathParam;
-use crate::http::athlete::activities::{self, method_name, threshold_label, threshold_value};
-use crate::http::athlete::session::PageSession;
-use crate::http::athlete::zone_times::ZoneTimeView;
 use crate::http::{ApiError, AppState};
+use crate::read::activities::{self, method_name, threshold_label, threshold_value};
+use crate::read::zone_times::ZoneTimeView;
 use crate::store::activities::{Activity, ActivityId};
 use crate::store::loads::{self, ActivityLoad};
 use crate::store::zones::KindTime;

@@ -10,11 +10,11 @@ use axum::response::Response;
 use science::SportGroup;
 
 use super::html;
+use super::page_session::PageSession;
 use crate::http::athlete::QueryParam;
-use crate::http::athlete::activities::{self, ActivityView};
-use crate::http::athlete::activity_list::{ActivityQuery, ActivityRequest};
-use crate::http::athlete::session::PageSession;
 use crate::http::{ApiError, AppState};
+use crate::read::activities::{self, ActivityView};
+use crate::read::activity_list::{ActivityQuery, ActivityRequest};
 use crate::store::loads::ActivityLoad;
 use crate::store::users;
 use crate::units::Units;
@@ -35,7 +35,7 @@ pub async fn activities(
             let page = ActivitiesPage {
                 nav: session.nav(),
                 filter: filter_form(&query),
-                list: List::Refused(error.message().to_owned()),
+                list: List::Refused(error.to_string()),
             };
             return Ok(html::render_with(StatusCode::BAD_REQUEST, &page));
         }

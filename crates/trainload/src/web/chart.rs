@@ -12,7 +12,7 @@ use jiff::civil::{Date, Weekday};
 use serde_json::{Value, json};
 
 use super::html::escaped;
-use crate::http::athlete::data::PmcPoint;
+use crate::read::PmcPoint;
 
 /// A chart container (`components/chart.html`): the spec (see `assets/charts.js`) as JSON that
 /// cannot end the script element, and the fallback shown until the script draws (safe HTML, or

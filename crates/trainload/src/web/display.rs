@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html;
-use crate::http::athlete::session::PageSession;
+use super::page_session::PageSession;
 use crate::http::{ApiError, AppState};
 use crate::store::users;
 use crate::units::Units;

@@ -12,12 +12,11 @@ use serde_json::json;
 
 use super::chart::{self, Chart};
 use super::html;
+use super::page_session::PageSession;
 use super::zones_form::ZonesCard;
-use crate::http::athlete::data;
-use crate::http::athlete::fitness::{self, BestTime, CurveWindow, PowerCurve, ThresholdEntry};
 use crate::http::athlete::manual::{self, ManualThresholds};
-use crate::http::athlete::session::PageSession;
 use crate::http::{ApiError, AppState};
+use crate::read::fitness::{self, BestTime, CurveWindow, PowerCurve, ThresholdEntry};
 use crate::store::users;
 use crate::units::Units;
 
@@ -120,7 +119,7 @@ pub(super) async fn render(
     notice: Option<Refusal>,
 ) -> Result<Response, ApiError> {
     let units = users::units(&state.store, session.user).await?;
-    let today = data::today_of(&state.store, session.user).await?;
+    let today = crate::read::today_of(&state.store, session.user).await?;
     let history = fitness::thresholds_history(&state.store, session.user).await?;
     let curve = fitness::power_curve(&state.store, session.user, window.range(today)).await?;
     let page = FitnessPage {

@@ -17,6 +17,7 @@ pub(crate) mod error_page;
 mod fitness;
 mod html;
 mod notifications;
+pub mod page_session;
 mod pages;
 mod strava_auth;
 mod threshold_chart;
@@ -144,11 +145,11 @@ async fn demo_login(
     PathParam(user_id): PathParam<i64>,
 ) -> Result<Response, ApiError> {
     if !state.web.demo {
-        return Err(crate::http::athlete::data::not_found("page"));
+        return Err(ApiError::not_found("page"));
     }
     match users::get(&state.store, UserId(user_id)).await {
         Ok(_) => {}
-        Err(StoreError::NotFound) => return Err(crate::http::athlete::data::not_found("user")),
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("user")),
         Err(other) => return Err(other.into()),
     }
     let cookie = session::open(&state.store, UserId(user_id), state.web.secure_cookies()).await?;

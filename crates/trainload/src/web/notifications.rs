@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{self, Clock, Moment};
+use super::page_session::PageSession;
+use crate::http::athlete::PathParam;
 use crate::http::athlete::push_api::{self, PushStatus};
-use crate::http::athlete::{PageSession, PathParam};
 use crate::http::{ApiError, AppState};
 use crate::store::push::{self as store_push, Preferences};
 

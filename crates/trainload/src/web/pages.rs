@@ -6,14 +6,13 @@ use axum::response::Response;
 
 use super::chart::{self, Chart};
 use super::html;
+use super::page_session::PageSession;
 use super::wellness::MovedComponent;
 use super::zone_table::WeekZones;
-use crate::http::athlete::data::{self, AcwrView, Dashboard};
-use crate::http::athlete::range::DateRange;
-use crate::http::athlete::recommend::{self, Recommendations};
-use crate::http::athlete::session::PageSession;
-use crate::http::athlete::wellness::{self, WellnessDay};
 use crate::http::{ApiError, AppState};
+use crate::read::recommend::{self, Recommendations};
+use crate::read::wellness::{self, WellnessDay};
+use crate::read::{self, AcwrView, Dashboard, DateRange};
 use crate::store::users;
 use crate::units::Units;
 
@@ -25,9 +24,9 @@ pub async fn dashboard(
     State(state): State<AppState>,
     session: PageSession,
 ) -> Result<Response, ApiError> {
-    let history = data::history(&state.store, session.user).await?;
-    let summary = data::dashboard(&state.store, &state.scheduler, &history).await?;
-    let points = data::pmc(&history, CHART_DAYS)?;
+    let history = read::history(&state.store, session.user).await?;
+    let summary = read::dashboard(&state.store, &state.scheduler, &history).await?;
+    let points = read::pmc(&history, CHART_DAYS)?;
     let plan = recommend::recommendations(&state.store, &history).await?;
     let units = users::units(&state.store, session.user).await?;
     let today = wellness::wellness_series(

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::chart;
-use crate::http::athlete::fitness::ThresholdEntry;
+use crate::read::ThresholdEntry;
 use crate::units::Units;
 
 /// One step: the date and each field as carried forward to it.

@@ -10,11 +10,10 @@ use serde_json::{Value, json};
 
 use super::chart::{self, Chart};
 use super::html;
-use crate::http::athlete::data::{self, add_days};
-use crate::http::athlete::range::DateRange;
-use crate::http::athlete::session::PageSession;
-use crate::http::athlete::wellness::{self, WellnessDay};
+use super::page_session::PageSession;
 use crate::http::{ApiError, AppState};
+use crate::read::wellness::{self, WellnessDay};
+use crate::read::{self, DateRange, add_days};
 
 /// The windows offered, days.
 const WINDOWS: [i64; 3] = [30, 90, 365];
@@ -40,7 +39,7 @@ pub async fn wellness(
             "days must be 30, 90 or 365",
         ));
     }
-    let today = data::today_of(&state.store, session.user).await?;
+    let today = read::today_of(&state.store, session.user).await?;
     let range = DateRange::last_days(today, u32::try_from(days).unwrap_or(90));
     let stored = wellness::wellness_series(&state.store, session.user, range).await?;
     let page = WellnessPage {

@@ -6,7 +6,7 @@
 use askama::Template;
 use science::zones::ZoneKind;
 
-use crate::http::athlete::zone_times::{WeekZoneTime, ZoneTimeView};
+use crate::read::zone_times::{WeekZoneTime, ZoneTimeView};
 use crate::units::Units;
 
 /// `seconds` as `h:mm:ss`.

@@ -15,12 +15,12 @@ use jiff::civil::Date;
 use science::zones::{ZoneKind, ZoneSettings};
 
 use super::fitness::Refusal;
+use super::page_session::PageSession;
 use super::zone_table::{kind_title, range_label, threshold_label};
-use crate::http::athlete::data::{self, ThresholdsInForce};
-use crate::http::athlete::fitness as fitness_api;
-use crate::http::athlete::session::PageSession;
 use crate::http::athlete::zones_api::{self, ZoneChange};
 use crate::http::{ApiError, AppState};
+use crate::read::fitness::CurveWindow;
+use crate::read::{self, ThresholdsInForce};
 use crate::store::users::UserId;
 use crate::store::{Store, users, zones};
 use crate::units::Units;
@@ -106,7 +106,7 @@ pub async fn card(
     units: Units,
 ) -> Result<ZonesCard, ApiError> {
     let settings = zones::settings(store, user).await?;
-    let now = data::thresholds_on(store, user, today).await?;
+    let now = read::thresholds_on(store, user, today).await?;
     let models = ZoneKind::ALL
         .into_iter()
         .map(|kind| model_fieldset(kind, &settings, threshold_of(&now, kind), units))
@@ -286,9 +286,9 @@ pub async fn save(
         }
     } else {
         let units = users::units(&state.store, session.user).await?;
-        let today = data::today_of(&state.store, session.user).await?;
+        let today = read::today_of(&state.store, session.user).await?;
         let settings = zones::settings(&state.store, session.user).await?;
-        let now = data::thresholds_on(&state.store, session.user, today).await?;
+        let now = read::thresholds_on(&state.store, session.user, today).await?;
         let read = |kind| posted(&form, kind, &settings, threshold_of(&now, kind), units);
         let parsed = (|| {
             Ok::<_, String>(ZoneChange {
@@ -320,7 +320,7 @@ async fn refused(
 ) -> Result<Response, ApiError> {
     let notice = Some(Refusal::Zones(reason.to_owned()));
     let page =
-        super::fitness::render(state, session, fitness_api::CurveWindow::Days90, notice).await?;
+        super::fitness::render(state, session, CurveWindow::Days90, notice).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 

@@ -140,7 +140,7 @@ async fn a_backup_taken_during_a_sync_restores_every_row() {
         database_url: None,
         secret_key: None,
     };
-    let store = trainload::cli::open_store(&store_args).await.unwrap();
+    let store = store_args.open().await.unwrap();
     let connections = integrations::list_for_user(&store, user).await.unwrap();
     assert!(!connections.is_empty());
     for connection in connections {

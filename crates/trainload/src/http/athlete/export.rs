@@ -10,13 +10,11 @@ use jiff::civil::Date;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::activities::{ActivityView, page_rows};
-use super::fitness::{ThresholdEntry, thresholds_history};
-use super::range::DateRange;
-use super::wellness::{WellnessDay, wellness_series};
 use super::{AthleteSession, PathParam, export_csv as csv};
 use crate::http::openapi::ApiErrorBody;
 use crate::http::{ApiError, ApiResult, AppState};
+use crate::read::activities::{ActivityView, page_rows};
+use crate::read::{DateRange, ThresholdEntry, WellnessDay, thresholds_history, wellness_series};
 use crate::store::activities::ActivityFilter;
 use crate::store::users::{self, UserId};
 use crate::store::{Store, now_ms};
@@ -102,7 +100,7 @@ pub async fn all_wellness(store: &Store, user: UserId) -> Result<Vec<WellnessDay
         from: Date::constant(1900, 1, 1),
         to: Date::constant(9999, 12, 31),
     };
-    wellness_series(store, user, every_day).await
+    Ok(wellness_series(store, user, every_day).await?)
 }
 
 /// All of the athlete's data as one JSON document, offered as a download.
@@ -149,7 +147,7 @@ pub(super) async fn export_csv(
             csv::thresholds(&thresholds_history(store, user).await?),
         ),
         "wellness.csv" => ("wellness", csv::wellness(&all_wellness(store, user).await?)),
-        _ => return Err(super::data::not_found("export file")),
+        _ => return Err(ApiError::not_found("export file")),
     };
     let name = format!("trainload-{}-{part}.csv", session.user.0);
     Ok((

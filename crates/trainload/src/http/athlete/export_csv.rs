@@ -5,9 +5,8 @@
 
 use std::fmt::Display;
 
-use super::activities::ActivityView;
-use super::fitness::ThresholdEntry;
-use super::wellness::WellnessDay;
+use crate::read::activities::ActivityView;
+use crate::read::{ThresholdEntry, WellnessDay};
 
 /// Activities with their loads and explanations.
 pub fn activities(items: &[ActivityView]) -> String {

@@ -5,15 +5,15 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::activities::{ActivityPage, ActivityView};
-use super::activity_list::{ActivityQuery, DEFAULT_LIMIT};
-use super::data::{self, Dashboard, PmcSeries};
-use super::range::DateRange;
-use super::recommend::{self, Recommendations};
 use super::session::AthleteSession;
 use crate::http::extract::{Path, Query};
 use crate::http::openapi::ApiErrorBody;
 use crate::http::{ApiError, ApiResult, AppState};
+use crate::read::DateRange;
+use crate::read::activities::{ActivityPage, ActivityView};
+use crate::read::activity_list::{ActivityQuery, DEFAULT_LIMIT};
+use crate::read::recommend::{self, Recommendations};
+use crate::read::{self, Dashboard, PmcSeries};
 use crate::store::activities::ActivityId;
 use crate::store::{StoreError, loads};
 
@@ -33,9 +33,9 @@ pub(super) async fn dashboard(
     State(state): State<AppState>,
     session: AthleteSession,
 ) -> ApiResult<Json<Dashboard>> {
-    let history = data::history(&state.store, session.user).await?;
+    let history = read::history(&state.store, session.user).await?;
     Ok(Json(
-        data::dashboard(&state.store, &state.scheduler, &history).await?,
+        read::dashboard(&state.store, &state.scheduler, &history).await?,
     ))
 }
 
@@ -74,14 +74,14 @@ pub(super) async fn pmc(
             format!("days must be between 1 and {MAX_PMC_DAYS}"),
         ));
     }
-    let today = data::today_of(&state.store, session.user).await?;
+    let today = read::today_of(&state.store, session.user).await?;
     let range = DateRange::parse(
         query.from.as_deref(),
         query.to.as_deref(),
         DateRange::last_days(today, days),
     )?;
-    let history = data::history_covering(&state.store, session.user, Some(range.from)).await?;
-    let points = data::pmc_between(&history, range)?;
+    let history = read::history_covering(&state.store, session.user, Some(range.from)).await?;
+    let points = read::pmc_between(&history, range)?;
     Ok(Json(PmcSeries {
         from: range.from.to_string(),
         to: points
@@ -110,7 +110,7 @@ pub(super) async fn list_activities(
     Query(query): Query<ActivityQuery>,
 ) -> ApiResult<Json<ActivityPage>> {
     let request = query.check(DEFAULT_LIMIT)?;
-    let page = super::activities::page(&state.store, session.user, &request).await?;
+    let page = read::activities::page(&state.store, session.user, &request).await?;
     Ok(Json(page))
 }
 
@@ -133,12 +133,12 @@ pub(super) async fn one_activity(
 ) -> ApiResult<Json<ActivityView>> {
     let activity = match crate::store::activities::get(&state.store, ActivityId(id)).await {
         Ok(a) => a,
-        Err(StoreError::NotFound) => return Err(data::not_found("activity")),
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("activity")),
         Err(other) => return Err(other.into()),
     };
     // Another athlete's activity is answered exactly like a missing one.
     if activity.user != session.user || activity.deleted_at_ms.is_some() {
-        return Err(data::not_found("activity"));
+        return Err(ApiError::not_found("activity"));
     }
     let load = loads::get(&state.store, activity.id).await?;
     let mut view = ActivityView::new(&activity, load.as_ref());
@@ -146,7 +146,7 @@ pub(super) async fn one_activity(
     view.time_in_zone = stored
         .iter()
         .flatten()
-        .map(super::zone_times::ZoneTimeView::new)
+        .map(read::zone_times::ZoneTimeView::new)
         .collect();
     Ok(Json(view))
 }
@@ -164,7 +164,7 @@ pub(super) async fn recommendations(
     State(state): State<AppState>,
     session: AthleteSession,
 ) -> ApiResult<Json<Recommendations>> {
-    let history = data::history(&state.store, session.user).await?;
+    let history = read::history(&state.store, session.user).await?;
     Ok(Json(
         recommend::recommendations(&state.store, &history).await?,
     ))

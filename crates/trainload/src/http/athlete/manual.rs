@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::data;
 use crate::http::{ApiError, AppState};
 use crate::store::thresholds::{
     self, NewThresholdSet, ThresholdSetId, ThresholdSource, ThresholdValues,
@@ -149,7 +148,7 @@ pub async fn set(
     user: UserId,
     input: &ManualThresholds,
 ) -> Result<ManualOutcome, ApiError> {
-    let today = data::today_of(&state.store, user).await?;
+    let today = crate::read::today_of(&state.store, user).await?;
     let (effective_from, values) = input.validate(today)?;
     let now_ms = jiff::Timestamp::now().as_millisecond();
     let set = NewThresholdSet {
@@ -180,7 +179,7 @@ pub async fn remove(state: &AppState, user: UserId, id: i64) -> Result<ManualOut
     let Some(effective_from) =
         thresholds::delete_manual(&state.store, user, ThresholdSetId(id)).await?
     else {
-        return Err(data::not_found("manual threshold entry"));
+        return Err(ApiError::not_found("manual threshold entry"));
     };
     let loads_recomputed = recompute(state, user, effective_from).await?;
     Ok(ManualOutcome {

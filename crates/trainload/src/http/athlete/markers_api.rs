@@ -6,16 +6,14 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::data;
-use super::fitness::{CurveWindow, PowerCurve, ThresholdEntry};
 use super::manual::{self, ManualOutcome, ManualThresholds};
-use super::range::DateRange;
 use super::session::AthleteSession;
-use super::status::SyncStatus;
-use super::wellness::WellnessDay;
 use crate::http::extract::{JsonBody, Path, Query};
 use crate::http::openapi::ApiErrorBody;
 use crate::http::{ApiError, ApiResult, AppState};
+use crate::read::fitness::CurveWindow;
+use crate::read::{self, PowerCurve, ThresholdEntry};
+use crate::read::{DateRange, SyncStatus, WellnessDay};
 
 /// Days of the default wellness range.
 const WELLNESS_DEFAULT_DAYS: u32 = 90;
@@ -34,7 +32,7 @@ pub(super) async fn thresholds(
     session: AthleteSession,
 ) -> ApiResult<Json<Vec<ThresholdEntry>>> {
     Ok(Json(
-        data::thresholds_history(&state.store, session.user).await?,
+        read::thresholds_history(&state.store, session.user).await?,
     ))
 }
 
@@ -106,14 +104,14 @@ pub(super) async fn wellness(
     session: AthleteSession,
     Query(query): Query<RangeQuery>,
 ) -> ApiResult<Json<Vec<WellnessDay>>> {
-    let today = data::today_of(&state.store, session.user).await?;
+    let today = read::today_of(&state.store, session.user).await?;
     let range = DateRange::parse(
         query.from.as_deref(),
         query.to.as_deref(),
         DateRange::last_days(today, WELLNESS_DEFAULT_DAYS),
     )?;
     Ok(Json(
-        data::wellness_series(&state.store, session.user, range).await?,
+        read::wellness_series(&state.store, session.user, range).await?,
     ))
 }
 
@@ -145,7 +143,7 @@ pub(super) async fn power_curve(
     session: AthleteSession,
     Query(query): Query<CurveQuery>,
 ) -> ApiResult<Json<PowerCurve>> {
-    let today = data::today_of(&state.store, session.user).await?;
+    let today = read::today_of(&state.store, session.user).await?;
     let explicit = query.from.is_some() || query.to.is_some();
     let range = match (query.window.as_deref(), explicit) {
         (Some(_), true) => {
@@ -170,7 +168,7 @@ pub(super) async fn power_curve(
             .range(today),
     };
     Ok(Json(
-        data::power_curve(&state.store, session.user, range).await?,
+        read::power_curve(&state.store, session.user, range).await?,
     ))
 }
 
@@ -188,6 +186,6 @@ pub(super) async fn sync(
     session: AthleteSession,
 ) -> ApiResult<Json<SyncStatus>> {
     Ok(Json(
-        data::sync_status(&state.store, &state.scheduler, session.user).await?,
+        read::sync_status(&state.store, &state.scheduler, session.user).await?,
     ))
 }

@@ -1,24 +1,16 @@
 //! The athlete API (`/api/v1/me/...`): the signed-in athlete's own dashboard
 //! summary, PMC series, activities, recommendations, thresholds, wellness, power curve and sync
 //! status. Every handler reads the user from the session, never from the request, so an athlete
-//! only ever sees their own data. The read functions (`data::*`) are shared with the pages.
+//! only ever sees their own data. The handlers are thin: what they answer comes from
+//! `crate::read`, which the pages read too.
 
-pub mod activities;
-pub mod activity_list;
-pub mod data;
 pub mod export;
 mod export_csv;
-pub mod fitness;
 mod load_api;
 pub mod manual;
 mod markers_api;
 pub mod push_api;
-pub mod range;
-pub mod recommend;
 pub mod session;
-pub mod status;
-pub mod wellness;
-pub mod zone_times;
 pub mod zones_api;
 
 use axum::Router;
@@ -30,7 +22,7 @@ use super::AppState;
 pub use super::extract::Path as PathParam;
 /// The house query extractor (400 JSON on a mismatch), for the pages.
 pub use super::extract::Query as QueryParam;
-pub use session::{AdminPage, AthleteSession, PageSession};
+pub use session::AthleteSession;
 
 /// The `/api/v1/me` routes.
 pub fn router() -> Router<AppState> {

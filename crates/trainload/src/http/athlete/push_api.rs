@@ -177,7 +177,7 @@ pub(super) async fn unsubscribe(
     if store_push::unsubscribe(&state.store, session.user, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(super::data::not_found("device"))
+        Err(ApiError::not_found("device"))
     }
 }
 

@@ -1,53 +1,27 @@
 //! Athlete sessions: a random token in an HttpOnly, SameSite=Lax cookie; only its SHA-256 hash
-//! is stored. [`AthleteSession`] answers 401 JSON for the API, [`PageSession`] redirects pages
-//! to `/`.
+//! is stored. [`AthleteSession`] answers 401 JSON for the API; the pages' extractors (in `web`)
+//! read the same cookie with `session_user`.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 
 use crate::http::{ApiError, AppState};
-use crate::store::users::{self, Role, UserId};
+use crate::store::users::UserId;
 use crate::store::{self, Store, StoreError, sessions};
-use crate::web::Nav;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "tl_session";
 /// How long a session lasts, seconds (30 days).
 const SESSION_LIFETIME_S: i64 = 30 * 24 * 3600;
 
-/// A signed-in admin (pages): a redirect to `/` without a live session, a 403 page for an
-/// athlete who is not an admin.
-#[derive(Debug, Clone, Copy)]
-pub struct AdminPage {
-    /// The admin.
-    pub user: UserId,
-}
-
 /// A signed-in athlete (API): 401 JSON without a live session.
 #[derive(Debug, Clone, Copy)]
 pub struct AthleteSession {
     /// Whose data every handler reads.
     pub user: UserId,
-}
-
-/// A signed-in athlete (pages): a redirect to `/` without a live session.
-#[derive(Debug, Clone, Copy)]
-pub struct PageSession {
-    /// Whose data the page shows.
-    pub user: UserId,
-    /// Whether the athlete is an admin (the navigation shows the admin link).
-    pub admin: bool,
-}
-
-impl PageSession {
-    /// The navigation this athlete sees.
-    pub fn nav(&self) -> Nav {
-        if self.admin { Nav::Admin } else { Nav::Athlete }
-    }
 }
 
 impl FromRequestParts<AppState> for AthleteSession {
@@ -61,40 +35,6 @@ impl FromRequestParts<AppState> for AthleteSession {
                 "unauthorized",
                 "sign in first (session cookie missing or expired)",
             )),
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for PageSession {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let user = match session_user(&parts.headers, &state.store).await {
-            Ok(Some(user)) => user,
-            Ok(None) => return Err(Redirect::to("/").into_response()),
-            Err(error) => return Err(ApiError::from(error).into_response()),
-        };
-        match users::get(&state.store, user).await {
-            Ok(found) => Ok(Self {
-                user,
-                admin: found.role == Role::Admin,
-            }),
-            // The user was deleted while the session was in flight.
-            Err(StoreError::NotFound) => Err(Redirect::to("/").into_response()),
-            Err(error) => Err(ApiError::from(error).into_response()),
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for AdminPage {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let session = PageSession::from_request_parts(parts, state).await?;
-        if session.admin {
-            Ok(Self { user: session.user })
-        } else {
-            Err(crate::web::admins_only(session.nav()))
         }
     }
 }

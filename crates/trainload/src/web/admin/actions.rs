@@ -9,8 +9,9 @@ use queue::{ManualRun, ManualRunRequest};
 use serde::Deserialize;
 
 use super::actor;
-use crate::http::athlete::{AdminPage, PathParam};
+use crate::http::athlete::PathParam;
 use crate::http::{ApiError, AppState};
+use crate::web::page_session::AdminPage;
 
 /// The reason recorded when the pause form leaves it empty.
 const DEFAULT_PAUSE_REASON: &str = "paused from the admin page";

@@ -39,6 +39,6 @@ async fn user_names(store: &Store) -> Result<HashMap<i64, String>, ApiError> {
 }
 
 /// The actor recorded on runs and pauses started from these pages.
-fn actor(admin: crate::http::athlete::AdminPage) -> String {
+fn actor(admin: crate::web::page_session::AdminPage) -> String {
     format!("admin:user:{}", admin.user.0)
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::sections::BudgetRow;
 use super::strava::{self, WebhookHour};
 use super::user_names;
-use crate::http::athlete::{AdminPage, QueryParam};
+use crate::http::athlete::QueryParam;
 use crate::http::{ApiError, AppState};
 use crate::jobs::view::{self, JobView, RunView};
 use crate::planner::{Overview, Placement};
@@ -20,6 +20,7 @@ use crate::store::budget::{BudgetLimits, SqlRateBudget};
 use crate::store::integrations::{self, Integration};
 use crate::store::{self, Store};
 use crate::web::html;
+use crate::web::page_session::AdminPage;
 
 /// Runs in the "recent runs" card.
 const RECENT_RUNS: i64 = 25;

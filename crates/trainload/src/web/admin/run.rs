@@ -9,10 +9,11 @@ use queue::TaskRow;
 use serde::Deserialize;
 
 use super::user_names;
-use crate::http::athlete::{AdminPage, PathParam, QueryParam};
+use crate::http::athlete::{PathParam, QueryParam};
 use crate::http::{ApiError, AppState};
 use crate::jobs::view::{self, RunView};
 use crate::web::html;
+use crate::web::page_session::AdminPage;
 
 /// What a retry left to say (`?requeued=&conflicts=`).
 #[derive(Debug, Deserialize)]

@@ -8,8 +8,8 @@ use science::{SportClass, SportGroup};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::ReadError;
 use super::range::parse_date;
-use crate::http::ApiError;
 use crate::store::activities::{ActivityFilter, SportTypes};
 
 /// Largest activity page.
@@ -54,9 +54,9 @@ impl ActivityQuery {
     /// The request, with `default_limit` when no `limit` is given.
     ///
     /// # Errors
-    /// 400 `invalid_sport`, `invalid_date`, `invalid_range` (from after to), `invalid_limit` or
-    /// `invalid_offset`.
-    pub fn check(&self, default_limit: i64) -> Result<ActivityRequest, ApiError> {
+    /// [`ReadError::Invalid`] `invalid_sport`, `invalid_date`, `invalid_range` (from after to),
+    /// `invalid_limit` or `invalid_offset`.
+    pub fn check(&self, default_limit: i64) -> Result<ActivityRequest, ReadError> {
         let sport = given(&self.sport).map(sport_group).transpose()?;
         let from = given(&self.from)
             .map(|s| parse_date("from", s))
@@ -65,7 +65,7 @@ impl ActivityQuery {
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
-            return Err(ApiError::bad_request(
+            return Err(ReadError::invalid(
                 "invalid_range",
                 format!(
                     "from ({from}) is after to ({to}): the first day must not come after the last"
@@ -74,14 +74,14 @@ impl ActivityQuery {
         }
         let limit = self.limit.unwrap_or(default_limit);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::bad_request(
+            return Err(ReadError::invalid(
                 "invalid_limit",
                 format!("limit must be between 1 and {MAX_LIMIT}"),
             ));
         }
         let offset = self.offset.unwrap_or(0);
         if offset < 0 {
-            return Err(ApiError::bad_request(
+            return Err(ReadError::invalid(
                 "invalid_offset",
                 "offset must not be negative",
             ));
@@ -150,13 +150,13 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 /// The sport group a list keeps, by the name the API uses for it.
-fn sport_group(name: &str) -> Result<SportGroup, ApiError> {
+fn sport_group(name: &str) -> Result<SportGroup, ReadError> {
     SportGroup::ALL
         .into_iter()
         .find(|g| g.as_str() == name)
         .ok_or_else(|| {
             let names: Vec<&str> = SportGroup::ALL.iter().map(|g| g.as_str()).collect();
-            ApiError::bad_request(
+            ReadError::invalid(
                 "invalid_sport",
                 format!("sport must be one of {}, not {name:?}", names.join(", ")),
             )

@@ -4,8 +4,8 @@
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use super::data::add_days;
-use crate::http::ApiError;
+use super::ReadError;
+use super::add_days;
 
 /// Longest range an endpoint accepts, years.
 pub const MAX_RANGE_YEARS: i16 = 10;
@@ -32,9 +32,9 @@ impl DateRange {
     /// as `default`; neither is `default`.
     ///
     /// # Errors
-    /// 400 `invalid_date` for a value that is not `YYYY-MM-DD`, `invalid_range` when `from` is
-    /// after `to` or the range is longer than [`MAX_RANGE_YEARS`].
-    pub fn parse(from: Option<&str>, to: Option<&str>, default: Self) -> Result<Self, ApiError> {
+    /// [`ReadError::Invalid`] `invalid_date` for a value that is not `YYYY-MM-DD`,
+    /// `invalid_range` when `from` is after `to` or the range is longer than [`MAX_RANGE_YEARS`].
+    pub fn parse(from: Option<&str>, to: Option<&str>, default: Self) -> Result<Self, ReadError> {
         let from = from.map(|s| parse_date("from", s)).transpose()?;
         let to = to.map(|s| parse_date("to", s)).transpose()?;
         let range = match (from, to) {
@@ -47,9 +47,9 @@ impl DateRange {
         range.validated()
     }
 
-    fn validated(self) -> Result<Self, ApiError> {
+    fn validated(self) -> Result<Self, ReadError> {
         if self.from > self.to {
-            return Err(ApiError::bad_request(
+            return Err(ReadError::invalid(
                 "invalid_range",
                 format!("from ({}) is after to ({})", self.from, self.to),
             ));
@@ -59,7 +59,7 @@ impl DateRange {
             .checked_add(i32::from(MAX_RANGE_YEARS).years())
             .unwrap_or(Date::MAX);
         if self.to > limit {
-            return Err(ApiError::bad_request(
+            return Err(ReadError::invalid(
                 "invalid_range",
                 format!("a range may span at most {MAX_RANGE_YEARS} years"),
             ));
@@ -76,10 +76,10 @@ impl DateRange {
 /// Parses one ISO date parameter named `name`.
 ///
 /// # Errors
-/// 400 `invalid_date` for a value that is not `YYYY-MM-DD`.
-pub fn parse_date(name: &str, text: &str) -> Result<Date, ApiError> {
+/// [`ReadError::Invalid`] `invalid_date` for a value that is not `YYYY-MM-DD`.
+pub fn parse_date(name: &str, text: &str) -> Result<Date, ReadError> {
     text.trim().parse::<Date>().map_err(|_| {
-        ApiError::bad_request(
+        ReadError::invalid(
             "invalid_date",
             format!("{name} must be a date as YYYY-MM-DD, not {text:?}"),
         )

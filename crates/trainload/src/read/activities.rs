@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::ReadError;
 use super::activity_list::ActivityRequest;
-use crate::http::ApiError;
 use crate::store::Store;
 use crate::store::activities::{self, Activity, ActivityFilter, ActivityId};
 use crate::store::loads::{self, ActivityLoad};
@@ -112,14 +112,14 @@ pub struct ActivityPage {
 /// years of history.
 ///
 /// # Errors
-/// 500 for a store failure.
+/// A store failure.
 pub async fn page_rows(
     store: &Store,
     user: UserId,
     filter: &ActivityFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<(Activity, Option<ActivityLoad>)>, i64), ApiError> {
+) -> Result<(Vec<(Activity, Option<ActivityLoad>)>, i64), ReadError> {
     let (acts, total) = activities::page_matching(store, user, filter, limit, offset).await?;
     let mut loads: HashMap<ActivityId, ActivityLoad> =
         loads::page_matching(store, user, filter, limit, offset)
@@ -140,12 +140,12 @@ pub async fn page_rows(
 /// One page of `user`'s activities as the API shows it (see [`page_rows`]).
 ///
 /// # Errors
-/// 500 for a store failure.
+/// A store failure.
 pub async fn page(
     store: &Store,
     user: UserId,
     request: &ActivityRequest,
-) -> Result<ActivityPage, ApiError> {
+) -> Result<ActivityPage, ReadError> {
     let (rows, total) = page_rows(
         store,
         user,

@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::data::{add_days, local};
+use super::ReadError;
 use super::range::DateRange;
-use crate::http::ApiError;
+use super::{add_days, local};
 use crate::store::users::UserId;
 use crate::store::{Store, wellness};
 
@@ -48,12 +48,12 @@ pub struct WellnessDay {
 /// `user`'s stored wellness days within `range`, oldest first.
 ///
 /// # Errors
-/// 500 for a store failure.
+/// A store failure.
 pub async fn wellness_series(
     store: &Store,
     user: UserId,
     range: DateRange,
-) -> Result<Vec<WellnessDay>, ApiError> {
+) -> Result<Vec<WellnessDay>, ReadError> {
     let cfg = science::Config::default().wellness;
     // The baselines look back before the range's first day.
     let first = add_days(range.from, -i64::from(cfg.longest_lookback_days()));

@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::data::{History, add_days, local};
-use crate::http::ApiError;
+use super::ReadError;
+use super::{History, add_days, local};
 use crate::store::{Store, wellness};
 
 /// Days of wellness the status looks at (the baselines need a few weeks).
@@ -56,13 +56,13 @@ pub struct Recommendations {
 /// reduce today's target.
 ///
 /// # Errors
-/// 500 for a store or calculation failure.
+/// A store or calculation failure.
 pub async fn recommendations(
     store: &Store,
     history: &History,
-) -> Result<Recommendations, ApiError> {
+) -> Result<Recommendations, ReadError> {
     let cfg = science::Config::default();
-    let values = super::data::thresholds_on(store, history.user.id, history.today).await?;
+    let values = super::thresholds_on(store, history.user.id, history.today).await?;
     let status = wellness_status(store, history, &cfg).await?;
     let input = RecommendInput {
         as_of: local(history.today),
@@ -73,7 +73,7 @@ pub async fn recommendations(
         wellness: status,
     };
     let plan = science::recommend::recommend(&input, &cfg.recommend, &cfg.load, &cfg.utl.sports)
-        .map_err(ApiError::internal)?;
+        .map_err(ReadError::failed)?;
     let st = plan.state;
     Ok(Recommendations {
         as_of: plan.as_of.to_string(),
@@ -131,7 +131,7 @@ async fn wellness_status(
     store: &Store,
     history: &History,
     cfg: &science::Config,
-) -> Result<WellnessStatus, ApiError> {
+) -> Result<WellnessStatus, ReadError> {
     let from = add_days(history.today, -WELLNESS_DAYS);
     let rows = wellness::range(store, history.user.id, from, history.today).await?;
     let records: Vec<_> = rows.iter().map(crate::sync::science_wellness).collect();

@@ -8,9 +8,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::ReadError;
 use super::activities::pace;
 use super::range::DateRange;
-use crate::http::ApiError;
 use crate::store::Store;
 use crate::store::activities::ActivityId;
 use crate::store::power_curves::{self, CurveKind, CurvePoint};
@@ -143,11 +143,11 @@ impl ThresholdEntry {
 /// Every threshold entry of `user`, oldest effective date first.
 ///
 /// # Errors
-/// 500 for a store failure.
+/// A store failure.
 pub async fn thresholds_history(
     store: &Store,
     user: UserId,
-) -> Result<Vec<ThresholdEntry>, ApiError> {
+) -> Result<Vec<ThresholdEntry>, ReadError> {
     let sets = thresholds::history(store, user).await?;
     Ok(sets.iter().map(ThresholdEntry::of).collect())
 }
@@ -218,12 +218,12 @@ pub struct PowerCurve {
 /// run.
 ///
 /// # Errors
-/// 500 for a store failure.
+/// A store failure.
 pub async fn power_curve(
     store: &Store,
     user: UserId,
     range: DateRange,
-) -> Result<PowerCurve, ApiError> {
+) -> Result<PowerCurve, ReadError> {
     let distances = science::Config::default().curves.best_time_distances_m;
     // Power and speed are read and folded side by side (decoding is the bulk of the work).
     let (power, speed) = tokio::try_join!(
@@ -247,7 +247,7 @@ async fn fold_window(
     kind: CurveKind,
     range: DateRange,
     distances: Vec<f64>,
-) -> Result<WindowFold, ApiError> {
+) -> Result<WindowFold, ReadError> {
     let rows = power_curves::encoded_by_local_date(store, user, kind, range.from, range.to).await?;
     tokio::task::spawn_blocking(move || {
         let mut fold = WindowFold::new(distances);
@@ -259,7 +259,7 @@ async fn fold_window(
         Ok(fold)
     })
     .await
-    .map_err(ApiError::internal)?
+    .map_err(ReadError::failed)?
 }
 
 /// The window curve (at [`CHART_DURATIONS_S`]) and best times being folded together, one

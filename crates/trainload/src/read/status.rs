@@ -6,7 +6,7 @@ use queue::Scheduler;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::ApiError;
+use super::ReadError;
 use crate::jobs::view::rfc3339;
 use crate::store::integrations::{self, Integration, Status};
 use crate::store::users::UserId;
@@ -71,12 +71,12 @@ pub struct SyncStatus {
 /// The sync status of `user`.
 ///
 /// # Errors
-/// 500 for a store or scheduler failure.
+/// A store or scheduler failure.
 pub async fn sync_status(
     store: &Store,
     scheduler: &Scheduler,
     user: UserId,
-) -> Result<SyncStatus, ApiError> {
+) -> Result<SyncStatus, ReadError> {
     let connections = integrations::list_for_user(store, user).await?;
     let onboarding = events::latest_of_kind(store, user, ONBOARDING_EVENT)
         .await?
@@ -112,11 +112,11 @@ fn connection_status(i: &Integration) -> ConnectionStatus {
 /// athlete without one).
 ///
 /// # Errors
-/// 500 for a scheduler failure.
+/// A scheduler failure.
 pub async fn next_sync(
     scheduler: &Scheduler,
     connections: &[Integration],
-) -> Result<Option<NextSync>, ApiError> {
+) -> Result<Option<NextSync>, ReadError> {
     if !connections.iter().any(|i| i.status == Status::Active) {
         return Ok(None);
     }
