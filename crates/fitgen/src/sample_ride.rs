@@ -6,7 +6,7 @@
 
 use rustyfit::profile::typedef::{File, Sport, SubSport};
 
-use crate::fitgen::{FitBuilder, Point, SessionSpec};
+use crate::{FitBuilder, Point, SessionSpec};
 
 /// Where the sample lives, relative to the crate directory.
 pub const SAMPLE_PATH: &str = "samples/ride.fit";

@@ -1,10 +1,10 @@
 //! The synthetic FIT activities the tests read: each function returns the bytes of one file.
 //!
-//! Every file is generated here with [`crate::fitgen`]; nothing is copied from elsewhere.
+//! Every file is generated here with [`crate`]'s builder; nothing is copied from elsewhere.
 
 use rustyfit::profile::typedef::{File, Sport, SubSport};
 
-use crate::fitgen::{FitBuilder, Point, SessionSpec};
+use crate::{FitBuilder, Point, SessionSpec};
 
 /// A ride point: power, heart rate, enhanced speed, distance and altitude.
 fn ride_point(t: u32, distance_m: f64) -> Point {

@@ -1,8 +1,6 @@
 //! The benchmark harness (`trainload bench`) runs end to end at its smallest sizes through the
 //! built binary, so it cannot rot unnoticed.
 
-#![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
-
 use std::process::Command;
 
 /// Runs `trainload bench ARGS` and parses its one JSON line.

@@ -7,8 +7,8 @@ use serde_json::Value;
 use trainload::store::integrations::{self, Status};
 use trainload::store::users::{self, Role, UserId};
 
-use crate::browser::{Browser, location, sign_in, sim_app, start_sim};
-use crate::helpers::{TestApp, engines};
+use crate::api::browser::{Browser, location, sign_in, sim_app, start_sim};
+use crate::support::app::{TestApp, engines};
 
 /// The most recently created user.
 async fn newest_user(app: &TestApp) -> UserId {
@@ -251,7 +251,7 @@ async fn deleting_my_data_leaves_no_row_of_mine_and_keeps_everyone_else_s() {
 #[tokio::test]
 async fn a_cross_site_form_post_is_refused_and_a_same_origin_one_is_served() {
     let sim = start_sim(1).await;
-    let app = sim_app(crate::helpers::Engine::Sqlite, &sim, None).await;
+    let app = sim_app(crate::support::app::Engine::Sqlite, &sim, None).await;
     let mut me = sign_in(&app, 0).await;
     let user = newest_user(&app).await;
     let path = "/settings/strava/disconnect";
@@ -287,7 +287,7 @@ async fn a_cross_site_form_post_is_refused_and_a_same_origin_one_is_served() {
     let api = app
         .client
         .post(app.url("/scheduler/run/quick_sync"))
-        .bearer_auth(crate::helpers::TOKEN)
+        .bearer_auth(crate::support::app::TOKEN)
         .header("origin", "https://elsewhere.example")
         .send()
         .await

@@ -10,8 +10,8 @@ use trainload::store::activities;
 use trainload::store::now_ms;
 use trainload::store::users::UserId;
 
-use crate::athlete_data::{Athlete, add_ride, app, day, ride};
-use crate::helpers::{TestApp, assert_error, engines};
+use crate::api::athlete_data::{Athlete, add_ride, app, day, ride};
+use crate::support::app::{TestApp, assert_error, engines};
 
 /// Stores an activity of `sport_type` on `date` (no load); returns its id.
 async fn add_activity(

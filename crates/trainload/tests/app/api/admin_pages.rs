@@ -8,7 +8,7 @@ use trainload::store::budget::{BudgetLimits, SqlRateBudget};
 use trainload::store::integrations::{self, NewIntegration, Status};
 use trainload::store::users::{Role, UserId};
 
-use crate::helpers::{
+use crate::support::app::{
     AppOptions, Script, TestApp, TestJob, engines, no_redirects, signed_in, spawn_app_with,
 };
 

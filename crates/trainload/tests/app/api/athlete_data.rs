@@ -13,7 +13,7 @@ use trainload::store::users::UserId;
 use trainload::store::wellness::{self, WellnessRecord};
 use trainload::store::{Store, now_ms};
 
-use crate::helpers::{
+use crate::support::app::{
     AppOptions, Engine, TestApp, TestJob, add_user, session_cookie, spawn_app_with,
 };
 

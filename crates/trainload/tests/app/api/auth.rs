@@ -1,6 +1,6 @@
 //! Every admin endpoint answers 401 without the admin token or with a wrong one.
 
-use crate::helpers::{TestJob, assert_error, body, spawn_app};
+use crate::support::app::{TestJob, assert_error, body, spawn_app};
 
 const ADMIN_ENDPOINTS: [(&str, &str); 9] = [
     ("GET", "/scheduler/jobs"),

@@ -8,13 +8,13 @@ use std::process::{Command, Output};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sim::{Sim, SimClock, SimConfig};
+use sim::{SimClock, SimConfig};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
-use tokio::net::TcpListener;
 use trainload::store::{backup, integrations, now_ms, users};
 
-use crate::helpers::{AppOptions, TempDir, spawn_app_with};
+use crate::support::app::{AppOptions, spawn_app_with};
+use crate::support::temp_dir;
 
 /// Every row of every table, as SQLite literals, sorted per table.
 async fn every_row(conn: &mut SqliteConnection) -> BTreeMap<String, Vec<String>> {
@@ -71,7 +71,7 @@ async fn a_backup_taken_during_a_sync_restores_every_row() {
     config.rate_limits = None;
     config.intervals_max_rps = None;
     config.clock = SimClock::real(1.0);
-    let sim = Sim::start(config, TcpListener::bind("127.0.0.1:0").await.unwrap()).unwrap();
+    let sim = crate::support::start_sim(config).await;
     let info = sim.info();
     let ctx = trainload::demo::sim_sync_context(&app.store, &info).unwrap();
     let user = trainload::demo::add_sim_athlete(&app.store, &sim, &info.athletes[0], now_ms())
@@ -116,7 +116,7 @@ async fn a_backup_taken_during_a_sync_restores_every_row() {
     );
 
     // Restore into a fresh data directory holding the same key.
-    let target = TempDir::new();
+    let target = temp_dir();
     let data = target.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::copy(
@@ -173,7 +173,7 @@ fn stdout_json(output: &Output) -> serde_json::Value {
 #[tokio::test]
 async fn the_cli_backs_up_a_live_database_and_restores_it_only_with_its_key() {
     let app = spawn_app_with(AppOptions::default(), vec![]).await;
-    crate::helpers::add_user(&app.store).await;
+    crate::support::app::add_user(&app.store).await;
     let data = app.store_args.data_dir.clone();
     let file = app.dir.path().join("backup.db");
     let file_arg = file.to_str().unwrap();
@@ -201,7 +201,7 @@ async fn the_cli_backs_up_a_live_database_and_restores_it_only_with_its_key() {
     let busy = trainload(&data, &["restore", "--replace", file_arg]);
     assert!(!busy.status.success());
 
-    let elsewhere = TempDir::new();
+    let elsewhere = temp_dir();
     let fresh = elsewhere.path().join("data");
     let no_key = trainload(&fresh, &["restore", file_arg]);
     assert!(!no_key.status.success());
@@ -226,7 +226,7 @@ async fn the_cli_backs_up_a_live_database_and_restores_it_only_with_its_key() {
 
 #[tokio::test]
 async fn on_postgresql_backup_and_restore_point_to_pg_dump() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     for command in ["backup", "restore"] {
         let output = Command::new(env!("CARGO_BIN_EXE_trainload"))
             .args([command, "x.dump"])

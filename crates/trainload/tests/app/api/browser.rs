@@ -2,24 +2,21 @@
 //! is off), never follows redirects, and sends `Sec-Fetch-Site`/`Origin` like a browser does
 //! on a same-origin form post. Plus the simulator the app signs in against.
 
+use crate::support::world::unlimited;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::Value;
-use sim::{Sim, SimClock, SimConfig, SimHandle};
-use tokio::net::TcpListener;
+use sim::{SimClock, SimConfig, SimHandle};
 
-use crate::helpers::{AppOptions, Engine, TestApp, spawn_app_with};
+use crate::support::app::{AppOptions, Engine, TestApp, spawn_app_with};
 
 /// A simulator of `athletes` athletes with 20 days of history, on the wall clock (the app's
 /// sync reads the system clock), without rate limits.
 pub async fn start_sim(athletes: usize) -> SimHandle {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let mut config = SimConfig::new(7, athletes);
+    let mut config = unlimited(SimConfig::new(7, athletes));
     config.history_days = 20;
-    config.rate_limits = None;
-    config.intervals_max_rps = None;
     config.clock = SimClock::real(1.0);
-    Sim::start(config, listener).unwrap()
+    crate::support::start_sim(config).await
 }
 
 /// The app on `engine` signing in against `sim`, with `public_url` if given.

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use trainload::cli::jobs::{JobsCommand, RunsCommand, exit, jobs, runs};
 
-use crate::helpers::{AppOptions, Script, TestJob, spawn_app, spawn_app_with};
+use crate::support::app::{AppOptions, Script, TestJob, spawn_app, spawn_app_with};
 
 fn trainload(data_dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trainload"))
@@ -134,7 +134,7 @@ async fn jobs_pause_and_resume_work_on_the_database() {
 
 #[test]
 fn a_second_trainload_serve_on_the_same_sqlite_file_refuses_to_start() {
-    let dir = crate::helpers::TempDir::new();
+    let dir = crate::support::temp_dir();
     let data_dir = dir.path().join("data");
     let mut first = Command::new(env!("CARGO_BIN_EXE_trainload"))
         .args(["serve", "--listen", "127.0.0.1:0", "--workers", "1"])
@@ -173,7 +173,7 @@ fn a_second_trainload_serve_on_the_same_sqlite_file_refuses_to_start() {
 
 #[test]
 fn jobs_run_works_on_a_database_no_server_opened() {
-    let dir = crate::helpers::TempDir::new();
+    let dir = crate::support::temp_dir();
     let output = trainload(dir.path(), &["jobs", "run", "quick_sync", "--wait"]);
     assert_eq!(
         output.status.code(),
@@ -196,7 +196,7 @@ fn jobs_run_works_on_a_database_no_server_opened() {
 
 #[test]
 fn runs_list_and_show_print_tables_for_people_and_json_for_scripts() {
-    let dir = crate::helpers::TempDir::new();
+    let dir = crate::support::temp_dir();
     let started = trainload(dir.path(), &["jobs", "run", "quick_sync", "--wait"]);
     assert_eq!(started.status.code(), Some(0));
     let run: serde_json::Value = serde_json::from_slice(&started.stdout).unwrap();
@@ -239,7 +239,7 @@ fn runs_list_and_show_print_tables_for_people_and_json_for_scripts() {
 
 #[test]
 fn runs_list_refuses_a_limit_outside_1_to_500() {
-    let dir = crate::helpers::TempDir::new();
+    let dir = crate::support::temp_dir();
     for limit in ["0", "501", "-1"] {
         let output = trainload(dir.path(), &["runs", "list", &format!("--limit={limit}")]);
         assert_eq!(output.status.code(), Some(2), "--limit={limit}");

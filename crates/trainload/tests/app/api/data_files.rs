@@ -4,7 +4,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use crate::helpers::{AppOptions, TOKEN, assert_error, body, spawn_app_with};
+use crate::support::app::{AppOptions, TOKEN, assert_error, body, spawn_app_with};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)
@@ -22,7 +22,7 @@ async fn a_fresh_data_directory_is_0700_and_its_files_0600() {
     };
     let app = spawn_app_with(options, vec![]).await;
     // A write, so the WAL file exists beside the database.
-    crate::helpers::add_user(&app.store).await;
+    crate::support::app::add_user(&app.store).await;
     let data = app.dir.path().join("data");
     assert_eq!(mode(&data), 0o700);
     for name in [
@@ -47,7 +47,7 @@ async fn a_fresh_data_directory_is_0700_and_its_files_0600() {
 
 #[tokio::test]
 async fn a_database_file_left_readable_by_others_is_narrowed_on_open() {
-    let dir = crate::helpers::TempDir::new();
+    let dir = crate::support::temp_dir();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     let file = data.join("trainload.db");

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE};
 use trainload::store::users::Role;
 
-use crate::helpers::{TestApp, assert_error, no_redirects, signed_in, spawn_app};
+use crate::support::app::{TestApp, assert_error, no_redirects, signed_in, spawn_app};
 
 /// What Chromium sends when it opens a page.
 const BROWSER_ACCEPT: &str =

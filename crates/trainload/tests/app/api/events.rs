@@ -10,8 +10,10 @@ use trainload::store::Store;
 use trainload::store::events::{self, EventId};
 use trainload::store::users::{Role, UserId};
 
-use crate::helpers::{AppOptions, Engine, TestApp, engines, settings, signed_in, spawn_app_with};
-use crate::sse::{DEADLINE, SseStream};
+use crate::support::app::{
+    AppOptions, Engine, TestApp, engines, settings, signed_in, spawn_app_with,
+};
+use crate::support::sse::{DEADLINE, SseStream};
 
 /// Opens `/events` with `cookie` (and a `Last-Event-ID`) and waits for the greeting.
 async fn open(base: &str, cookie: &str, last_event_id: Option<EventId>) -> SseStream {

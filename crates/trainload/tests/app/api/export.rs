@@ -5,8 +5,8 @@ use reqwest::StatusCode;
 use trainload::store::thresholds::{ThresholdSource, ThresholdValues};
 use trainload::store::wellness::WellnessRecord;
 
-use crate::athlete_data::{Athlete, add_ride, add_thresholds, add_wellness, app, day};
-use crate::helpers::{TestApp, engines};
+use crate::api::athlete_data::{Athlete, add_ride, add_thresholds, add_wellness, app, day};
+use crate::support::app::{TestApp, engines};
 
 /// GET `path` with the athlete's cookie: status, content type, disposition and body text.
 async fn download(app: &TestApp, me: &Athlete, path: &str) -> (StatusCode, String, String, String) {
@@ -114,7 +114,7 @@ async fn an_athlete_downloads_every_activity_threshold_and_wellness_day_as_json_
 
 #[tokio::test]
 async fn the_settings_page_links_to_the_downloads() {
-    let app = app(crate::helpers::Engine::Sqlite).await;
+    let app = app(crate::support::app::Engine::Sqlite).await;
     let me = Athlete::new(&app).await;
     let (status, _, _, page) = download(&app, &me, "/settings").await;
     assert_eq!(status, StatusCode::OK);

@@ -1,6 +1,6 @@
 //! `GET /health` and `GET /metrics`.
 
-use crate::helpers::{TestJob, body, eventually, spawn_app};
+use crate::support::app::{TestJob, body, eventually, spawn_app};
 
 #[tokio::test]
 async fn health_reports_the_database_and_the_scheduler() {
@@ -19,7 +19,8 @@ async fn health_reports_the_database_and_the_scheduler() {
     // The tick loop ticks at start.
     eventually("a tick", || async {
         let body =
-            crate::helpers::body(app.client.get(app.url("/health")).send().await.unwrap()).await;
+            crate::support::app::body(app.client.get(app.url("/health")).send().await.unwrap())
+                .await;
         body["scheduler"]["last_tick_at"].is_string() && body["scheduler"]["running"] == true
     })
     .await;
@@ -78,7 +79,7 @@ async fn metrics_count_http_requests_per_route_template_and_status_class() {
     let response = app
         .client
         .get(app.url("/scheduler/runs/424242"))
-        .bearer_auth(crate::helpers::TOKEN)
+        .bearer_auth(crate::support::app::TOKEN)
         .send()
         .await
         .unwrap();

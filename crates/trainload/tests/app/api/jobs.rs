@@ -1,6 +1,6 @@
 //! `GET /scheduler/jobs`, pause and resume.
 
-use crate::helpers::{AppOptions, TestJob, assert_error, body, spawn_app, spawn_app_with};
+use crate::support::app::{AppOptions, TestJob, assert_error, body, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn the_job_list_keeps_the_replaced_api_names_and_shows_times_with_the_zone_offset() {
@@ -47,7 +47,7 @@ async fn pause_without_a_reason_is_422_and_changes_nothing() {
         let request = app
             .client
             .post(app.url("/scheduler/jobs/counting/pause"))
-            .bearer_auth(crate::helpers::TOKEN);
+            .bearer_auth(crate::support::app::TOKEN);
         let request = match &body_json {
             Some(b) => request.json(b),
             None => request,

@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use trainload::startup::Application;
 
-use crate::helpers::{
-    AppOptions, Script, TempDir, TestJob, engines, eventually, settings, spawn_app_with,
+use crate::support::app::{
+    AppOptions, Script, TestJob, engines, eventually, settings, spawn_app_with,
 };
+use crate::support::temp_dir;
 
 #[tokio::test]
 async fn the_admin_token_file_is_created_private_on_first_start_and_reused() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let data_dir = dir.path().join("data");
     let options = || AppOptions {
         admin_token: None,
@@ -30,7 +31,7 @@ async fn the_admin_token_file_is_created_private_on_first_start_and_reused() {
             0o600
         );
     }
-    let with = |app: &crate::helpers::TestApp, token: &str| {
+    let with = |app: &crate::support::app::TestApp, token: &str| {
         app.client
             .get(app.url("/scheduler/jobs"))
             .bearer_auth(token.to_owned())
@@ -38,7 +39,10 @@ async fn the_admin_token_file_is_created_private_on_first_start_and_reused() {
     };
     assert_eq!(with(&app, &token).await.unwrap().status(), 200);
     assert_eq!(
-        with(&app, crate::helpers::TOKEN).await.unwrap().status(),
+        with(&app, crate::support::app::TOKEN)
+            .await
+            .unwrap()
+            .status(),
         401
     );
     app.stop().await;

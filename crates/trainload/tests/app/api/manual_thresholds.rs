@@ -8,8 +8,8 @@ use trainload::store::activities::ActivityId;
 use trainload::store::loads;
 use trainload::store::thresholds::{ThresholdSource, ThresholdValues};
 
-use crate::athlete_data::{Athlete, add_ride, add_thresholds, app, day};
-use crate::helpers::{TestApp, engines, no_redirects};
+use crate::api::athlete_data::{Athlete, add_ride, add_thresholds, app, day};
+use crate::support::app::{TestApp, engines, no_redirects};
 
 async fn send(
     app: &TestApp,

@@ -7,8 +7,10 @@ use trainload::store::power_curves::CurveKind;
 use trainload::store::thresholds::{ThresholdSource, ThresholdValues};
 use trainload::store::wellness::WellnessRecord;
 
-use crate::athlete_data::{Athlete, add_curve, add_ride, add_thresholds, add_wellness, app, day};
-use crate::helpers::{assert_error, engines};
+use crate::api::athlete_data::{
+    Athlete, add_curve, add_ride, add_thresholds, add_wellness, app, day,
+};
+use crate::support::app::{assert_error, engines};
 
 /// Every `/api/v1/me` path (with an id where the route has one).
 pub const ME_PATHS: [&str; 13] = [

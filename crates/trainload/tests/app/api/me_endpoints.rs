@@ -10,10 +10,10 @@ use trainload::store::thresholds::{ThresholdSource, ThresholdValues};
 use trainload::store::wellness::WellnessRecord;
 use trainload::sync::ONBOARDING_EVENT;
 
-use crate::athlete_data::{
+use crate::api::athlete_data::{
     Athlete, add_curve, add_ride, add_thresholds, add_wellness, app, day, today,
 };
-use crate::helpers::engines;
+use crate::support::app::engines;
 
 #[tokio::test]
 async fn activities_are_paged_newest_first_with_their_loads_and_total() {

@@ -2,12 +2,11 @@
 //! synced over HTTP, then read back through `/api/v1/me`.
 
 use reqwest::StatusCode;
-use sim::{Sim, SimClock, SimConfig};
-use tokio::net::TcpListener;
+use sim::{SimClock, SimConfig};
 use trainload::store::now_ms;
 
-use crate::athlete_data::{Athlete, app};
-use crate::helpers::engines;
+use crate::api::athlete_data::{Athlete, app};
+use crate::support::app::engines;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_onboarded_cyclist_reads_thresholds_curves_wellness_and_sync_status() {
@@ -18,7 +17,7 @@ async fn an_onboarded_cyclist_reads_thresholds_curves_wellness_and_sync_status()
         config.rate_limits = None;
         config.intervals_max_rps = None;
         config.clock = SimClock::real(1.0);
-        let sim = Sim::start(config, TcpListener::bind("127.0.0.1:0").await.unwrap()).unwrap();
+        let sim = crate::support::start_sim(config).await;
         let info = sim.info();
         let cyclist = info
             .athletes

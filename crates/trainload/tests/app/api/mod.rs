@@ -1,21 +1,12 @@
 //! The API tests: the app on 127.0.0.1 port 0 with a fresh database per test, driven over real
 //! HTTP; plus the lifecycle (admin token, process lock, graceful shutdown) and the CLI.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test code: a panic is a failed test"
-)]
-
 mod activity_filters;
 mod athlete_data;
 mod backup;
 mod browser;
 mod data_files;
-mod helpers;
 mod push_service;
-#[path = "../support/sse.rs"]
-mod sse;
 
 mod account;
 mod admin_pages;

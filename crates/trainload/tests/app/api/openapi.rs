@@ -8,9 +8,9 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use trainload::store::users::UserId;
 
-use crate::athlete_data::{Athlete, add_ride, app, day};
-use crate::helpers::{TOKEN, body, engines};
-use crate::me::ME_PATHS;
+use crate::api::athlete_data::{Athlete, add_ride, app, day};
+use crate::api::me::ME_PATHS;
+use crate::support::app::{TOKEN, body, engines};
 
 /// The admin API (docs/scheduler.md §7, §8.2) as routed.
 const ADMIN_PATHS: [&str; 12] = [
@@ -48,7 +48,7 @@ fn refs(value: &Value, out: &mut Vec<String>) {
 
 #[tokio::test]
 async fn the_document_is_openapi_3_with_exactly_our_routes_and_resolvable_schemas() {
-    let app = app(crate::helpers::Engine::Sqlite).await;
+    let app = app(crate::support::app::Engine::Sqlite).await;
     let response = app
         .client
         .get(app.url("/openapi.json"))
@@ -222,7 +222,7 @@ async fn every_documented_operation_is_routed() {
 
 #[tokio::test]
 async fn swagger_ui_is_served_from_the_binary_and_points_at_the_document() {
-    let app = app(crate::helpers::Engine::Sqlite).await;
+    let app = app(crate::support::app::Engine::Sqlite).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -281,7 +281,7 @@ fn prose<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
 
 #[tokio::test]
 async fn the_prose_cites_no_document_a_reader_cannot_open() {
-    let app = app(crate::helpers::Engine::Sqlite).await;
+    let app = app(crate::support::app::Engine::Sqlite).await;
     let doc: Value = body(
         app.client
             .get(app.url("/openapi.json"))

@@ -11,8 +11,8 @@ use trainload::store::loads::{self, ActivityLoad};
 use trainload::store::users::{self, UserId};
 use trainload::store::{Store, now_ms};
 
-use crate::athlete_data::{Athlete, app, ride};
-use crate::helpers::engines;
+use crate::api::athlete_data::{Athlete, app, ride};
+use crate::support::app::engines;
 
 /// Stores a ride of `user` starting at local `date` `hour`:`minute` in `zone`, with a power
 /// load of `utl`; returns its id.
@@ -67,7 +67,7 @@ fn days(date: Date, n: i64) -> Date {
 
 /// A signed-in athlete in `zone` with six weeks of rides every other day (60 UTL, 08:00 local),
 /// so the ratios and the plan have a history.
-async fn athlete_in(app: &crate::helpers::TestApp, zone: &str, first_id: u64) -> Athlete {
+async fn athlete_in(app: &crate::support::app::TestApp, zone: &str, first_id: u64) -> Athlete {
     let me = Athlete::new(app).await;
     users::set_time_zone(&app.store, me.id, zone).await.unwrap();
     let today = local_today(zone);

@@ -4,8 +4,7 @@
 //! expiry, batching, preferences, the hourly limit, and one delivery across two processes.
 
 use serde_json::{Value, json};
-use sim::{Sim, SimClock, SimConfig, SimHandle};
-use tokio::net::TcpListener;
+use sim::{SimClock, SimConfig, SimHandle};
 use trainload::push::deliver::{self, DeliveryReport};
 use trainload::push::vapid::VapidKey;
 use trainload::startup::Application;
@@ -13,9 +12,11 @@ use trainload::store::now_ms;
 use trainload::store::push::{self as store_push, Draft, Kind};
 use trainload::sync::{SyncContext, SyncOptions};
 
-use crate::athlete_data::Athlete;
-use crate::helpers::{AppOptions, Engine, TestApp, engines, settings, spawn_app_with, test_push};
-use crate::push_service::{Device, PushService};
+use crate::api::athlete_data::Athlete;
+use crate::api::push_service::{Device, PushService};
+use crate::support::app::{
+    AppOptions, Engine, TestApp, engines, settings, spawn_app_with, test_push,
+};
 
 /// An app over a simulator with one connected athlete (not yet onboarded), and a push service.
 struct World {
@@ -35,7 +36,7 @@ async fn world_with(engine: Engine, vapid: Option<VapidKey>) -> World {
     config.rate_limits = None;
     config.intervals_max_rps = None;
     config.clock = SimClock::real(1.0);
-    let sim = Sim::start(config, TcpListener::bind("127.0.0.1:0").await.unwrap()).unwrap();
+    let sim = crate::support::start_sim(config).await;
     let info = sim.info();
     let app = spawn_app_with(
         AppOptions {

@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::helpers::{AppOptions, TestJob, assert_error, body, engines, spawn_app, spawn_app_with};
+use crate::support::app::{
+    AppOptions, TestJob, assert_error, body, engines, spawn_app, spawn_app_with,
+};
 
 #[tokio::test]
 async fn a_manual_run_answers_202_with_its_location_and_leaves_the_schedule_alone() {
@@ -85,7 +87,7 @@ async fn the_same_idempotency_key_twice_returns_the_same_run() {
         let send = || {
             app.client
                 .post(app.url("/scheduler/run/counting"))
-                .bearer_auth(crate::helpers::TOKEN)
+                .bearer_auth(crate::support::app::TOKEN)
                 .header("Idempotency-Key", "abc-1")
                 .send()
         };
@@ -118,7 +120,7 @@ async fn concurrent_requests_with_one_idempotency_key_create_one_run() {
         let requests = (0..8).map(|_| {
             app.client
                 .post(app.url("/scheduler/run/counting"))
-                .bearer_auth(crate::helpers::TOKEN)
+                .bearer_auth(crate::support::app::TOKEN)
                 .header("Idempotency-Key", "same")
                 .send()
         });
@@ -186,7 +188,7 @@ async fn a_live_run_under_skip_answers_409_and_records_nothing() {
             .post_json("/scheduler/run/counting", &json!({"overlap": "allow"}))
             .await;
         assert_eq!(allowed.status(), 202);
-        let allowed_id = crate::helpers::body(allowed).await["run_id"]
+        let allowed_id = crate::support::app::body(allowed).await["run_id"]
             .as_i64()
             .unwrap();
         let allowed = app.scheduler.run(allowed_id).await.unwrap();
@@ -205,7 +207,7 @@ async fn sixteen_concurrent_requests_without_a_key_start_one_run_and_refuse_the_
         let requests = (0..16).map(|_| {
             app.client
                 .post(app.url("/scheduler/run/quick_sync"))
-                .bearer_auth(crate::helpers::TOKEN)
+                .bearer_auth(crate::support::app::TOKEN)
                 .send()
         });
         let mut statuses = std::collections::BTreeMap::new();

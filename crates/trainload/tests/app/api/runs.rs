@@ -1,6 +1,6 @@
 //! `GET /scheduler/runs`, `GET /scheduler/runs/{id}`, retry-failed and cancel.
 
-use crate::helpers::{Script, TestJob, assert_error, body, spawn_app};
+use crate::support::app::{Script, TestJob, assert_error, body, spawn_app};
 
 #[tokio::test]
 async fn an_unknown_run_is_404_and_a_malformed_id_is_400() {

@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use reqwest::header::SET_COOKIE;
 use trainload::store::users::{self, Role};
 
-use crate::browser::{Browser, authorize, location, query_param, sign_in, sim_app, start_sim};
-use crate::helpers::{TestApp, engines};
+use crate::api::browser::{Browser, authorize, location, query_param, sign_in, sim_app, start_sim};
+use crate::support::app::{TestApp, engines};
 
 async fn user_count(app: &TestApp) -> usize {
     users::list(&app.store).await.unwrap().len()
@@ -156,7 +156,7 @@ async fn a_bad_or_missing_state_a_denial_and_a_missing_scope_create_no_user() {
 async fn cookies_are_secure_behind_an_https_public_url() {
     const PUBLIC: &str = "https://training.example";
     let sim = start_sim(1).await;
-    let app = sim_app(crate::helpers::Engine::Sqlite, &sim, Some(PUBLIC)).await;
+    let app = sim_app(crate::support::app::Engine::Sqlite, &sim, Some(PUBLIC)).await;
     let mut browser = Browser::new(&app);
     let callback = authorize(&mut browser, 0, "").await;
     assert!(
@@ -182,7 +182,7 @@ async fn cookies_are_secure_behind_an_https_public_url() {
 
 #[tokio::test]
 async fn without_strava_credentials_sign_in_is_unavailable() {
-    let app = crate::helpers::spawn_app(vec![]).await;
+    let app = crate::support::app::spawn_app(vec![]).await;
     let mut browser = Browser::new(&app);
     let (status, page) = browser.text("/auth/strava/login").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);

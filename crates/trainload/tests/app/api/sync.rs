@@ -1,6 +1,6 @@
 //! `POST /sync/test/{user_id}`: the user's `quick_sync` task inline.
 
-use crate::helpers::{
+use crate::support::app::{
     AppOptions, Script, TestApp, TestJob, add_user, assert_error, body, engines, spawn_app,
     spawn_app_with,
 };

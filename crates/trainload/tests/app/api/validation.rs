@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{TOKEN, TestJob, assert_error, body, spawn_app};
+use crate::support::app::{TOKEN, TestJob, assert_error, body, spawn_app};
 
 #[tokio::test]
 async fn an_unknown_overlap_or_key_in_a_run_body_is_400_and_starts_nothing() {

@@ -5,14 +5,13 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use sim::{Sim, SimClock, SimConfig, SimHandle};
-use tokio::net::TcpListener;
+use sim::{SimClock, SimConfig, SimHandle};
 use trainload::store::users::UserId;
 use trainload::store::{activities, integrations, now_ms, webhooks};
 use trainload::subscription::{self, Ensured};
 use trainload::sync::SyncContext;
 
-use crate::helpers::{AppOptions, Engine, TestApp, engines, spawn_app_with};
+use crate::support::app::{AppOptions, Engine, TestApp, engines, spawn_app_with};
 
 /// An app over a simulator, one connected and onboarded athlete, and the app subscribed.
 struct World {
@@ -35,7 +34,7 @@ async fn world_with(engine: Engine, faults: sim::WebhookFaults) -> World {
     config.rate_limits = None;
     config.intervals_max_rps = None;
     config.clock = SimClock::real(1.0);
-    let sim = Sim::start(config, TcpListener::bind("127.0.0.1:0").await.unwrap()).unwrap();
+    let sim = crate::support::start_sim(config).await;
     let info = sim.info();
     let app = spawn_app_with(
         AppOptions {
@@ -487,7 +486,7 @@ async fn two_processes_receiving_the_same_event_fetch_the_activity_once() {
     };
     let info = w.sim.info();
     let second = trainload::startup::Application::build(
-        crate::helpers::settings(&options, w.app.store_args.clone()),
+        crate::support::app::settings(&options, w.app.store_args.clone()),
         |store| {
             let ctx = trainload::demo::sim_sync_context(store, &info)?;
             Ok(trainload::jobs::all(&ctx)?)

@@ -5,14 +5,13 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use sim::{Sim, SimClock, SimConfig};
-use tokio::net::TcpListener;
+use sim::{SimClock, SimConfig};
 use trainload::store::activities::ActivityId;
 use trainload::store::now_ms;
 use trainload::store::zones::{self, Kind, KindTime};
 
-use crate::athlete_data::{Athlete, add_ride, app, day, today};
-use crate::helpers::{TestApp, engines, no_redirects};
+use crate::api::athlete_data::{Athlete, add_ride, app, day, today};
+use crate::support::app::{TestApp, engines, no_redirects};
 
 /// The page at `path` as text, asserting 200.
 async fn page(app: &TestApp, me: &Athlete, path: &str) -> String {
@@ -112,7 +111,7 @@ async fn a_synced_triathlete_sees_time_in_zone_on_the_pages_and_edits_the_bounda
         config.rate_limits = None;
         config.intervals_max_rps = None;
         config.clock = SimClock::real(1.0);
-        let sim = Sim::start(config, TcpListener::bind("127.0.0.1:0").await.unwrap()).unwrap();
+        let sim = crate::support::start_sim(config).await;
         let info = sim.info();
         let athlete = info
             .athletes

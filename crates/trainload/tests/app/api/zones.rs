@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use trainload::store::activities::ActivityId;
 use trainload::store::zones::{self, KindTime};
 
-use crate::athlete_data::{Athlete, add_ride, app, day};
-use crate::helpers::{TestApp, engines};
+use crate::api::athlete_data::{Athlete, add_ride, app, day};
+use crate::support::app::{TestApp, engines};
 
 async fn put(app: &TestApp, me: &Athlete, body: Value) -> (StatusCode, Value) {
     let response = app

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
-use crate::support::{Browser, start};
+use crate::support::demo::{Browser, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn athletes_see_only_their_own_data_and_anonymous_requests_are_refused() {

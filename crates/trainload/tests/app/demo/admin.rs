@@ -5,8 +5,8 @@
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
-use crate::sse::SseStream;
-use crate::support::start;
+use crate::support::demo::start;
+use crate::support::sse::SseStream;
 
 const JOBS: [&str; 5] = [
     "daily_sync",

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::support::start;
+use crate::support::demo::start;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_in_athlete_sees_their_load_chart_activities_and_plan() {

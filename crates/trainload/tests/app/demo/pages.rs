@@ -7,7 +7,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION};
 use serde_json::Value;
 use trainload::store::activities;
 
-use crate::support::{Browser, start};
+use crate::support::demo::{Browser, start};
 
 /// The JSON spec of the chart container that starts at `marker`.
 fn chart_spec(html: &str, marker: &str) -> Value {

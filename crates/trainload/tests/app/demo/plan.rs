@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::start;
+use crate::support::demo::start;
 
 /// Whether a threshold field is in force today: some entry on or before today holds it (each
 /// field resolves on its own; the newest set may hold only a resting heart rate from wellness).

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use trainload::sync::{SyncOptions, user_sync};
 
-use crate::support::start;
+use crate::support::demo::start;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cast_shows_each_profile_and_the_fifth_athlete_must_reconnect_strava() {

@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::demo_process::DemoProcess;
-use crate::webdriver::{Driver, Session};
-use crate::{WAIT, browser, screenshots_dir};
+use super::demo_process::DemoProcess;
+use super::webdriver::{Driver, Session};
+use super::{WAIT, browser, screenshots_dir};
 
 /// The demo's triathlete: runs, rides and swims in one list.
 const TRIATHLETE: usize = 2;

@@ -2,9 +2,9 @@
 //! their data; `/settings` shows a working Intervals.icu connection instead of its form; a bad
 //! address shows a page, not JSON. Screenshots at 1280 px and 390 px land in `target/tmp/e2e/`.
 
-use crate::demo_process::DemoProcess;
-use crate::webdriver::{Driver, Session};
-use crate::{WAIT, browser, screenshots_dir};
+use super::demo_process::DemoProcess;
+use super::webdriver::{Driver, Session};
+use super::{WAIT, browser, screenshots_dir};
 
 /// The demo's fifth athlete has had their Strava access revoked.
 const REVOKED: usize = 4;

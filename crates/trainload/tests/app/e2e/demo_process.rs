@@ -4,7 +4,6 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(180);
 /// A running demo; killed (and its directory removed) on [`DemoProcess::stop`] or drop.
 pub struct DemoProcess {
     child: Child,
-    dir: PathBuf,
+    dir: tempfile::TempDir,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     /// The printed password-free sign-in links, in athlete order.
@@ -24,15 +23,11 @@ pub struct DemoProcess {
 impl DemoProcess {
     /// Starts the demo with its default athletes and a short history, and waits for its welcome.
     pub async fn start() -> Self {
-        // One directory per demo, also when several tests of this binary share a process.
-        static STARTED: AtomicUsize = AtomicUsize::new(0);
-        let n = STARTED.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("trainload_e2e_{}_{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::support::temp_dir();
         let mut child = Command::new(env!("CARGO_BIN_EXE_trainload"))
             .args(["demo", "--listen", "127.0.0.1:0", "--days", "30"])
             // The demo's fresh data directory goes under ours.
-            .env("TMPDIR", &dir)
+            .env("TMPDIR", dir.path())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -60,7 +55,7 @@ impl DemoProcess {
 
     /// The demo's temporary directory.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.dir.path()
     }
 
     /// Stops the demo.
@@ -78,7 +73,7 @@ impl DemoProcess {
 
     /// The demo's own data directory, as printed in its welcome (the admin token's folder).
     pub fn data_dir(&self) -> Option<PathBuf> {
-        std::fs::read_dir(&self.dir)
+        std::fs::read_dir(self.dir.path())
             .ok()?
             .filter_map(Result::ok)
             .map(|entry| entry.path())
@@ -93,7 +88,6 @@ impl Drop for DemoProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

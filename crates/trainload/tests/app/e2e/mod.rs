@@ -6,12 +6,6 @@
 //! Needs `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the test says
 //! so and passes, except under CI (`CI` set), where a missing browser is a failure.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test code: a panic is a failed test"
-)]
-
 mod activity_filter;
 mod dead_ends;
 mod demo_process;

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::demo_process::DemoProcess;
-use crate::webdriver::{Driver, Session};
-use crate::{WAIT, browser, screenshots_dir};
+use super::demo_process::DemoProcess;
+use super::webdriver::{Driver, Session};
+use super::{WAIT, browser, screenshots_dir};
 
 /// Far above a page of a debug build, far below the 37–60 s of a page queued behind leaked
 /// streams.

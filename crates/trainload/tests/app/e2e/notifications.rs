@@ -6,9 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::demo_process::DemoProcess;
-use crate::webdriver::{Driver, Session};
-use crate::{WAIT, browser, screenshots_dir};
+use super::demo_process::DemoProcess;
+use super::webdriver::{Driver, Session};
+use super::{WAIT, browser, screenshots_dir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_settings_page_registers_the_worker_and_every_control_answers() {

@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::demo_process::DemoProcess;
-use crate::webdriver::{Driver, Session};
-use crate::{WAIT, browser, screenshots_dir};
+use super::demo_process::DemoProcess;
+use super::webdriver::{Driver, Session};
+use super::{WAIT, browser, screenshots_dir};
 
 /// The pages with tables or charts, checked at 390 px.
 const PAGES: [&str; 4] = ["/dashboard", "/fitness", "/activities", "/admin"];

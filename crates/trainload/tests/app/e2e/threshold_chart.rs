@@ -2,9 +2,9 @@
 //! with its unit on the axis title, the triathlete's beside FTP and heart rate, and the
 //! cyclist's chart keeps FTP and heart rate only.
 
-use crate::demo_process::DemoProcess;
-use crate::webdriver::Driver;
-use crate::{WAIT, browser, screenshots_dir};
+use super::demo_process::DemoProcess;
+use super::webdriver::Driver;
+use super::{WAIT, browser, screenshots_dir};
 
 /// The demo athletes (by sign-in link) and the axis titles their threshold chart shows.
 const EXPECTED: [(usize, &str, &str); 3] = [

@@ -2,9 +2,9 @@
 //! inputs, the encoded calculation version) and no references to documents a reader cannot
 //! open. Screenshots of each page at 1280 px and 390 px land in `target/tmp/e2e/`.
 
-use crate::demo_process::DemoProcess;
-use crate::webdriver::Driver;
-use crate::{WAIT, browser, screenshots_dir};
+use super::demo_process::DemoProcess;
+use super::webdriver::Driver;
+use super::{WAIT, browser, screenshots_dir};
 
 /// Names that only mean something inside the code.
 const INTERNAL: [&str; 12] = [

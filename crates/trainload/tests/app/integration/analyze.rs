@@ -5,8 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::scenarios;
-use crate::xml::fixture;
+use crate::integration::xml::fixture;
+use fitgen::scenarios;
 
 /// Every key of one report object, in order.
 const KEYS: [&str; 19] = [
@@ -31,26 +31,18 @@ const KEYS: [&str; 19] = [
     "time_in_zone",
 ];
 
-/// A fresh directory for one test, removed when dropped.
-struct TempDir(PathBuf);
+/// A fresh directory for one test's files, removed when dropped.
+struct Files(tempfile::TempDir);
 
-impl TempDir {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("trainload-{test}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
+impl Files {
+    fn new() -> Self {
+        Self(crate::support::temp_dir())
     }
 
     fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
+        let path = self.0.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -76,7 +68,7 @@ fn sorted_keys(report: &Value) -> Vec<&str> {
 
 #[test]
 fn every_file_is_reported_in_order_and_a_corrupt_one_fails_the_run() {
-    let dir = TempDir::new("analyze-mixed");
+    let dir = Files::new();
     let ride = dir.write("ride.fit", &scenarios::ride_with_pause());
     let multi = dir.write("multi.fit", &scenarios::multisport());
     let mut corrupt_bytes = scenarios::ride_with_pause();
@@ -181,7 +173,7 @@ fn bad_arguments_are_a_usage_error() {
 
 #[test]
 fn files_without_a_known_extension_are_recognised_by_content() {
-    let dir = TempDir::new("analyze-sniff");
+    let dir = Files::new();
     let fit = dir.write("upload-1.bin", &scenarios::hr_only_run());
     let gpx = dir.write("upload-2", &std::fs::read(fixture("run.gpx")).unwrap());
     let text = dir.write("notes.txt", b"just some notes");
@@ -199,7 +191,7 @@ fn files_without_a_known_extension_are_recognised_by_content() {
 
 #[test]
 fn metrics_are_rounded_and_the_load_is_exact() {
-    let dir = TempDir::new("analyze-rounding");
+    let dir = Files::new();
     let fit = dir.write("run.fit", &scenarios::hr_only_run());
     let (rounded, reports) = analyze(&[&fit]);
     assert!(rounded.status.success());
@@ -227,7 +219,7 @@ fn metrics_are_rounded_and_the_load_is_exact() {
 
 #[test]
 fn analyze_reports_the_exact_curve_the_sync_stores_for_the_same_file() {
-    let dir = TempDir::new("analyze-exact-curve");
+    let dir = Files::new();
     let ride = dir.write("ride.fit", &scenarios::ride_with_pause());
     // Full precision: the printed figures are otherwise rounded for people.
     let output = Command::new(env!("CARGO_BIN_EXE_trainload"))

@@ -3,33 +3,28 @@
 //! (docs/science.md §7.2 "One file", §15).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use rustyfit::profile::typedef::{File, Sport, SubSport};
 use science::zones::{Boundaries, ZoneKind, time_in_zones};
 use serde_json::Value;
 
-use crate::fitgen::{FitBuilder, Point, SessionSpec};
-use crate::{sample_ride, scenarios};
+use fitgen::{FitBuilder, Point, SessionSpec};
+use fitgen::{sample_ride, scenarios};
 
-/// A file under the temporary directory, removed when dropped.
-struct TempFile(PathBuf);
+/// A file under the temporary directory whose name ends in `name`, removed when dropped.
+struct TempFile(tempfile::TempPath);
 
 impl TempFile {
     fn new(name: &str, bytes: &[u8]) -> Self {
-        let path = std::env::temp_dir().join(format!(
-            "trainload-analyze-zones-{}-{name}",
-            std::process::id()
-        ));
-        std::fs::write(&path, bytes).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        let mut file = tempfile::Builder::new()
+            .prefix("trainload-analyze-zones-")
+            .suffix(&format!("-{name}"))
+            .tempfile()
+            .unwrap();
+        std::io::Write::write_all(&mut file, bytes).unwrap();
+        Self(file.into_temp_path())
     }
 }
 

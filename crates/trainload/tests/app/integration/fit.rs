@@ -2,8 +2,7 @@
 
 use trainload::activity_file::{FileActivity, FileErrorKind, Format, read_bytes, read_named};
 
-use crate::fitgen;
-use crate::scenarios;
+use fitgen::scenarios;
 
 const TOL: f64 = 1e-6;
 

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::scenarios;
+use fitgen::scenarios;
 
 const TOL: f64 = 1e-9;
 
@@ -21,8 +21,8 @@ fn assert_close(actual: &Value, expected: f64) {
 
 /// Writes `bytes` to a temporary file, analyses it with `args`, returns its one report.
 fn analyze(name: &str, bytes: &[u8], args: &[&str]) -> Value {
-    let path =
-        std::env::temp_dir().join(format!("trainload-metrics-{}-{name}", std::process::id()));
+    let dir = crate::support::temp_dir();
+    let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_trainload"))
         .arg("analyze")
@@ -30,7 +30,7 @@ fn analyze(name: &str, bytes: &[u8], args: &[&str]) -> Value {
         .arg(Path::new(&path))
         .output()
         .unwrap();
-    let _ = std::fs::remove_file(&path);
+    drop(dir);
     assert!(
         output.status.success(),
         "{}",

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use trainload::activity_file::read_path;
 
-use crate::sample_ride::{self, END_S, PAUSE_END_S, PAUSE_START_S, SAMPLE_PATH, UTC_OFFSET_S};
+use fitgen::sample_ride::{self, END_S, PAUSE_END_S, PAUSE_START_S, SAMPLE_PATH, UTC_OFFSET_S};
 
 const TOL: f64 = 1e-6;
 

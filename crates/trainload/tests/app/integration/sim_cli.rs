@@ -95,9 +95,8 @@ fn an_unknown_fault_kind_is_a_usage_error() {
 
 #[test]
 fn the_simulator_writes_the_environment_of_the_pipeline() {
-    let dir = std::env::temp_dir().join(format!("trainload_sim_env_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let env_file = dir.join("sim.env");
+    let dir = crate::support::temp_dir();
+    let env_file = dir.path().join("sim.env");
     let mut child = Child(
         Command::new(env!("CARGO_BIN_EXE_trainload"))
             .args(["sim", "--athletes", "2", "--seed", "4", "--env-file"])
@@ -113,7 +112,7 @@ fn the_simulator_writes_the_environment_of_the_pipeline() {
     let info: Value = serde_json::from_str(&line).unwrap();
     // The file is complete before the line is printed.
     let text = std::fs::read_to_string(&env_file).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     let value = |name: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix(&format!("{name}=")))

@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use sim::{FaultKind, FaultSettings, SimConfig};
 
-use crate::process::{FileClock, SharedDb, Worker, WorkerSpec, postgres_admin_url};
-use crate::support::{World, unlimited, world};
+use super::process::{FileClock, Worker, WorkerSpec, postgres_admin_url, shared};
+use crate::support::db::{TestDb, postgres};
+use crate::support::world::{World, unlimited, world};
 
 const ATHLETES: usize = 6;
 const WORKERS: usize = 3;
@@ -78,7 +79,7 @@ async fn workers_killed_at_random_during_faulty_runs_leave_the_invariants_intact
     let seed = seed();
     eprintln!("chaos seed: {seed} (TRAINLOAD_CHAOS_SEED={seed} replays the kill points)");
     let mut rng = Rng(seed);
-    let db = SharedDb::postgres(&admin).await;
+    let db = shared(postgres(&admin).await).await;
     let mut config = unlimited(SimConfig::new(66, ATHLETES));
     config.history_days = 5;
     config.faults = FAULTS.iter().enumerate().map(|(i, &k)| (i, k)).collect();
@@ -120,7 +121,7 @@ async fn workers_killed_at_random_during_faulty_runs_leave_the_invariants_intact
     )
     .await;
     let first_fire = db
-        .scalar("SELECT next_fire_at_ms FROM schedule WHERE job_id = 'quick_sync'")
+        .count("SELECT next_fire_at_ms FROM schedule WHERE job_id = 'quick_sync'")
         .await;
 
     let mut kills = 0;
@@ -161,14 +162,14 @@ async fn workers_killed_at_random_during_faulty_runs_leave_the_invariants_intact
 /// Waits (real time) until `sql` satisfies `done`, failing with the workers' logs after
 /// [`OCCURRENCE_LIMIT`].
 async fn settle(
-    db: &SharedDb,
+    db: &TestDb,
     workers: &mut [Worker],
     what: &str,
     done: impl Fn(i64) -> bool,
     sql: &str,
 ) {
     let deadline = Instant::now() + OCCURRENCE_LIMIT;
-    while !done(db.scalar(sql).await) {
+    while !done(db.count(sql).await) {
         check(db, workers, what, deadline).await;
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -176,7 +177,7 @@ async fn settle(
 
 /// Panics with the open work and the logs when a worker died on its own or the deadline
 /// passed.
-async fn check(db: &SharedDb, workers: &mut [Worker], what: &str, deadline: Instant) {
+async fn check(db: &TestDb, workers: &mut [Worker], what: &str, deadline: Instant) {
     for worker in workers.iter_mut() {
         worker.assert_alive();
     }
@@ -194,7 +195,7 @@ async fn check(db: &SharedDb, workers: &mut [Worker], what: &str, deadline: Inst
 /// for a while: past the leases still held after [`STALL`] (a killed worker's), else to the
 /// earliest retry.
 async fn drive_until_idle(
-    db: &SharedDb,
+    db: &TestDb,
     world: &World,
     clock: &FileClock,
     workers: &mut [Worker],
@@ -208,18 +209,18 @@ async fn drive_until_idle(
         check(db, workers, &what, deadline).await;
         let now = queue::Clock::now_ms(&*world.clock);
         let state = vec![
-            db.scalar("SELECT COUNT(*) FROM job_run WHERE finished_at_ms IS NULL")
+            db.count("SELECT COUNT(*) FROM job_run WHERE finished_at_ms IS NULL")
                 .await,
-            db.scalar("SELECT COUNT(*) FROM task WHERE state = 'leased'")
+            db.count("SELECT COUNT(*) FROM task WHERE state = 'leased'")
                 .await,
-            db.scalar("SELECT COUNT(*) FROM task WHERE state = 'ready'")
+            db.count("SELECT COUNT(*) FROM task WHERE state = 'ready'")
                 .await,
-            db.scalar(&format!(
+            db.count(&format!(
                 "SELECT COUNT(*) FROM job_run WHERE job_id = 'quick_sync' \
                  AND finished_at_ms IS NOT NULL AND scheduled_for_ms <= {now}"
             ))
             .await,
-            db.scalar("SELECT COUNT(*) + COALESCE(SUM(attempt + waits), 0) FROM task")
+            db.count("SELECT COUNT(*) + COALESCE(SUM(attempt + waits), 0) FROM task")
                 .await,
         ];
         let (open_runs, leased, ready, quick_done) = (state[0], state[1], state[2], state[3]);
@@ -235,7 +236,7 @@ async fn drive_until_idle(
             // Leases nobody renews (the killed worker's): let them lapse. The lease may have
             // ended since the state was read: then the clock only moves by a millisecond.
             let expiry = db
-                .scalar(
+                .count(
                     "SELECT COALESCE(MAX(lease_expires_at_ms), 0) FROM task WHERE state = 'leased'",
                 )
                 .await;
@@ -244,7 +245,7 @@ async fn drive_until_idle(
         } else if leased == 0 && ready > 0 && quiet >= QUIET {
             // Only waiting tasks: on to the earliest retry.
             let next = db
-                .scalar("SELECT COALESCE(MIN(not_before_ms), 0) FROM task WHERE state = 'ready'")
+                .count("SELECT COALESCE(MIN(not_before_ms), 0) FROM task WHERE state = 'ready'")
                 .await;
             clock.set(world, next.max(now) + 1);
             changed_at = Instant::now();
@@ -254,7 +255,7 @@ async fn drive_until_idle(
 }
 
 /// The tasks that failed or died, with their last error, one line each.
-async fn ended_badly(db: &SharedDb) -> String {
+async fn ended_badly(db: &TestDb) -> String {
     db_text(
         db,
         "SELECT string_agg(format('%s %s %s after %s attempts: %s', id, job_id, state, attempt, \
@@ -264,7 +265,7 @@ async fn ended_badly(db: &SharedDb) -> String {
 }
 
 /// The runs and tasks not ended, one line each.
-async fn open_work(db: &SharedDb) -> String {
+async fn open_work(db: &TestDb) -> String {
     let runs = db_text(
         db,
         "SELECT string_agg(format('run %s %s %s', id, job_id, state), E'\\n' ORDER BY id) \
@@ -282,7 +283,7 @@ async fn open_work(db: &SharedDb) -> String {
 }
 
 /// The text `sql` returns (PostgreSQL), empty for NULL.
-async fn db_text(db: &SharedDb, sql: &str) -> String {
+async fn db_text(db: &TestDb, sql: &str) -> String {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
     let text: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
@@ -293,16 +294,16 @@ async fn db_text(db: &SharedDb, sql: &str) -> String {
     text.unwrap_or_default()
 }
 
-async fn assert_invariants(db: &SharedDb, first_fire: i64, kills: i64) {
+async fn assert_invariants(db: &TestDb, first_fire: i64, kills: i64) {
     let runs = db
-        .scalar(&format!(
+        .count(&format!(
             "SELECT COUNT(*) FROM job_run WHERE job_id = 'quick_sync' \
              AND scheduled_for_ms >= {first_fire}"
         ))
         .await;
     assert_eq!(runs, CHAOS_RUNS + 1, "one quick_sync run per occurrence");
     let duplicated = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM (SELECT job_id, scheduled_for_ms FROM job_run \
              WHERE scheduled_for_ms IS NOT NULL GROUP BY job_id, scheduled_for_ms \
              HAVING COUNT(*) > 1) d",
@@ -310,18 +311,18 @@ async fn assert_invariants(db: &SharedDb, first_fire: i64, kills: i64) {
         .await;
     assert_eq!(duplicated, 0, "no job has two runs for one occurrence");
     let open_tasks = db
-        .scalar("SELECT COUNT(*) FROM task WHERE state NOT IN ('succeeded', 'failed', 'dead', 'cancelled')")
+        .count("SELECT COUNT(*) FROM task WHERE state NOT IN ('succeeded', 'failed', 'dead', 'cancelled')")
         .await;
     assert_eq!(open_tasks, 0, "every task ended");
     let open_runs = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM job_run WHERE finished_at_ms IS NULL \
              OR state NOT IN ('succeeded', 'partial', 'failed', 'cancelled', 'skipped', 'missed')",
         )
         .await;
     assert_eq!(open_runs, 0, "every run ended");
     let miscounted = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM job_run r WHERE r.tasks_total <> (SELECT COUNT(*) FROM task t \
              WHERE t.run_id = r.id) OR r.tasks_succeeded <> (SELECT COUNT(*) FROM task t \
              WHERE t.run_id = r.id AND t.state = 'succeeded')",
@@ -329,35 +330,35 @@ async fn assert_invariants(db: &SharedDb, first_fire: i64, kills: i64) {
         .await;
     assert_eq!(miscounted, 0, "each run's counts match its tasks");
     let duplicates = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM (SELECT user_id, provider, external_id FROM activities \
              GROUP BY user_id, provider, external_id HAVING COUNT(*) > 1) d",
         )
         .await;
     assert_eq!(duplicates, 0, "no activity stored twice");
     let wellness_dupes = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM (SELECT user_id, day FROM wellness GROUP BY user_id, day \
              HAVING COUNT(*) > 1) d",
         )
         .await;
     assert_eq!(wellness_dupes, 0, "one wellness row per (user, day)");
     let load_dupes = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM (SELECT activity_id FROM activity_loads GROUP BY activity_id \
              HAVING COUNT(*) > 1) d",
         )
         .await;
     assert_eq!(load_dupes, 0, "one load per activity");
     let without_load = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM activities a LEFT JOIN activity_loads l ON l.activity_id = a.id \
              WHERE a.deleted_at_ms IS NULL AND l.activity_id IS NULL",
         )
         .await;
     assert_eq!(without_load, 0, "every stored activity has a load");
     let athletes = db
-        .scalar("SELECT COUNT(DISTINCT user_id) FROM activities WHERE deleted_at_ms IS NULL")
+        .count("SELECT COUNT(DISTINCT user_id) FROM activities WHERE deleted_at_ms IS NULL")
         .await;
     assert_eq!(
         athletes,
@@ -365,12 +366,12 @@ async fn assert_invariants(db: &SharedDb, first_fire: i64, kills: i64) {
         "every athlete's activities were stored"
     );
     let reclaimed = db
-        .scalar("SELECT COUNT(*) FROM task WHERE attempt > 1 OR waits > 0")
+        .count("SELECT COUNT(*) FROM task WHERE attempt > 1 OR waits > 0")
         .await;
     let dead = db
-        .scalar("SELECT COUNT(*) FROM task WHERE state IN ('failed', 'dead')")
+        .count("SELECT COUNT(*) FROM task WHERE state IN ('failed', 'dead')")
         .await;
-    let tasks = db.scalar("SELECT COUNT(*) FROM task").await;
+    let tasks = db.count("SELECT COUNT(*) FROM task").await;
     eprintln!(
         "chaos: {kills} workers killed; {tasks} tasks, {reclaimed} run again or waited, {dead} failed or dead"
     );

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use sim::SimConfig;
 
-use crate::process::{FileClock, SharedDb, WorkerSpec, postgres_admin_url, wait_until};
-use crate::support::{unlimited, world};
+use super::process::{FileClock, WorkerSpec, postgres_admin_url, shared, wait_until};
+use crate::support::db::{TestDb, postgres, sqlite};
+use crate::support::world::{unlimited, world};
 
 const ATHLETES: usize = 6;
 const LEASE_MS: i64 = 2_000;
@@ -17,7 +18,7 @@ const REFRESH_LEASE_MS: i64 = 61_000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_mid_run_on_sqlite_is_replaced_and_the_run_finishes() {
-    killed_mid_run(SharedDb::sqlite().await).await;
+    killed_mid_run(shared(sqlite().await).await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -25,10 +26,10 @@ async fn a_worker_killed_mid_run_on_postgres_is_replaced_and_the_run_finishes() 
     let Some(admin) = postgres_admin_url("T18 crash") else {
         return;
     };
-    killed_mid_run(SharedDb::postgres(&admin).await).await;
+    killed_mid_run(shared(postgres(&admin).await).await).await;
 }
 
-async fn killed_mid_run(db: SharedDb) {
+async fn killed_mid_run(db: TestDb) {
     eprintln!("engine: {:?}", db.engine());
     let mut config = unlimited(SimConfig::new(18, ATHLETES));
     config.history_days = 30;
@@ -49,11 +50,11 @@ async fn killed_mid_run(db: SharedDb) {
         "the worker registered",
         Duration::from_secs(30),
         &mut [&mut first],
-        || async { db.scalar("SELECT COUNT(*) FROM scheduler_node").await == 1 },
+        || async { db.count("SELECT COUNT(*) FROM scheduler_node").await == 1 },
     )
     .await;
     let fire = db
-        .scalar("SELECT next_fire_at_ms FROM schedule WHERE job_id = 'quick_sync'")
+        .count("SELECT next_fire_at_ms FROM schedule WHERE job_id = 'quick_sync'")
         .await;
     clock.set(&world, fire + 60_000);
     let leased = "SELECT COUNT(*) FROM task WHERE job_id = 'quick_sync' AND state = 'leased'";
@@ -61,21 +62,21 @@ async fn killed_mid_run(db: SharedDb) {
         "a quick_sync task in flight",
         Duration::from_secs(30),
         &mut [&mut first],
-        || async { db.scalar(leased).await > 0 },
+        || async { db.count(leased).await > 0 },
     )
     .await;
     first.kill9();
 
     // The dead process left its task leased and the run unfinished.
     assert_eq!(
-        db.scalar(leased).await,
+        db.count(leased).await,
         1,
         "the killed worker held one lease"
     );
     let run = "SELECT id FROM job_run WHERE job_id = 'quick_sync'";
-    let run_id = db.scalar(run).await;
+    let run_id = db.count(run).await;
     let state = format!("SELECT COUNT(*) FROM job_run WHERE id = {run_id} AND state = 'running'");
-    assert_eq!(db.scalar(&state).await, 1, "the run was cut in the middle");
+    assert_eq!(db.count(&state).await, 1, "the run was cut in the middle");
 
     // The task lease lapses, and so does a Strava token-refresh lease the dead process may have
     // held (60 s; a live worker would wait 35 s for it and retry the task). A new process
@@ -88,7 +89,7 @@ async fn killed_mid_run(db: SharedDb) {
         "the run finished after the restart",
         Duration::from_secs(60),
         &mut [&mut second],
-        || async { db.scalar(&done).await == 1 },
+        || async { db.count(&done).await == 1 },
     )
     .await;
     assert_finished_cleanly(&db, run_id).await;
@@ -96,14 +97,14 @@ async fn killed_mid_run(db: SharedDb) {
     db.finish().await;
 }
 
-async fn assert_finished_cleanly(db: &SharedDb, run_id: i64) {
+async fn assert_finished_cleanly(db: &TestDb, run_id: i64) {
     let users = i64::try_from(ATHLETES).unwrap();
     let succeeded = format!(
         "SELECT COUNT(*) FROM job_run WHERE id = {run_id} AND state = 'succeeded' \
          AND tasks_total = {users} AND tasks_succeeded = {users}"
     );
     assert_eq!(
-        db.scalar(&succeeded).await,
+        db.count(&succeeded).await,
         1,
         "the run succeeded with every task"
     );
@@ -111,30 +112,30 @@ async fn assert_finished_cleanly(db: &SharedDb, run_id: i64) {
         "SELECT COUNT(*) FROM task WHERE run_id = {run_id} AND state = 'succeeded' AND attempt = 2"
     );
     assert_eq!(
-        db.scalar(&reclaimed).await,
+        db.count(&reclaimed).await,
         1,
         "the interrupted task ran again, attempt counted"
     );
     let duplicates = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM (SELECT user_id, provider, external_id FROM activities \
              GROUP BY user_id, provider, external_id HAVING COUNT(*) > 1) d",
         )
         .await;
     assert_eq!(duplicates, 0, "no activity stored twice");
     let per_user = db
-        .scalar("SELECT COUNT(DISTINCT user_id) FROM activities WHERE deleted_at_ms IS NULL")
+        .count("SELECT COUNT(DISTINCT user_id) FROM activities WHERE deleted_at_ms IS NULL")
         .await;
     assert_eq!(per_user, users, "every athlete's activities were stored");
     let wellness_dupes = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM (SELECT user_id, day FROM wellness GROUP BY user_id, day \
              HAVING COUNT(*) > 1) d",
         )
         .await;
     assert_eq!(wellness_dupes, 0, "one wellness row per (user, date)");
     let without_load = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM activities a LEFT JOIN activity_loads l ON l.activity_id = a.id \
              WHERE a.deleted_at_ms IS NULL AND l.activity_id IS NULL",
         )

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use sim::SimConfig;
 
-use crate::process::{FileClock, SharedDb, WorkerSpec, postgres_admin_url, wait_until};
-use crate::support::{unlimited, world};
+use super::process::{FileClock, WorkerSpec, postgres_admin_url, shared, wait_until};
+use crate::support::db::postgres;
+use crate::support::world::{unlimited, world};
 
 const ATHLETES: usize = 3;
 const OCCURRENCES: i64 = 16;
@@ -18,7 +19,7 @@ async fn two_worker_processes_on_postgres_run_each_quick_sync_occurrence_once() 
     let Some(admin) = postgres_admin_url("T8 multi-process") else {
         return;
     };
-    let db = SharedDb::postgres(&admin).await;
+    let db = shared(postgres(&admin).await).await;
     let mut config = unlimited(SimConfig::new(8, ATHLETES));
     config.history_days = 3;
     let world = world(&db.store, config, Duration::from_secs(30)).await;
@@ -39,14 +40,14 @@ async fn two_worker_processes_on_postgres_run_each_quick_sync_occurrence_once() 
         "both workers registered",
         Duration::from_secs(30),
         &mut [&mut a, &mut b],
-        || async { db.scalar(both_registered).await == 2 },
+        || async { db.count(both_registered).await == 2 },
     )
     .await;
     let first_fire = db
-        .scalar("SELECT next_fire_at_ms FROM schedule WHERE job_id = 'quick_sync'")
+        .count("SELECT next_fire_at_ms FROM schedule WHERE job_id = 'quick_sync'")
         .await;
     let version_before = db
-        .scalar("SELECT version FROM schedule WHERE job_id = 'quick_sync'")
+        .count("SELECT version FROM schedule WHERE job_id = 'quick_sync'")
         .await;
 
     for k in 0..OCCURRENCES {
@@ -59,17 +60,17 @@ async fn two_worker_processes_on_postgres_run_each_quick_sync_occurrence_once() 
             &format!("occurrence {k} finished"),
             Duration::from_secs(60),
             &mut [&mut a, &mut b],
-            || async { db.scalar(runs).await == k + 1 && db.scalar(busy).await == 0 },
+            || async { db.count(runs).await == k + 1 && db.count(busy).await == 0 },
         )
         .await;
     }
 
     let runs = db
-        .scalar("SELECT COUNT(*) FROM job_run WHERE job_id = 'quick_sync'")
+        .count("SELECT COUNT(*) FROM job_run WHERE job_id = 'quick_sync'")
         .await;
     assert_eq!(runs, OCCURRENCES, "one quick_sync run per occurrence");
     let on_grid = db
-        .scalar(&format!(
+        .count(&format!(
             "SELECT COUNT(DISTINCT scheduled_for_ms) FROM job_run WHERE job_id = 'quick_sync' \
              AND trigger_kind = 'schedule' AND scheduled_for_ms >= {first_fire} \
              AND (scheduled_for_ms - {first_fire}) % {GRID_MS} = 0"
@@ -77,7 +78,7 @@ async fn two_worker_processes_on_postgres_run_each_quick_sync_occurrence_once() 
         .await;
     assert_eq!(on_grid, OCCURRENCES, "every run is a distinct grid point");
     let duplicated = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM (SELECT job_id, scheduled_for_ms FROM job_run \
              WHERE scheduled_for_ms IS NOT NULL GROUP BY job_id, scheduled_for_ms \
              HAVING COUNT(*) > 1) d",
@@ -85,7 +86,7 @@ async fn two_worker_processes_on_postgres_run_each_quick_sync_occurrence_once() 
         .await;
     assert_eq!(duplicated, 0, "no job has two runs for one occurrence");
     let version_after = db
-        .scalar("SELECT version FROM schedule WHERE job_id = 'quick_sync'")
+        .count("SELECT version FROM schedule WHERE job_id = 'quick_sync'")
         .await;
     assert_eq!(
         version_after - version_before,
@@ -95,7 +96,7 @@ async fn two_worker_processes_on_postgres_run_each_quick_sync_occurrence_once() 
 
     let users = i64::try_from(ATHLETES).unwrap();
     let bad_runs = db
-        .scalar(&format!(
+        .count(&format!(
             "SELECT COUNT(*) FROM job_run WHERE job_id = 'quick_sync' AND NOT (state = 'succeeded' \
              AND tasks_total + users_deduped = {users} AND tasks_succeeded = tasks_total)"
         ))
@@ -105,10 +106,10 @@ async fn two_worker_processes_on_postgres_run_each_quick_sync_occurrence_once() 
         "every quick_sync run covers every user and succeeds"
     );
     let quick_tasks = db
-        .scalar("SELECT COUNT(*) FROM task WHERE job_id = 'quick_sync'")
+        .count("SELECT COUNT(*) FROM task WHERE job_id = 'quick_sync'")
         .await;
     let summed = db
-        .scalar("SELECT COALESCE(SUM(tasks_total), 0) FROM job_run WHERE job_id = 'quick_sync'")
+        .count("SELECT COALESCE(SUM(tasks_total), 0) FROM job_run WHERE job_id = 'quick_sync'")
         .await;
     assert_eq!(quick_tasks, summed, "each run's tasks were inserted once");
     assert!(
@@ -116,18 +117,18 @@ async fn two_worker_processes_on_postgres_run_each_quick_sync_occurrence_once() 
         "the runs did work: {quick_tasks} tasks"
     );
     let rerun = db
-        .scalar("SELECT COUNT(*) FROM task WHERE state <> 'succeeded' OR attempt <> 1")
+        .count("SELECT COUNT(*) FROM task WHERE state <> 'succeeded' OR attempt <> 1")
         .await;
     assert_eq!(rerun, 0, "every task was claimed once and succeeded");
     let duplicates = db
-        .scalar(
+        .count(
             "SELECT COUNT(*) FROM (SELECT user_id, provider, external_id FROM activities \
              GROUP BY user_id, provider, external_id HAVING COUNT(*) > 1) d",
         )
         .await;
     assert_eq!(duplicates, 0, "no activity stored twice");
     assert!(
-        db.scalar("SELECT COUNT(*) FROM activities").await > 0,
+        db.count("SELECT COUNT(*) FROM activities").await > 0,
         "activities were synced"
     );
 

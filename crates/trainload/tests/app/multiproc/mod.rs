@@ -4,19 +4,6 @@
 //! with `kill -9` mid-run is replaced and the run finishes without duplicates; and a chaos run
 //! that kills random workers at random moments of faulty runs and checks the invariants.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test code: a panic is a failed test"
-)]
-
-#[allow(
-    dead_code,
-    reason = "shared with the sync suite; not every helper is used here"
-)]
-#[path = "../sync/support.rs"]
-mod support;
-
 mod chaos;
 mod crash;
 mod exactly_once;

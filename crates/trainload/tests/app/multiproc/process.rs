@@ -1,156 +1,27 @@
-//! Test databases that child processes can open, the file clock, and `trainload worker`
+//! Test databases made ready for child processes, the file clock, and `trainload worker`
 //! children that are always killed (a Drop guard).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use secrecy::ExposeSecret;
-use sqlx::Connection;
-use trainload::store::{Engine, SecretKey, Store};
-
-use crate::support::World;
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique_name(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}_{}_{nanos}_{n}", std::process::id())
-}
-
-/// A directory removed on drop.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new() -> Self {
-        let path = std::env::temp_dir().join(unique_name("trainload_multiproc"));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A database shared by this test and its child processes, with the key they all use.
-pub struct SharedDb {
-    pub store: Store,
-    pub url: String,
-    pub key_base64: String,
-    pub dir: TempDir,
-    postgres: Option<(String, String)>,
-}
+use crate::support::db::{self, TestDb};
+use crate::support::unique_name;
+use crate::support::world::World;
 
 /// The PostgreSQL admin URL, or `None` with a printed note.
 pub fn postgres_admin_url(test: &str) -> Option<String> {
-    let url = std::env::var("TRAINLOAD_TEST_POSTGRES_URL").ok();
+    let url = db::postgres_admin_url();
     if url.is_none() {
         eprintln!("{test}: skipped on PostgreSQL, TRAINLOAD_TEST_POSTGRES_URL is not set");
     }
     url
 }
 
-impl SharedDb {
-    /// A fresh SQLite file.
-    pub async fn sqlite() -> Self {
-        let dir = TempDir::new();
-        let url = format!(
-            "sqlite://{}",
-            dir.path().join("db").join("test.db").display()
-        );
-        Self::connect(url, dir, None).await
-    }
-
-    /// A fresh database on the server at `admin`.
-    pub async fn postgres(admin: &str) -> Self {
-        let name = unique_name("tl_multiproc");
-        let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-        let url = with_database(admin, &name);
-        Self::connect(url, TempDir::new(), Some((admin.to_owned(), name))).await
-    }
-
-    async fn connect(url: String, dir: TempDir, postgres: Option<(String, String)>) -> Self {
-        let key = SecretKey::generate().unwrap();
-        let store = Store::connect(&url, &key).await.unwrap();
-        store.queue_db().migrate().await.unwrap();
-        Self {
-            store,
-            url,
-            key_base64: key.to_base64().expose_secret().to_owned(),
-            dir,
-            postgres,
-        }
-    }
-
-    pub fn engine(&self) -> Engine {
-        self.store.engine()
-    }
-
-    /// The first column of the first row of `sql`, as an integer.
-    pub async fn scalar(&self, sql: &str) -> i64 {
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match self.engine() {
-            Engine::Sqlite => {
-                let mut conn = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
-                let value = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
-                conn.close().await.unwrap();
-                value
-            }
-            Engine::Postgres => {
-                let mut conn = sqlx::PgConnection::connect(&self.url).await.unwrap();
-                let value = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
-                conn.close().await.unwrap();
-                value
-            }
-        }
-    }
-
-    /// Closes the store and drops a PostgreSQL database.
-    pub async fn finish(self) {
-        self.store.close().await;
-        if let Some((admin, name)) = &self.postgres {
-            let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        }
-    }
-}
-
-/// `admin` with its database replaced by `database`.
-fn with_database(admin: &str, database: &str) -> String {
-    let (base, query) = admin
-        .split_once('?')
-        .map_or((admin, None), |(b, q)| (b, Some(q)));
-    let after_scheme = base.find("://").map_or(0, |i| i + 3);
-    let root = match base[after_scheme..].find('/') {
-        Some(slash) => &base[..after_scheme + slash],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{root}/{database}?{q}"),
-        None => format!("{root}/{database}"),
-    }
+/// `db` made ready for child processes: the queue's tables exist before any worker starts.
+pub async fn shared(db: TestDb) -> TestDb {
+    db.store.queue_db().migrate().await.unwrap();
+    db
 }
 
 /// The clock of the child processes: epoch ms in a file, kept equal to the world's clocks.
@@ -198,7 +69,7 @@ pub struct Worker {
 
 /// How to start workers against one database, simulator and clock.
 pub struct WorkerSpec<'a> {
-    pub db: &'a SharedDb,
+    pub db: &'a TestDb,
     pub world: &'a World,
     pub clock: &'a FileClock,
     pub slots: usize,

@@ -3,8 +3,8 @@
 use trainload::store::activities::{self, Outcome, StreamsState, StreamsTransition};
 use trainload::store::{StoreError, loads, streams};
 
-use crate::helpers::{ride, sample_streams, user};
-use crate::misc::load_for;
+use crate::store::misc::load_for;
+use crate::support::db::{ride, sample_streams, user};
 
 conformance! {
     async fn the_same_summary_twice_is_unchanged_and_stored_once(db) {

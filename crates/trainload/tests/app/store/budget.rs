@@ -11,7 +11,7 @@ const T0_MS: i64 = 1_767_262_020_000;
 const WINDOW_END_MS: i64 = 1_767_262_500_000;
 const MIDNIGHT_MS: i64 = 1_767_312_000_000;
 
-fn budget(db: &crate::helpers::TestDb) -> (SqlRateBudget, Arc<AtomicI64>) {
+fn budget(db: &crate::support::db::TestDb) -> (SqlRateBudget, Arc<AtomicI64>) {
     let now = Arc::new(AtomicI64::new(T0_MS));
     let clock = Arc::clone(&now);
     let budget = SqlRateBudget::with_clock(

@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use crate::helpers::TempDir;
+use crate::support::temp_dir;
 
 fn trainload(data_dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trainload"))
@@ -25,7 +25,7 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn migrate_twice_is_fine_and_creates_the_data_directory() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let data = dir.path().join("fresh").join("data");
     for _ in 0..2 {
         let out: serde_json::Value =
@@ -38,7 +38,7 @@ fn migrate_twice_is_fine_and_creates_the_data_directory() {
 
 #[test]
 fn users_added_are_listed_without_secrets() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let data = dir.path();
     let added = stdout(&trainload(
         data,
@@ -104,7 +104,7 @@ fn users_added_are_listed_without_secrets() {
 
 #[test]
 fn a_strava_athlete_of_another_user_is_refused_and_leaves_no_user_behind() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let data = dir.path();
     let args = [
         "users",
@@ -131,7 +131,7 @@ fn a_strava_athlete_of_another_user_is_refused_and_leaves_no_user_behind() {
 
 #[test]
 fn a_malformed_secret_key_is_a_clear_startup_error() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let out = Command::new(env!("CARGO_BIN_EXE_trainload"))
         .args(["migrate", "--data-dir"])
         .arg(dir.path())
@@ -160,7 +160,7 @@ fn trainload_in(dir: &std::path::Path, args: &[&str]) -> Output {
 
 #[test]
 fn reading_commands_in_an_empty_folder_say_there_is_no_database_and_create_nothing() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     for args in [
         &["jobs", "list"][..],
         &["runs", "list"],
@@ -182,7 +182,7 @@ fn reading_commands_in_an_empty_folder_say_there_is_no_database_and_create_nothi
 
 #[test]
 fn the_store_flags_work_before_or_after_the_command() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let data = dir.path().join("d");
     let data = data.to_str().unwrap();
     stdout(&trainload_in(
@@ -214,7 +214,7 @@ fn the_store_flags_work_before_or_after_the_command() {
 
 #[test]
 fn a_failed_sync_exits_non_zero_with_a_reason_on_stderr() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     stdout(&trainload(dir.path(), &["migrate"]));
     for json in [false, true] {
         let mut args = vec!["sync", "--user", "9"];

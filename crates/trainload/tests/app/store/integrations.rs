@@ -7,7 +7,7 @@ use trainload::store::integrations::{
 };
 use trainload::store::users::UserId;
 
-use crate::helpers::user;
+use crate::support::db::user;
 
 pub fn strava(user: UserId, athlete: u64, refresh: &str, access: &str) -> NewIntegration {
     NewIntegration {

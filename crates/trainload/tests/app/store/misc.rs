@@ -7,7 +7,7 @@ use trainload::store::power_curves::{self, CurveKind, CurvePoint};
 use trainload::store::thresholds::{self, NewThresholdSet, ThresholdSource, ThresholdValues};
 use trainload::store::{StoreError, begin_write};
 
-use crate::helpers::{ride, user};
+use crate::support::db::{ride, user};
 
 pub fn load_for(activity: ActivityId) -> ActivityLoad {
     ActivityLoad {

@@ -2,15 +2,6 @@
 //! `TRAINLOAD_TEST_POSTGRES_URL` is set, again on PostgreSQL in a database of its own. Plus the
 //! `migrate` and `users` commands through the built binary.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test code: a panic is a failed test"
-)]
-
-#[macro_use]
-mod helpers;
-
 mod activities;
 mod budget;
 mod cli;

@@ -6,8 +6,9 @@ use secrecy::{ExposeSecret, SecretString};
 use trainload::store::integrations::{self, Provider};
 use trainload::store::{SecretKey, Store, StoreError};
 
-use crate::helpers::{TempDir, contains, sqlite, user};
-use crate::integrations::strava;
+use crate::store::integrations::strava;
+use crate::support::db::{contains, sqlite, user};
+use crate::support::temp_dir;
 
 conformance! {
     async fn a_ciphertext_copied_to_another_row_or_column_does_not_decrypt(db) {
@@ -85,7 +86,7 @@ async fn the_sqlite_files_hold_no_plaintext_token() {
 
 #[tokio::test]
 async fn the_key_file_is_created_private_once_and_reused() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let data = dir.path().join("data");
     let first = SecretKey::load(&data, None).unwrap();
     let path = data.join("secret.key");
@@ -105,7 +106,7 @@ async fn the_key_file_is_created_private_once_and_reused() {
 
 #[tokio::test]
 async fn the_environment_key_wins_and_a_malformed_one_is_a_clear_error() {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let key = SecretKey::generate().unwrap();
     let loaded = SecretKey::load(dir.path(), Some(&key.to_base64())).unwrap();
     assert_eq!(

@@ -5,7 +5,7 @@ use trainload::store::StoreError;
 use trainload::store::activities;
 use trainload::store::streams::{self, codec};
 
-use crate::helpers::{ride, sample_streams, user};
+use crate::support::db::{ride, sample_streams, user};
 
 /// Rounds every channel to the codec's documented resolution.
 fn quantized(s: &RawStreams) -> RawStreams {

@@ -5,7 +5,7 @@ use trainload::store::users::{self, NewUser, Role, UserId};
 use trainload::store::{StoreError, activities, events, sessions, streams, wellness};
 use trainload::units::Units;
 
-use crate::helpers::{ride, sample_streams, user};
+use crate::support::db::{ride, sample_streams, user};
 
 conformance! {
     async fn a_user_is_stored_and_listed_with_every_field(db) {

@@ -2,7 +2,7 @@
 
 use trainload::store::wellness::{self, Outcome, WellnessRecord};
 
-use crate::helpers::user;
+use crate::support::db::user;
 
 fn day(date: &str) -> WellnessRecord {
     WellnessRecord {

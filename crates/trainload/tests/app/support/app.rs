@@ -3,8 +3,7 @@
 //! whose users and outcomes are scripted.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,110 +14,19 @@ use queue::{
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::Connection;
+use tempfile::TempDir;
 use trainload::config::StoreArgs;
 use trainload::startup::{Application, Settings};
 use trainload::store::Store;
 
+use crate::support::db::{PgDatabase, postgres_admin_url};
+use crate::support::{on_a_runtime_of_its_own, temp_dir};
+
 pub const TOKEN: &str = "test-admin-token";
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
+pub use trainload::store::Engine;
 
-fn unique_name(prefix: &str) -> String {
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("{prefix}_{}_{nanos}_{n}", std::process::id())
-}
-
-/// A directory removed on drop.
-#[derive(Debug)]
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new() -> Self {
-        let path = std::env::temp_dir().join(unique_name("trainload_api"));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Which database a test app uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-/// SQLite always; PostgreSQL too when `TRAINLOAD_TEST_POSTGRES_URL` is set.
-pub fn engines() -> Vec<Engine> {
-    let mut engines = vec![Engine::Sqlite];
-    if std::env::var("TRAINLOAD_TEST_POSTGRES_URL").is_ok() {
-        engines.push(Engine::Postgres);
-    }
-    engines
-}
-
-/// A PostgreSQL database of its own, dropped on drop.
-pub struct PgDatabase {
-    pub url: String,
-    admin: String,
-    name: String,
-}
-
-impl PgDatabase {
-    async fn create() -> Self {
-        let admin = std::env::var("TRAINLOAD_TEST_POSTGRES_URL").unwrap();
-        let name = unique_name("tl_api");
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-        let (base, query) = admin
-            .split_once('?')
-            .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
-        let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
-        let url = match query {
-            Some(q) => format!("{root}/{name}?{q}"),
-            None => format!("{root}/{name}"),
-        };
-        Self { url, admin, name }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .execute(&mut conn)
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
-}
+pub use crate::support::db::engines;
 
 /// What a scripted user's task does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,10 +239,10 @@ pub async fn spawn_app(jobs: Vec<Arc<dyn Job>>) -> TestApp {
 }
 
 pub async fn spawn_app_with(options: AppOptions, jobs: Vec<Arc<dyn Job>>) -> TestApp {
-    let dir = Arc::new(TempDir::new());
+    let dir = Arc::new(temp_dir());
     let pg = match options.engine {
         Engine::Sqlite => None,
-        Engine::Postgres => Some(PgDatabase::create().await),
+        Engine::Postgres => Some(PgDatabase::create(&postgres_admin_url().unwrap()).await),
     };
     let store_args = StoreArgs {
         data_dir: options
@@ -440,12 +348,76 @@ impl TestApp {
     }
 }
 
+/// Stops the app and, unless the test already failed, checks that it left nothing behind: the
+/// app's server and worker task ended (on a multi-thread runtime, where it can end while the
+/// test drops it) and no queue task is still leased. Either panics with what was left.
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        if std::thread::panicking() {
+            return;
+        }
+        if let Some(handle) = self.handle.take() {
+            wait_for_stop(handle);
+        }
+        let leased = leased_tasks(&self.store_args.database_url());
+        assert!(
+            leased.is_empty(),
+            "the test app left queue tasks leased (stuck) when it was dropped: {leased:?}"
+        );
     }
+}
+
+/// How long a dropped app may take to stop (its shutdown grace is 200 ms).
+const STOP_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Waits until the app's task has ended, and panics if it did not within [`STOP_DEADLINE`] or
+/// ended with an error. A current-thread runtime cannot run the app while the test drops it:
+/// there the task ends with the runtime, and nothing is waited for.
+fn wait_for_stop(handle: tokio::task::JoinHandle<anyhow::Result<()>>) {
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if !multi_thread {
+        return;
+    }
+    let ended = on_a_runtime_of_its_own(async move {
+        match tokio::time::timeout(STOP_DEADLINE, handle).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(error))) => Err(format!("the test app stopped with an error: {error:#}")),
+            Ok(Err(error)) => Err(format!("the test app's task failed: {error}")),
+            Err(_) => Err(format!(
+                "the test app was still running {STOP_DEADLINE:?} after it was dropped"
+            )),
+        }
+    });
+    if let Err(message) = ended {
+        panic!("{message}");
+    }
+}
+
+/// Queue tasks in state `leased` in the database at `url` (id, job, user and lease owner each),
+/// read on a connection of its own.
+fn leased_tasks(url: &str) -> Vec<String> {
+    const SQL: &str =
+        "SELECT id, job_id, user_id, lease_owner FROM task WHERE state = 'leased' ORDER BY id";
+    type Row = (i64, String, i64, Option<String>);
+    let url = url.to_owned();
+    let rows: Vec<Row> = on_a_runtime_of_its_own(async move {
+        if url.starts_with("sqlite:") {
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query_as(SQL).fetch_all(&mut conn).await.unwrap()
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query_as(SQL).fetch_all(&mut conn).await.unwrap()
+        }
+    });
+    rows.into_iter()
+        .map(|(id, job, user, owner)| {
+            format!("task {id} of job {job} for user {user}, leased by {owner:?}")
+        })
+        .collect()
 }
 
 pub async fn body(response: reqwest::Response) -> Value {

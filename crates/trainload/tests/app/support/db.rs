@@ -1,10 +1,12 @@
-//! Test databases on both engines, a temporary directory, synthetic data.
+//! Test databases on both engines (a SQLite file, a PostgreSQL database of its own) and
+//! synthetic data to fill them.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-
+use secrecy::ExposeSecret;
 use sqlx::Connection;
+use tempfile::TempDir;
 use trainload::store::{Engine, SecretKey, Store};
+
+use crate::support::temp_dir;
 
 /// Runs the body once per engine: `conformance!(async fn name(db) { … })`.
 macro_rules! conformance {
@@ -12,7 +14,7 @@ macro_rules! conformance {
         $(#[$meta])*
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
-            for $db in crate::helpers::engines().await {
+            for $db in crate::support::db::databases().await {
                 eprintln!("engine: {:?}", $db.engine());
                 $body
                 $db.finish().await;
@@ -21,72 +23,113 @@ macro_rules! conformance {
     };
 }
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique_name(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}_{}_{nanos}_{n}", std::process::id())
+/// The PostgreSQL server the tests may create databases on (`TRAINLOAD_TEST_POSTGRES_URL`).
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("TRAINLOAD_TEST_POSTGRES_URL").ok()
 }
 
-/// A directory removed on drop.
+/// SQLite always; PostgreSQL too when `TRAINLOAD_TEST_POSTGRES_URL` is set.
+pub fn engines() -> Vec<Engine> {
+    let mut engines = vec![Engine::Sqlite];
+    if postgres_admin_url().is_some() {
+        engines.push(Engine::Postgres);
+    }
+    engines
+}
+
+/// A PostgreSQL database of its own: dropped by [`PgDatabase::drop_database`], or on drop.
 #[derive(Debug)]
-pub struct TempDir(PathBuf);
+pub struct PgDatabase {
+    pub url: String,
+    admin: String,
+    name: String,
+    dropped: bool,
+}
 
-impl TempDir {
-    pub fn new() -> Self {
-        let path = std::env::temp_dir().join(unique_name("trainload_test"));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
+impl PgDatabase {
+    /// Creates a fresh database on the server at `admin`.
+    pub async fn create(admin: &str) -> Self {
+        let name = crate::support::unique_name("tl_test");
+        let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        Self {
+            url: with_database(admin, &name),
+            admin: admin.to_owned(),
+            name,
+            dropped: false,
+        }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.0
+    /// Drops the database (its connections are closed by force).
+    pub async fn drop_database(mut self) {
+        let mut conn = sqlx::PgConnection::connect(&self.admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(self.drop_sql()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        self.dropped = true;
+    }
+
+    fn drop_sql(&self) -> String {
+        format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)
     }
 }
 
-impl Drop for TempDir {
+impl Drop for PgDatabase {
+    /// A database not dropped already (a failed test, a test app) goes on a runtime of its own.
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        if self.dropped {
+            return;
+        }
+        let (admin, sql) = (self.admin.clone(), self.drop_sql());
+        crate::support::on_a_runtime_of_its_own(async move {
+            if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut conn)
+                    .await;
+            }
+        });
     }
 }
 
-/// One test database.
+/// One test database, with the key its store was opened with.
 #[derive(Debug)]
 pub struct TestDb {
     pub store: Store,
     pub url: String,
+    /// The secret key, as `TRAINLOAD_SECRET_KEY` takes it (for child processes).
+    pub key_base64: String,
     pub dir: TempDir,
-    postgres: Option<(String, String)>,
+    postgres: Option<PgDatabase>,
 }
 
-/// SQLite always; PostgreSQL too when `TRAINLOAD_TEST_POSTGRES_URL` is set.
-pub async fn engines() -> Vec<TestDb> {
+/// A test database on every engine of [`engines`].
+pub async fn databases() -> Vec<TestDb> {
     let mut dbs = vec![sqlite().await];
-    if let Ok(admin) = std::env::var("TRAINLOAD_TEST_POSTGRES_URL") {
+    if let Some(admin) = postgres_admin_url() {
         dbs.push(postgres(&admin).await);
     }
     dbs
 }
 
+/// A fresh SQLite file.
 pub async fn sqlite() -> TestDb {
-    let dir = TempDir::new();
+    let dir = temp_dir();
     let url = format!(
         "sqlite://{}",
         dir.path().join("db").join("test.db").display()
     );
-    let store = Store::connect(&url, &SecretKey::generate().unwrap())
-        .await
-        .unwrap();
-    TestDb {
-        store,
-        url,
-        dir,
-        postgres: None,
-    }
+    TestDb::connect(url, dir, None).await
+}
+
+/// A fresh database on the PostgreSQL server at `admin`.
+pub async fn postgres(admin: &str) -> TestDb {
+    let database = PgDatabase::create(admin).await;
+    TestDb::connect(database.url.clone(), temp_dir(), Some(database)).await
 }
 
 /// `admin` with its database replaced by `database`.
@@ -105,27 +148,19 @@ fn with_database(admin: &str, database: &str) -> String {
     }
 }
 
-async fn postgres(admin: &str) -> TestDb {
-    let name = unique_name("tl_test");
-    let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let url = with_database(admin, &name);
-    let store = Store::connect(&url, &SecretKey::generate().unwrap())
-        .await
-        .unwrap();
-    TestDb {
-        store,
-        url,
-        dir: TempDir::new(),
-        postgres: Some((admin.to_owned(), name)),
-    }
-}
-
 impl TestDb {
+    async fn connect(url: String, dir: TempDir, postgres: Option<PgDatabase>) -> Self {
+        let key = SecretKey::generate().unwrap();
+        let store = Store::connect(&url, &key).await.unwrap();
+        Self {
+            store,
+            url,
+            key_base64: key.to_base64().expose_secret().to_owned(),
+            dir,
+            postgres,
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         self.store.engine()
     }
@@ -147,17 +182,21 @@ impl TestDb {
         }
     }
 
-    /// Counts rows with a raw `SELECT COUNT(*) …`.
+    /// The first column of the first row of `sql` (a raw `SELECT COUNT(*) …`), as an integer.
     pub async fn count(&self, sql: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
         match self.engine() {
             Engine::Sqlite => {
                 let mut conn = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
-                sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+                let value = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+                conn.close().await.unwrap();
+                value
             }
             Engine::Postgres => {
                 let mut conn = sqlx::PgConnection::connect(&self.url).await.unwrap();
-                sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+                let value = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+                conn.close().await.unwrap();
+                value
             }
         }
     }
@@ -165,14 +204,8 @@ impl TestDb {
     /// Closes the store and drops a PostgreSQL test database.
     pub async fn finish(self) {
         self.store.close().await;
-        if let Some((admin, name)) = &self.postgres {
-            let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        if let Some(database) = self.postgres {
+            database.drop_database().await;
         }
     }
 }

@@ -1,37 +1,15 @@
 //! A running demo per test: a small one (two athletes, 35 days) in its own temp directory, and a
 //! client that keeps the session cookie by hand (reqwest's `cookies` feature is off).
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::Value;
+use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use trainload::demo::{self, Demo, DemoAthlete, DemoOptions};
 
-/// A directory removed on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "trainload_demo_test_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use crate::support::temp_dir;
 
 /// A running demo; stops the server and the simulator on [`Running::stop`].
 pub struct Running {
@@ -46,8 +24,8 @@ pub struct Running {
 
 /// Starts a demo of `athletes` athletes with `days` days of history on 127.0.0.1:0.
 pub async fn start(athletes: usize, days: u32) -> Running {
-    let dir = TempDir::new();
-    let mut options = DemoOptions::new(dir.0.clone());
+    let dir = temp_dir();
+    let mut options = DemoOptions::new(dir.path().to_owned());
     options.listen = "127.0.0.1:0".parse().unwrap();
     options.athletes = athletes;
     options.history_days = days;

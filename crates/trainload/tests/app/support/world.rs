@@ -8,8 +8,7 @@ use providers::intervals::{IntervalsClient, IntervalsConfig};
 use providers::strava::{StravaClient, StravaConfig};
 use queue::{Clock, ManualClock};
 use secrecy::SecretString;
-use sim::{Sim, SimConfig, SimHandle};
-use tokio::net::TcpListener;
+use sim::{SimConfig, SimHandle};
 use trainload::store::budget::{BudgetLimits, SqlRateBudget};
 use trainload::store::integrations::{self, Credential, NewIntegration, Provider};
 use trainload::store::users::{self, NewUser, Role, UserId};
@@ -25,9 +24,8 @@ pub struct World {
 
 /// Starts `config` on 127.0.0.1:0 and builds a context over `store` with `timeout` per request.
 pub async fn world(store: &Store, config: SimConfig, timeout: Duration) -> World {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let rate_limits = config.rate_limits;
-    let sim = Sim::start(config, listener).unwrap();
+    let sim = crate::support::start_sim(config).await;
     let clock = Arc::new(ManualClock::new(sim.clock().now_ms()));
     let info = sim.info();
     let budget_clock = clock.clone();

@@ -10,7 +10,7 @@ use trainload::store::thresholds::{self, NewThresholdSet, ThresholdSource, Thres
 use trainload::store::{activities, loads};
 use trainload::sync::{self, SyncOptions};
 
-use crate::support::{first_with_profile, snapshot, unlimited, world};
+use crate::support::world::{first_with_profile, snapshot, unlimited, world};
 
 fn options() -> SyncOptions {
     SyncOptions {

@@ -8,7 +8,7 @@ use sim::SimConfig;
 use trainload::store::events::{self, Event, EventId};
 use trainload::sync::{self, ACTIVITY_EVENT, SyncOptions, THRESHOLDS_EVENT, WELLNESS_EVENT};
 
-use crate::support::{unlimited, world};
+use crate::support::world::{unlimited, world};
 
 fn options() -> SyncOptions {
     SyncOptions {

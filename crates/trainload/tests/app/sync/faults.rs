@@ -7,7 +7,7 @@ use sim::{FaultKind, FaultSettings, SimConfig};
 use trainload::store::integrations;
 use trainload::sync::{self, SyncOptions, SyncReport};
 
-use crate::support::{Snapshot, assert_complete, first_with_profile, snapshot, world};
+use crate::support::world::{Snapshot, assert_complete, first_with_profile, snapshot, world};
 
 /// Which step a fault breaks and the class the report gives it (`None`: not a failure).
 fn expected(kind: FaultKind) -> Option<(&'static str, &'static str)> {
@@ -48,7 +48,7 @@ fn kept(before: &Snapshot, after: &Snapshot) {
     }
 }
 
-async fn one_fault(db: &crate::helpers::TestDb, kind: FaultKind, seed: u64) {
+async fn one_fault(db: &crate::support::db::TestDb, kind: FaultKind, seed: u64) {
     let mut config = SimConfig::new(seed, 6);
     config.faults = (0..6).map(|i| (i, kind)).collect();
     config.fault_settings = FaultSettings {

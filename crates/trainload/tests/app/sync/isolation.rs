@@ -15,12 +15,12 @@ use jiff::tz::TimeZone;
 use providers::budget::{Bucket, RateBudget};
 use queue::Clock;
 use queue::{ManualRun, ManualRunRequest, Scheduler, SchedulerConfig};
-use sim::{FaultKind, FaultSettings, Sim, SimConfig};
+use sim::{FaultKind, FaultSettings, SimConfig};
 use trainload::store::budget::{BudgetLimits, SqlRateBudget};
 use trainload::store::integrations::{self, Provider};
 use trainload::store::users::UserId;
 
-use crate::support::{snapshot, unlimited, world};
+use crate::support::world::{snapshot, unlimited, world};
 
 const ATHLETES: usize = 12;
 const SEED: u64 = 14;
@@ -43,8 +43,7 @@ const INTERVALS_FAULTS: [FaultKind; 3] = [
 
 /// (athlete index, fault) for every fault kind, chosen from the athletes' profiles.
 async fn assign_faults() -> Vec<(usize, FaultKind)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let probe = Sim::start(SimConfig::new(SEED, ATHLETES), listener).unwrap();
+    let probe = crate::support::start_sim(SimConfig::new(SEED, ATHLETES)).await;
     let info = probe.info();
     let (with_intervals, without): (Vec<usize>, Vec<usize>) =
         (0..ATHLETES).partition(|&i| info.athletes[i].intervals_athlete_id.is_some());
@@ -151,8 +150,7 @@ conformance!(
 
 conformance!(
     async fn a_spent_strava_window_and_a_failing_intervals_icu_do_not_hold_each_other_up(db) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let probe = Sim::start(SimConfig::new(SEED, ATHLETES), listener).unwrap();
+        let probe = crate::support::start_sim(SimConfig::new(SEED, ATHLETES)).await;
         let with_intervals: Vec<usize> = (0..ATHLETES)
             .filter(|&i| probe.info().athletes[i].intervals_athlete_id.is_some())
             .take(3)

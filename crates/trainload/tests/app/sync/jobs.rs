@@ -8,9 +8,9 @@ use jiff::tz::TimeZone;
 use queue::{ManualRun, ManualRunRequest, Scheduler, SchedulerConfig};
 use sim::{FaultKind, SimConfig};
 
-use crate::support::{unlimited, world};
+use crate::support::world::{unlimited, world};
 
-fn scheduler(world: &crate::support::World, db: &trainload::store::Store) -> Scheduler {
+fn scheduler(world: &crate::support::world::World, db: &trainload::store::Store) -> Scheduler {
     let jobs = trainload::jobs::all(&world.ctx).unwrap();
     let config = SchedulerConfig::new(TimeZone::UTC, "test-node");
     Scheduler::new(db.queue_db(), world.clock.clone(), config, jobs)

@@ -12,7 +12,7 @@ use trainload::store::users::UserId;
 use trainload::store::{Store, activities, loads, thresholds, users};
 use trainload::sync::{self, OnboardingProgress};
 
-use crate::support::{World, first_with_profile, unlimited, world};
+use crate::support::world::{World, first_with_profile, unlimited, world};
 
 /// The value of one field in force today: the latest entry carrying it.
 async fn latest(
@@ -131,7 +131,7 @@ conformance!(
         assert_eq!(world.sim.stats()["refused_429"].as_u64(), Some(0), "the budget refused before Strava had to");
         let streams = world.strava_calls(0, "strava.streams");
         assert_eq!(streams, u64::from(new_activities), "one streams call per new activity");
-        crate::support::assert_complete(&db.store, user).await;
+        crate::support::world::assert_complete(&db.store, user).await;
     }
 );
 

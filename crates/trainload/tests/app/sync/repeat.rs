@@ -6,7 +6,7 @@ use std::time::Duration;
 use sim::SimConfig;
 use trainload::sync::{self, SyncOptions};
 
-use crate::support::{snapshot, unlimited, world};
+use crate::support::world::{snapshot, unlimited, world};
 
 fn options() -> SyncOptions {
     SyncOptions {
@@ -60,14 +60,14 @@ conformance!(
         dates.dedup();
         assert_eq!(dates.len(), concurrent.thresholds.len(), "no threshold entry twice");
 
-        let other = crate::helpers::sqlite().await;
+        let other = crate::support::db::sqlite().await;
         let ctx = sync::SyncContext { store: other.store.clone(), ..world.ctx.clone() };
         let twin = world.athlete_in(&other.store, 0, true).await;
         let alone = sync::user_sync(&ctx, twin, &options()).await.unwrap();
         assert_eq!(u32::try_from(concurrent.activities.len()).unwrap(), alone.new_activities);
         let one = snapshot(&other.store, twin).await;
         assert_eq!(one.activities, concurrent.activities);
-        let utl = |s: &crate::support::Snapshot| s.loads.iter().map(|l| (l.0.clone(), l.1.clone(), l.2)).collect::<Vec<_>>();
+        let utl = |s: &crate::support::world::Snapshot| s.loads.iter().map(|l| (l.0.clone(), l.1.clone(), l.2)).collect::<Vec<_>>();
         assert_eq!(utl(&one), utl(&concurrent), "same loads as one sync");
         other.finish().await;
     }

@@ -9,7 +9,7 @@ use trainload::store::zones::{self, Kind};
 use trainload::store::{activities, loads};
 use trainload::sync;
 
-use crate::support::{first_with_profile, unlimited, world};
+use crate::support::world::{first_with_profile, unlimited, world};
 
 conformance!(
     async fn synced_rides_get_time_in_power_zones_and_edited_boundaries_reach_them(db) {
