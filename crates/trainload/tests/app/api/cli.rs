@@ -80,6 +80,8 @@ async fn jobs_run_wait_executes_in_process_and_exits_by_the_runs_state() {
     assert_eq!(jobs(&run("mixed", 30), s).await.unwrap(), exit::PARTIAL);
     assert_eq!(jobs(&run("broken", 30), s).await.unwrap(), exit::FAILED);
     assert_eq!(jobs(&run("stuck", 1), s).await.unwrap(), exit::TIMEOUT);
+    // The cut drain leaves the stuck task's lease to lapse.
+    app.expect_leased_tasks(1);
     // The stuck run is still live, so another one is refused under `skip`.
     assert_eq!(jobs(&run("stuck", 1), s).await.unwrap(), exit::REFUSED);
     assert_eq!(jobs(&run("nope", 1), s).await.unwrap(), exit::REFUSED);

@@ -202,6 +202,8 @@ pub struct TestApp {
     pub providers: Option<trainload::sync::SyncContext>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// Queue tasks the test leaves leased on purpose (checked on drop).
+    expected_leased: std::sync::atomic::AtomicUsize,
     _pg: Option<PgDatabase>,
 }
 
@@ -288,6 +290,7 @@ pub async fn spawn_app_with(options: AppOptions, jobs: Vec<Arc<dyn Job>>) -> Tes
         providers,
         stop: Some(stop),
         handle: Some(handle),
+        expected_leased: std::sync::atomic::AtomicUsize::new(0),
         _pg: pg,
     }
 }
@@ -337,6 +340,13 @@ impl TestApp {
         self.scheduler.drain("test/drain", 4).await.unwrap();
     }
 
+    /// Declares that the test leaves `count` queue tasks leased on purpose (a cut `jobs run
+    /// --wait` leaves its leases to lapse): the check on drop expects exactly that many.
+    pub fn expect_leased_tasks(&self, count: usize) {
+        self.expected_leased
+            .store(count, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Raises the shutdown signal and waits until the app stopped.
     pub async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -350,7 +360,8 @@ impl TestApp {
 
 /// Stops the app and, unless the test already failed, checks that it left nothing behind: the
 /// app's server and worker task ended (on a multi-thread runtime, where it can end while the
-/// test drops it) and no queue task is still leased. Either panics with what was left.
+/// test drops it) and no queue task is still leased (but those the test declared with
+/// [`TestApp::expect_leased_tasks`]). Either panics with what was left.
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -364,7 +375,10 @@ impl Drop for TestApp {
         }
         let leased = leased_tasks(&self.store_args.database_url());
         assert!(
-            leased.is_empty(),
+            leased.len()
+                == self
+                    .expected_leased
+                    .load(std::sync::atomic::Ordering::Relaxed),
             "the test app left queue tasks leased (stuck) when it was dropped: {leased:?}"
         );
     }
