@@ -1,9 +1,5 @@
 //! Criterion benchmark: reading a 5-hour 1 Hz FIT ride (18 000 records, every channel) into the
 //! activity model, and the whole `analyze` of it. Run with `cargo bench -p trainload`.
-#![expect(
-    clippy::expect_used,
-    reason = "the test generator builds known-valid files"
-)]
 
 use std::hint::black_box;
 
@@ -11,11 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use trainload::activity_file::{Format, read_bytes};
 use trainload::analysis::{AthleteSettings, analyze_bytes};
 
-#[path = "../tests/support/fitgen.rs"]
-mod fitgen;
-#[path = "../tests/support/scenarios.rs"]
-#[expect(dead_code, reason = "the bench uses only part of the test generator")]
-mod scenarios;
+use fitgen::scenarios;
 
 fn parse_five_hour_fit(c: &mut Criterion) {
     let bytes = scenarios::long_ride(5);

@@ -12,10 +12,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use science::stream::RawStreams;
 use sqlx::Connection;
 use tokio::runtime::Runtime;
+use trainload::bench::db::BenchDb;
 use trainload::store::activities::{self, ActivitySummary};
 use trainload::store::users::{self, NewUser, Role, UserId};
 use trainload::store::wellness::{self, WellnessRecord};
-use trainload::store::{SecretKey, Store, streams};
+use trainload::store::{Store, streams};
 
 /// A realistic 1 Hz ride: intervals, HR lag, noise.
 fn ride_streams(seconds: usize) -> RawStreams {
@@ -81,50 +82,13 @@ fn summary(external_id: u64) -> ActivitySummary {
     }
 }
 
-static NEXT: AtomicU64 = AtomicU64::new(0);
-
-fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// A fresh database: (store, URL, PostgreSQL admin URL and name to drop).
-async fn fresh(engine: &str) -> (Store, Option<(String, String)>, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(unique("trainload_bench"));
-    let key = SecretKey::generate().unwrap();
-    if engine == "postgres" {
-        let admin = std::env::var("TRAINLOAD_TEST_POSTGRES_URL").unwrap();
-        let name = unique("tl_bench");
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let root = admin.rsplit_once('/').unwrap().0;
-        let store = Store::connect(&format!("{root}/{name}"), &key)
-            .await
-            .unwrap();
-        (store, Some((admin, name)), dir)
-    } else {
-        let url = format!("sqlite://{}", dir.join("bench.db").display());
-        (Store::connect(&url, &key).await.unwrap(), None, dir)
-    }
-}
-
-async fn drop_db(store: Store, pg: Option<(String, String)>, dir: &std::path::Path) {
-    store.close().await;
-    if let Some((admin, name)) = pg {
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
-    let _ = std::fs::remove_dir_all(dir);
+/// A fresh benchmark database on `engine` and its store.
+async fn fresh(engine: &str) -> (BenchDb, Store) {
+    let admin =
+        (engine == "postgres").then(|| std::env::var("TRAINLOAD_TEST_POSTGRES_URL").unwrap());
+    let db = BenchDb::create(admin.as_deref()).await.unwrap();
+    let store = db.store().await.unwrap();
+    (db, store)
 }
 
 async fn athlete(store: &Store) -> UserId {
@@ -140,7 +104,7 @@ async fn athlete(store: &Store) -> UserId {
 
 /// Stores one athlete-year and reports the database size.
 async fn athlete_year(engine: &str) {
-    let (store, pg, dir) = fresh(engine).await;
+    let (db, store) = fresh(engine).await;
     let user = athlete(&store).await;
     let hour = ride_streams(3600);
     let mut stream_bytes = 0;
@@ -163,27 +127,29 @@ async fn athlete_year(engine: &str) {
         };
         wellness::upsert(&store, user, &record, 3).await.unwrap();
     }
-    let size = match &pg {
-        Some((admin, name)) => {
-            let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-            let sql = format!("SELECT pg_database_size('{name}')");
+    let size = match db.engine() {
+        "postgres" => {
+            let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
             let empty: i64 = sqlx::query_scalar("SELECT pg_database_size('template1')")
                 .fetch_one(&mut conn)
                 .await
                 .unwrap();
-            let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            let total: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
                 .fetch_one(&mut conn)
                 .await
                 .unwrap();
+            conn.close().await.unwrap();
             format!(
                 "{} MB (database total; an empty database is about {} MB)",
                 total / 1_000_000,
                 empty / 1_000_000
             )
         }
-        None => {
+        _ => {
             store.close().await;
-            let bytes = std::fs::metadata(dir.join("bench.db")).unwrap().len();
+            let bytes = std::fs::metadata(db.dir.path().join("bench.db"))
+                .unwrap()
+                .len();
             format!(
                 "{:.1} MB (SQLite file after checkpoint)",
                 bytes as f64 / 1e6
@@ -195,7 +161,8 @@ async fn athlete_year(engine: &str) {
         stream_bytes as f64 / 1e6,
         stream_bytes / 300
     );
-    drop_db(store, pg, &dir).await;
+    store.close().await;
+    db.remove().await;
 }
 
 fn upserts(c: &mut Criterion) {
@@ -207,7 +174,7 @@ fn upserts(c: &mut Criterion) {
     let hour = ride_streams(3600);
     for engine in engines {
         rt.block_on(athlete_year(engine));
-        let (store, pg, dir) = rt.block_on(fresh(engine));
+        let (db, store) = rt.block_on(fresh(engine));
         let user = rt.block_on(athlete(&store));
         let next = AtomicU64::new(1_000_000);
         c.bench_function(&format!("{engine}/upsert_activity_with_1h_streams"), |b| {
@@ -231,7 +198,10 @@ fn upserts(c: &mut Criterion) {
                 });
             });
         });
-        rt.block_on(drop_db(store, pg, &dir));
+        rt.block_on(async {
+            store.close().await;
+            db.remove().await;
+        });
     }
 }
 

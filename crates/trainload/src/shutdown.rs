@@ -27,11 +27,6 @@ impl Shutdown {
         self.sender.send_replace(true);
     }
 
-    /// True once the flag is raised.
-    pub fn is_triggered(&self) -> bool {
-        *self.sender.borrow()
-    }
-
     /// A receiver for loops that poll or select on the flag.
     pub fn subscribe(&self) -> watch::Receiver<bool> {
         self.sender.subscribe()

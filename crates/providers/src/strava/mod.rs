@@ -72,11 +72,6 @@ impl StravaConfig {
             refresh_margin_s: 300,
         }
     }
-
-    /// Whether a token expiring at `expires_at_s` should be refreshed at `now_s`.
-    pub const fn needs_refresh(&self, expires_at_s: i64, now_s: i64) -> bool {
-        expires_at_s - now_s < self.refresh_margin_s
-    }
 }
 
 /// The Strava client. Cheap to share behind an `Arc`; holds one connection pool.

@@ -19,15 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 pub struct TestDb {
     pub db: Db,
     cleanup: Option<(String, String)>,
-    _dir: Option<TempDir>,
-}
-
-pub struct TempDir(pub std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    _dir: Option<tempfile::TempDir>,
 }
 
 static COUNTER: AtomicI64 = AtomicI64::new(0);
@@ -42,10 +34,12 @@ fn unique(name: &str) -> String {
 
 impl TestDb {
     pub async fn sqlite(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(unique(&format!("queue-{name}")));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("queue-{name}"))
+            .tempdir()
+            .unwrap();
         let options = SqliteConnectOptions::new()
-            .filename(dir.join("queue.db"))
+            .filename(dir.path().join("queue.db"))
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(std::time::Duration::from_secs(10))
@@ -60,7 +54,7 @@ impl TestDb {
         Self {
             db,
             cleanup: None,
-            _dir: Some(TempDir(dir)),
+            _dir: Some(dir),
         }
     }
 

@@ -1,8 +1,6 @@
 //! A throwaway database for one benchmark: a SQLite file in a fresh temporary directory, or a
 //! fresh PostgreSQL database created through an admin URL and dropped afterwards.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 use sqlx::Connection;
 
@@ -15,7 +13,7 @@ pub struct BenchDb {
     /// The URL the store opens.
     pub url: String,
     /// A temporary data directory (the SQLite file, the admin token, the key).
-    pub dir: PathBuf,
+    pub dir: tempfile::TempDir,
     /// The admin URL and database name to drop afterwards (PostgreSQL).
     postgres: Option<(String, String)>,
 }
@@ -27,10 +25,12 @@ impl BenchDb {
     /// The directory or the database cannot be created.
     pub async fn create(admin_url: Option<&str>) -> anyhow::Result<Self> {
         let name = unique_name();
-        let dir = std::env::temp_dir().join(&name);
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let dir = tempfile::Builder::new()
+            .prefix(&name)
+            .tempdir()
+            .context("creating the benchmark's temporary directory")?;
         let Some(admin) = admin_url else {
-            let url = format!("sqlite://{}", dir.join("bench.db").display());
+            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
             return Ok(Self {
                 url,
                 dir,
@@ -75,7 +75,7 @@ impl BenchDb {
     /// Store arguments naming this database and directory (for `Application::build`).
     pub fn store_args(&self) -> StoreArgs {
         StoreArgs {
-            data_dir: self.dir.clone(),
+            data_dir: self.dir.path().to_owned(),
             database_url: Some(self.url.clone()),
             secret_key: None,
         }
@@ -96,7 +96,7 @@ impl BenchDb {
         Ok(())
     }
 
-    /// Drops the PostgreSQL database and removes the directory.
+    /// Drops the PostgreSQL database and removes the directory (dropping `self`).
     pub async fn remove(self) {
         if let Some((admin, name)) = &self.postgres
             && let Ok(mut conn) = sqlx::PgConnection::connect(admin).await
@@ -110,7 +110,6 @@ impl BenchDb {
             }
             conn.close().await.ok();
         }
-        std::fs::remove_dir_all(&self.dir).ok();
     }
 }
 

@@ -25,7 +25,7 @@ pub struct WorkerArgs {
     pub test: TestOnlyArgs,
 }
 
-/// Hidden options for tests that run real `trainload worker` processes (tests/multiproc): they
+/// Hidden options for tests that run real `trainload worker` processes (tests/app/multiproc): they
 /// make time controllable and leases short. Not shown in `--help`, not read from the
 /// environment, and not meant for production.
 #[derive(Debug, Clone, Default, clap::Args)]

@@ -205,15 +205,16 @@ async fn start_sim(options: &DemoOptions) -> anyhow::Result<SimHandle> {
 
 /// A fresh directory under the system temp dir for one demo run.
 ///
+/// The directory is kept: `trainload demo` removes it on stop unless told to keep it.
+///
 /// # Errors
-/// No randomness, or a directory that cannot be created.
+/// A directory that cannot be created.
 pub fn fresh_data_dir() -> anyhow::Result<PathBuf> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let dir = std::env::temp_dir().join(format!("trainload-demo-{suffix}"));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(dir)
+    let dir = tempfile::Builder::new()
+        .prefix("trainload-demo-")
+        .tempdir()
+        .context("creating the demo's temporary directory")?;
+    Ok(dir.keep())
 }
 
 /// A client for the simulator's control API (the feed and the revocation use it).

@@ -129,7 +129,8 @@ mod tests {
 
     #[test]
     fn the_key_file_is_created_once_and_reused() {
-        let dir = std::env::temp_dir().join(format!("trainload-vapid-{}", std::process::id()));
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("keys");
         let first = VapidKey::load(&dir, None).unwrap();
         let again = VapidKey::load(&dir, None).unwrap();
         assert_eq!(first.public_key(), again.public_key());
@@ -142,7 +143,6 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

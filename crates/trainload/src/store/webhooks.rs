@@ -44,9 +44,6 @@ const RECEIVED_PER_HOUR: &str = "SELECT received_at_ms - (received_at_ms % 36000
 const IGNORED_PER_HOUR: &str = "SELECT hour_ms, CAST(SUM(events) AS BIGINT) FROM webhook_ignored \
      WHERE hour_ms >= $1 GROUP BY hour_ms ORDER BY hour_ms";
 const LAST_RECEIVED: &str = "SELECT MAX(received_at_ms) FROM webhook_events";
-const PURGE_EVENTS: &str =
-    "DELETE FROM webhook_events WHERE processed_at_ms IS NOT NULL AND received_at_ms < $1";
-const PURGE_IGNORED: &str = "DELETE FROM webhook_ignored WHERE hour_ms < $1";
 
 /// The secrets every process needs to answer Strava: the callback's last path segment and the
 /// verify token of the validation handshake.
@@ -331,17 +328,6 @@ pub async fn hourly_counts(store: &Store, since_ms: i64) -> Result<HourlyCounts,
 /// [`StoreError::Database`] on failure.
 pub async fn last_received_at(store: &Store) -> Result<Option<i64>, StoreError> {
     Ok(with_pool!(store, pool => sqlx::query_scalar(LAST_RECEIVED).fetch_one(pool).await)?)
-}
-
-/// Deletes processed events and ignore counts older than `before_ms` (retention).
-///
-/// # Errors
-/// [`StoreError::Database`] on failure.
-pub async fn purge_before(store: &Store, before_ms: i64) -> Result<u64, StoreError> {
-    let events = with_pool!(store, pool => sqlx::query(PURGE_EVENTS).bind(before_ms)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
-    with_pool!(store, pool => sqlx::query(PURGE_IGNORED).bind(before_ms).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(events)
 }
 
 /// Whether `candidate` equals the verify token, in time independent of where they differ.

@@ -319,8 +319,7 @@ async fn refused(
     reason: &str,
 ) -> Result<Response, ApiError> {
     let notice = Some(Refusal::Zones(reason.to_owned()));
-    let page =
-        super::fitness::render(state, session, CurveWindow::Days90, notice).await?;
+    let page = super::fitness::render(state, session, CurveWindow::Days90, notice).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 
