@@ -68,7 +68,7 @@ pub struct LastRun {
     pub id: i64,
     /// Run state.
     pub state: String,
-    /// schedule | catch_up | manual | backfill.
+    /// schedule | catch_up | manual.
     pub trigger: String,
     /// The occurrence, RFC 3339 (null for manual runs).
     pub scheduled_for: Option<String>,
@@ -89,7 +89,7 @@ pub struct RunView {
     pub job_id: String,
     /// pending | running | succeeded | partial | failed | skipped | missed | cancelled.
     pub state: String,
-    /// schedule | catch_up | manual | backfill.
+    /// schedule | catch_up | manual.
     pub trigger: String,
     /// Who created it.
     pub actor: String,
