@@ -54,8 +54,6 @@ enum SimSide {
 #[derive(Debug)]
 struct SimProcess {
     child: Child,
-    /// `http://ADDR`, where its control API (`/_sim/*`) is served.
-    base: String,
 }
 
 impl Drop for SimProcess {
@@ -96,10 +94,8 @@ impl World {
         if placement.in_process_sim {
             return Self::in_process(athletes, history_days).await;
         }
-        let process = spawn_sim(athletes, history_days).await?;
-        let info = process.info;
-        let sim = process.process;
-        let clock: serde_json::Value = control(&sim.base, "/_sim/clock").await?;
+        let (sim, info) = spawn_sim(athletes, history_days).await?;
+        let clock = control(&info, "/_sim/clock").await?;
         let now_ms = clock["now_ms"]
             .as_i64()
             .context("the simulator's clock has no now_ms")?;
@@ -227,7 +223,7 @@ impl World {
     pub async fn strava_calls(&self) -> anyhow::Result<u64> {
         let stats = match &self.sim {
             SimSide::InProcess(sim) => sim.stats(),
-            SimSide::Process(p) => control(&p.base, "/_sim/stats").await?,
+            SimSide::Process(_) => control(&self.info, "/_sim/stats").await?,
         };
         Ok(stats["endpoints"].as_object().map_or(0, |endpoints| {
             endpoints
@@ -239,15 +235,9 @@ impl World {
     }
 }
 
-/// A started simulator process and what it printed.
-struct Spawned {
-    process: SimProcess,
-    info: SimInfo,
-}
-
 /// Starts `trainload sim` on a free port with a frozen clock and reads the JSON line it prints
 /// once it listens.
-async fn spawn_sim(athletes: usize, history_days: u32) -> anyhow::Result<Spawned> {
+async fn spawn_sim(athletes: usize, history_days: u32) -> anyhow::Result<(SimProcess, SimInfo)> {
     let exe = std::env::current_exe().context("finding this executable")?;
     let mut child = Command::new(exe)
         .args([
@@ -269,10 +259,7 @@ async fn spawn_sim(athletes: usize, history_days: u32) -> anyhow::Result<Spawned
         .take()
         .context("the simulator process has no stdout")?;
     // Owned from here, so the child is killed on every early return.
-    let mut process = SimProcess {
-        child,
-        base: String::new(),
-    };
+    let process = SimProcess { child };
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).map(|_| line)
@@ -283,16 +270,16 @@ async fn spawn_sim(athletes: usize, history_days: u32) -> anyhow::Result<Spawned
         anyhow::bail!("the simulator process exited before it listened");
     }
     let info: SimInfo = serde_json::from_str(&line).context("reading the simulator's JSON line")?;
-    process.base = info
-        .strava_api_base
-        .strip_suffix("/strava/api/v3")
-        .context("the simulator's Strava base URL has an unexpected shape")?
-        .to_owned();
-    Ok(Spawned { process, info })
+    Ok((process, info))
 }
 
-/// GETs a control endpoint of the simulator process as JSON.
-async fn control(base: &str, path: &str) -> anyhow::Result<serde_json::Value> {
+/// GETs a control endpoint (`/_sim/*`) of the simulator as JSON; the control API is served
+/// beside the Strava API.
+async fn control(info: &SimInfo, path: &str) -> anyhow::Result<serde_json::Value> {
+    let base = info
+        .strava_api_base
+        .strip_suffix("/strava/api/v3")
+        .context("the simulator's Strava base URL has an unexpected shape")?;
     crate::demo::sim_client()
         .get(format!("{base}{path}"))
         .send()
