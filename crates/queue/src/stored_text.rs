@@ -79,6 +79,14 @@ macro_rules! stored_text_enum {
                 serializer.serialize_str(self.as_str())
             }
         }
+
+        /// Reads the text; an unknown value is an error.
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(::serde::de::Error::custom)
+            }
+        }
     };
 }
 

@@ -59,6 +59,16 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in hierarchy order.
+    pub const ALL: [Self; 6] = [
+        Self::Power,
+        Self::Pace,
+        Self::Hr,
+        Self::HrAvg,
+        Self::Estimated,
+        Self::None,
+    ];
+
     /// The method id of docs/science.md §5.1.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -81,6 +81,16 @@ pub enum ComponentKind {
 }
 
 impl ComponentKind {
+    /// Every component, in multiplication order.
+    pub const ALL: [Self; 6] = [
+        Self::Hrv,
+        Self::RestingHr,
+        Self::SleepDuration,
+        Self::SleepQuality,
+        Self::Readiness,
+        Self::Subjective,
+    ];
+
     /// Lower-case name used in provenance.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -160,6 +170,9 @@ pub enum WellnessStatus {
 }
 
 impl WellnessStatus {
+    /// Every status.
+    pub const ALL: [Self; 4] = [Self::Unknown, Self::Red, Self::Amber, Self::Green];
+
     /// Lower-case name used in JSON and the UI.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -7,11 +7,18 @@
 
 use anyhow::Context;
 use jiff::civil::Date;
+use science::utl::Method;
+use science::wellness::{ComponentKind, WellnessStatus};
+use science::{SportClass, SportGroup};
 use serde_json::json;
 
 use crate::store::activities::{ActivityId, ActivitySummary, upsert};
 use crate::store::loads::{self, ActivityLoad};
 use crate::store::power_curves::{self, CurveKind, CurvePoint};
+use crate::store::provenance::{
+    ComponentRecord, Coverage, HrFeatures, LoadInput, ModifierRecord, OutcomeRecord, Provenance,
+    SportRecord, ThresholdBasis, ThresholdUsed, WellnessRef,
+};
 use crate::store::thresholds::{
     self, NewThresholdSet, ThresholdSetId, ThresholdSource, ThresholdValues,
 };
@@ -194,24 +201,12 @@ fn load(
     now_ms: i64,
 ) -> ActivityLoad {
     let base = 45.0 + (k % 6) as f64 * 12.0;
-    let component = |name: &str, band: &str, m: f64| {
-        json!({"component": name, "inputs": {"value": 1.0, "baseline": 1.0},
-               "outcome": {"band": band, "multiplier": m}})
-    };
-    let threshold = |v: f64| json!({"basis": "estimated", "entry": 1, "value": v});
     ActivityLoad {
         activity: id,
-        method: if ride { "power" } else { "pace" }.to_owned(),
+        method: if ride { Method::Power } else { Method::Pace },
         base_load: base,
         modifier: 1.0,
-        modifier_components: json!({
-            "components": [
-                component("hrv", "normal", 1.0), component("resting_hr", "normal", 1.0),
-                component("sleep_duration", "7-9 h", 1.0), component("sleep_quality", "fair", 1.0),
-                component("readiness", "moderate", 1.0), component("subjective", "normal", 1.0),
-            ],
-            "raw_product": 1.0, "clamped": false, "status": "green",
-        }),
+        modifier_components: modifier_components(),
         utl: base,
         intensity_factor: Some(0.78),
         np_w: ride.then_some(210.0),
@@ -221,21 +216,95 @@ fn load(
         threshold_set: set,
         calc_version: 1,
         computed_at_ms: now_ms,
-        provenance: json!({
-            "activity_revision": 1, "calc_version": "tl-science/1.0.0",
-            "config_digest": "21b16c862224c5ea", "coverage": {"heartrate": 1.0, "velocity": 1.0, "watts": 1.0},
-            "digest": "3f7d67c6175414be171b844b5d8c1a20b795919069270339149db37c94141c72",
-            "duration_s": 5040.0, "estimated": false, "hr": {"best_1200_bpm": 150.2, "peak_bpm": 171.0},
-            "input": "streams", "skipped": [],
-            "sport": {"class": if ride { "ride" } else { "run" }, "group": if ride { "cycling" } else { "running" },
-                      "hr_factor": 0.75, "sport_type": if ride { "Ride" } else { "Run" }},
-            "suspect_threshold": false, "threshold_set": "1,1,1,1,1,1,1,1",
-            "thresholds": {"cp": threshold(255.0), "ftp": threshold(250.0), "lthr": threshold(170.0),
-                           "max_hr": threshold(190.0), "resting_hr": threshold(48.0),
-                           "threshold_speed": threshold(4.0), "w_prime": threshold(18_000.0)},
-            "wellness": {"date": "2026-01-01", "modifier": 1.0},
-        }),
+        provenance: provenance(ride),
     }
+}
+
+/// Six components with two inputs each, as a day of full wellness gives.
+fn modifier_components() -> ModifierRecord {
+    let bands = ["normal", "normal", "7-9 h", "fair", "moderate", "normal"];
+    ModifierRecord {
+        components: ComponentKind::ALL
+            .into_iter()
+            .zip(bands)
+            .map(|(component, band)| ComponentRecord {
+                component,
+                inputs: [("value", 1.0), ("baseline", 1.0)]
+                    .into_iter()
+                    .map(|(name, v)| (name.to_owned(), Some(v)))
+                    .collect(),
+                outcome: OutcomeRecord::Band {
+                    band: band.to_owned(),
+                    multiplier: 1.0,
+                },
+            })
+            .collect(),
+        raw_product: Some(1.0),
+        clamped: false,
+        status: WellnessStatus::Green,
+    }
+}
+
+/// Every threshold field with streams, as a ride or run with full data records.
+fn provenance(ride: bool) -> Provenance {
+    let thresholds = [
+        ("cp", 255.0),
+        ("ftp", 250.0),
+        ("lthr", 170.0),
+        ("max_hr", 190.0),
+        ("resting_hr", 48.0),
+        ("threshold_speed", 4.0),
+        ("w_prime", 18_000.0),
+    ]
+    .into_iter()
+    .map(|(field, value)| {
+        let used = ThresholdUsed {
+            value,
+            basis: ThresholdBasis::Estimated,
+            entry: 1,
+        };
+        (field.to_owned(), used)
+    })
+    .collect();
+    let (class, group, sport_type) = if ride {
+        (SportClass::Ride, SportGroup::Cycling, "Ride")
+    } else {
+        (SportClass::Run, SportGroup::Running, "Run")
+    };
+    Provenance {
+        activity_revision: 1,
+        input: LoadInput::Streams,
+        skipped: Vec::new(),
+        estimated: false,
+        suspect_threshold: false,
+        duration_s: 5040.0,
+        rejected: None,
+        coverage: Coverage {
+            watts: 1.0,
+            velocity: 1.0,
+            heartrate: 1.0,
+        },
+        sport: SportRecord {
+            sport_type: sport_type.to_owned(),
+            class,
+            group,
+            hr_factor: 0.75,
+        },
+        threshold_set: "1,1,1,1,1,1,1,1".to_owned(),
+        thresholds,
+        wellness: WellnessRef {
+            date: "2026-01-01".to_owned(),
+            modifier: 1.0,
+        },
+        hr: HrFeatures {
+            peak_bpm: Some(171.0),
+            best_1200_bpm: Some(150.2),
+        },
+        config_digest: "21b16c862224c5ea".to_owned(),
+        calc_version: "tl-science/1.0.0".to_owned(),
+        digest: String::new(),
+    }
+    .sealed()
 }
 
 /// A critical-power-shaped envelope on the real duration grid: `CP + W′/d` (W) for rides,

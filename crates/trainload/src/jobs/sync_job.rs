@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use queue::{
-    BoxFuture, FanOutRequest, Job, PlannedTask, Policy, TaskContext, TaskError, TaskReport, Trigger,
+    BoxFuture, FanOutRequest, Job, PlannedTask, Policy, TaskContext, TaskError, TaskReport,
+    Trigger, TriggerKind,
 };
 use serde_json::json;
 
@@ -198,12 +199,7 @@ impl SyncJob {
             }
             Work::Push => self.push(user).await,
             Work::Planned => {
-                let list_days = task
-                    .params
-                    .get("list_days")
-                    .and_then(serde_json::Value::as_u64)
-                    .and_then(|d| u32::try_from(d).ok())
-                    .unwrap_or(0);
+                let list_days = SyncParams::of(task).list_days;
                 let result = sync::handle_events(&self.ctx, user).await;
                 let events = events_report(&self.ctx, result);
                 if list_days == 0 {
@@ -219,6 +215,27 @@ impl SyncJob {
                 sync_report(&self.ctx, result)
             }
         }
+    }
+}
+
+/// What a sync task's params carry: the queue's trigger, and the planner's listing window.
+#[derive(Debug, Default, serde::Deserialize)]
+struct SyncParams {
+    /// What started the run.
+    trigger: Option<TriggerKind>,
+    /// Days of Strava activities the planner placed this listing for (0: events only).
+    #[serde(default)]
+    list_days: u32,
+}
+
+impl SyncParams {
+    /// The task's params; params this version cannot read count as none (events only, not
+    /// scheduled), and are logged.
+    fn of(task: &TaskContext) -> Self {
+        serde_json::from_value(task.params.clone()).unwrap_or_else(|error| {
+            tracing::warn!(task = task.task_id, %error, "unreadable sync task params");
+            Self::default()
+        })
     }
 }
 
@@ -258,10 +275,8 @@ impl SyncJob {
     /// Whether a scheduled run of this job leaves its Strava reads to the planner.
     fn planner_reads_strava(&self, task: &TaskContext) -> bool {
         let scheduled = matches!(
-            task.params
-                .get("trigger")
-                .and_then(serde_json::Value::as_str),
-            Some("schedule" | "catch_up")
+            SyncParams::of(task).trigger,
+            Some(TriggerKind::Schedule | TriggerKind::CatchUp)
         );
         scheduled && self.ctx.planner.mode == StravaSync::Planned
     }

@@ -1,10 +1,12 @@
 //! Activities with their loads and a plain-language explanation built from the stored
 //! provenance (method, inputs, thresholds used, wellness modifier).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use science::thresholds::Field;
+use science::utl::Method;
 
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::ReadError;
@@ -12,6 +14,7 @@ use super::activity_list::ActivityRequest;
 use crate::store::Store;
 use crate::store::activities::{self, Activity, ActivityFilter, ActivityId};
 use crate::store::loads::{self, ActivityLoad};
+use crate::store::provenance::{ModifierRecord, Provenance, ThresholdUsed};
 use crate::store::users::UserId;
 use crate::units::Units;
 
@@ -37,7 +40,7 @@ pub struct ActivityView {
     /// Unified training load, or `None` before it is computed.
     pub utl: Option<f64>,
     /// `power`, `pace`, `hr`, `hr_avg`, `estimated` or `none`.
-    pub method: Option<String>,
+    pub method: Option<&'static str>,
     /// Load before the wellness modifier.
     pub base_load: Option<f64>,
     /// The wellness modifier.
@@ -47,9 +50,9 @@ pub struct ActivityView {
     /// One line saying how the load came about.
     pub explanation: String,
     /// The modifier's components, as stored.
-    pub modifier_components: Value,
+    pub modifier_components: Option<ModifierRecord>,
     /// The full provenance, as stored.
-    pub provenance: Value,
+    pub provenance: Option<Provenance>,
     /// Time in each zone model that applies (`GET /api/v1/me/activities/{id}` only; empty in
     /// lists and for activities without streams or thresholds).
     pub time_in_zone: Vec<super::zone_times::ZoneTimeView>,
@@ -69,7 +72,7 @@ impl ActivityView {
             moving_s: s.moving_s,
             distance_m: s.distance_m,
             utl: load.map(|l| l.utl),
-            method: load.map(|l| l.method.clone()),
+            method: load.map(|l| l.method.as_str()),
             base_load: load.map(|l| l.base_load),
             modifier: load.map(|l| l.modifier),
             intensity_factor: load.and_then(|l| l.intensity_factor),
@@ -77,8 +80,8 @@ impl ActivityView {
                 || "Load not computed yet (waiting for streams or thresholds).".to_owned(),
                 explain,
             ),
-            modifier_components: load.map_or(Value::Null, |l| l.modifier_components.clone()),
-            provenance: load.map_or(Value::Null, |l| l.provenance.clone()),
+            modifier_components: load.map(|l| l.modifier_components.clone()),
+            provenance: load.map(|l| l.provenance.clone()),
             time_in_zone: Vec::new(),
         }
     }
@@ -182,7 +185,7 @@ pub fn explain(load: &ActivityLoad) -> String {
 /// [`explain`] with paces in `units`.
 pub fn explain_in(load: &ActivityLoad, units: Units) -> String {
     let p = &load.provenance;
-    let input = p["input"].as_str().unwrap_or("summary");
+    let input = p.input.as_str();
     let mut inputs = Vec::new();
     if let Some(v) = load.intensity_factor {
         inputs.push(format!("IF {v:.2}"));
@@ -199,7 +202,7 @@ pub fn explain_in(load: &ActivityLoad, units: Units) -> String {
     if let Some(v) = load.trimp {
         inputs.push(format!("TRIMP {v:.1}"));
     }
-    let thresholds = thresholds_used(&p["thresholds"], &load.method, units);
+    let thresholds = thresholds_used(&p.thresholds, load.method, units);
     if !thresholds.is_empty() {
         inputs.push(thresholds);
     }
@@ -208,14 +211,14 @@ pub fn explain_in(load: &ActivityLoad, units: Units) -> String {
     } else {
         format!(" ({})", inputs.join(", "))
     };
-    let estimated = if p["estimated"].as_bool() == Some(true) {
+    let estimated = if p.estimated {
         " Estimated: no usable power, pace or heart rate."
     } else {
         ""
     };
     format!(
         "{} method from {input}: base load {:.1}{inputs}, wellness modifier ×{:.2} → UTL {:.1}.{estimated}",
-        method_name(&load.method),
+        method_name(load.method),
         load.base_load,
         load.modifier,
         load.utl,
@@ -223,36 +226,40 @@ pub fn explain_in(load: &ActivityLoad, units: Units) -> String {
 }
 
 /// The human name of a load method.
-pub fn method_name(method: &str) -> &'static str {
+pub fn method_name(method: Method) -> &'static str {
     match method {
-        "power" => "Power (TSS)",
-        "pace" => "Pace (rTSS)",
-        "hr" => "Heart-rate (hrTSS)",
-        "hr_avg" => "Average heart-rate (hrTSS)",
-        "estimated" => "Duration estimate",
-        _ => "No",
+        Method::Power => "Power (TSS)",
+        Method::Pace => "Pace (rTSS)",
+        Method::Hr => "Heart-rate (hrTSS)",
+        Method::HrAvg => "Average heart-rate (hrTSS)",
+        Method::Estimated => "Duration estimate",
+        Method::None => "No",
     }
 }
 
 /// The thresholds the method relies on, e.g. `FTP 280 W (estimated)`, from the provenance's
 /// `thresholds` map (keyed by the science crate's field names).
-fn thresholds_used(thresholds: &Value, method: &str, units: Units) -> String {
-    let wanted: &[&str] = match method {
-        "power" => &["ftp"],
-        "pace" => &["threshold_speed"],
-        "hr" | "hr_avg" => &["lthr"],
-        _ => &[],
+fn thresholds_used(
+    thresholds: &BTreeMap<String, ThresholdUsed>,
+    method: Method,
+    units: Units,
+) -> String {
+    let wanted = match method {
+        Method::Power => Some(Field::Ftp),
+        Method::Pace => Some(Field::ThresholdSpeed),
+        Method::Hr | Method::HrAvg => Some(Field::Lthr),
+        Method::Estimated | Method::None => None,
     };
     wanted
-        .iter()
+        .into_iter()
         .filter_map(|field| {
-            let entry = &thresholds[*field];
-            let value = entry["value"].as_f64()?;
-            let basis = entry["basis"].as_str().unwrap_or("");
+            let field = field.as_str();
+            let used = thresholds.get(field)?;
             Some(format!(
-                "{} {} ({basis})",
+                "{} {} ({})",
                 threshold_label(field),
-                threshold_value(field, value, units)
+                threshold_value(field, used.value, units),
+                used.basis.as_str()
             ))
         })
         .collect::<Vec<_>>()

@@ -6,9 +6,9 @@ use science::recommend::{
     DayPlan, DaySport, HistoryActivity, IntensityGuidance, LoadMethod, PlanMode, RecommendInput,
     ValueRange,
 };
+use science::utl::Method;
 use science::wellness::WellnessStatus;
 use serde::Serialize;
-use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use super::ReadError;
@@ -27,16 +27,94 @@ pub struct DayView {
     pub intensity: &'static str,
     /// `running`, `cycling`, `swimming`, `other` or `any`.
     pub sport: &'static str,
-    /// Planned UTL: `{lo, rec, hi}`.
-    pub utl: Value,
-    /// Duration, minutes: `{lo, rec, hi}` or null.
-    pub duration_min: Value,
-    /// Distance, km: `{lo, rec, hi}` or null.
-    pub distance_km: Value,
-    /// How hard, in the athlete's units, or null.
-    pub guidance: Value,
+    /// Planned UTL.
+    pub utl: RangeView,
+    /// Duration, minutes; null on a rest day.
+    pub duration_min: Option<RangeView>,
+    /// Distance, km; null where the sport has no pace to plan by.
+    pub distance_km: Option<RangeView>,
+    /// How hard, or null.
+    pub guidance: Option<GuidanceView>,
     /// Why.
     pub rationale: String,
+}
+
+/// A planned quantity: the recommended value within its range.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+pub struct RangeView {
+    /// Least.
+    pub lo: f64,
+    /// Recommended.
+    pub rec: f64,
+    /// Most.
+    pub hi: f64,
+}
+
+impl From<ValueRange> for RangeView {
+    fn from(r: ValueRange) -> Self {
+        Self {
+            lo: r.lo,
+            rec: r.rec,
+            hi: r.hi,
+        }
+    }
+}
+
+/// How hard a planned day is, as a range of power, speed or heart rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GuidanceView {
+    /// Watts.
+    PowerW {
+        /// Least.
+        lo: f64,
+        /// Most.
+        hi: f64,
+    },
+    /// Running speed, m/s.
+    SpeedMps {
+        /// Slowest.
+        lo: f64,
+        /// Fastest.
+        hi: f64,
+    },
+    /// Heart rate, bpm; an easy day has only a ceiling.
+    HeartRateBpm {
+        /// Least, if any.
+        lo: Option<f64>,
+        /// Most.
+        hi: f64,
+    },
+}
+
+/// The numbers behind a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PlanState {
+    /// Fitness.
+    pub ctl: f64,
+    /// Fatigue.
+    pub atl: f64,
+    /// Form.
+    pub tsb: f64,
+    /// The overall ratio on today, the same value as the overview's ACWR card (today's
+    /// completed activities included); null without enough history.
+    pub acwr: Option<f64>,
+    /// Its band, or `insufficient_data`.
+    pub acwr_band: &'static str,
+    /// The chronic load as a weekly figure.
+    pub chronic_weekly_utl: f64,
+    /// The last seven days' load.
+    pub last_week_utl: f64,
+    /// The week's target.
+    pub target_week_utl: f64,
+    /// `building` (a short history) or `normal`.
+    pub mode: &'static str,
+    /// Whether the target was reduced for a high ratio or deep fatigue.
+    pub reduced: bool,
+    /// Load already done today.
+    pub done_today_utl: f64,
+    /// Load planned for the rest of today.
+    pub planned_today_utl: f64,
 }
 
 /// `GET /api/v1/me/recommendations`.
@@ -47,7 +125,7 @@ pub struct Recommendations {
     /// `green`, `amber`, `red` or `unknown`.
     pub wellness_status: &'static str,
     /// The numbers behind the plan.
-    pub state: Value,
+    pub state: PlanState,
     /// Today and the next four days.
     pub days: Vec<DayView>,
 }
@@ -78,20 +156,23 @@ pub async fn recommendations(
     Ok(Recommendations {
         as_of: plan.as_of.to_string(),
         wellness_status: status.as_str(),
-        state: json!({
-            "ctl": st.ctl, "atl": st.atl, "tsb": st.tsb,
-            // The overall ratio on today and its band: the same function and the same value as
-            // the overview's ACWR card (today's completed activities included).
-            "acwr": st.acwr.ratio(),
-            "acwr_band": st.acwr.band().map_or("insufficient_data", |b| b.as_str()),
-            "chronic_weekly_utl": st.chronic_weekly_utl,
-            "last_week_utl": st.last_week_utl,
-            "target_week_utl": st.target_week_utl,
-            "mode": match st.mode { PlanMode::Building => "building", PlanMode::Normal => "normal" },
-            "reduced": st.reduced,
-            "done_today_utl": st.done_today_utl,
-            "planned_today_utl": st.planned_today_utl,
-        }),
+        state: PlanState {
+            ctl: st.ctl,
+            atl: st.atl,
+            tsb: st.tsb,
+            acwr: st.acwr.ratio(),
+            acwr_band: st.acwr.band().map_or("insufficient_data", |b| b.as_str()),
+            chronic_weekly_utl: st.chronic_weekly_utl,
+            last_week_utl: st.last_week_utl,
+            target_week_utl: st.target_week_utl,
+            mode: match st.mode {
+                PlanMode::Building => "building",
+                PlanMode::Normal => "normal",
+            },
+            reduced: st.reduced,
+            done_today_utl: st.done_today_utl,
+            planned_today_utl: st.planned_today_utl,
+        },
         days: plan.days.iter().map(day_view).collect(),
     })
 }
@@ -102,12 +183,12 @@ fn history_of(history: &History) -> Vec<HistoryActivity> {
         .iter()
         .filter_map(|a| {
             let load = history.loads.get(&a.id)?;
-            let method = match load.method.as_str() {
-                "power" => LoadMethod::Power,
-                "pace" => LoadMethod::Pace,
-                "hr" | "hr_avg" => LoadMethod::Hr,
-                "estimated" => LoadMethod::Estimated,
-                _ => return None,
+            let method = match load.method {
+                Method::Power => LoadMethod::Power,
+                Method::Pace => LoadMethod::Pace,
+                Method::Hr | Method::HrAvg => LoadMethod::Hr,
+                Method::Estimated => LoadMethod::Estimated,
+                Method::None => return None,
             };
             Some(HistoryActivity {
                 date: local(a.local_date),
@@ -147,29 +228,18 @@ fn day_view(day: &DayPlan) -> DayView {
             DaySport::Group(group) => group.as_str(),
             DaySport::Any => "any",
         },
-        utl: range(Some(day.utl)),
-        duration_min: range(day.duration_min),
-        distance_km: range(day.distance_km),
-        guidance: day.guidance.map_or(Value::Null, guidance),
+        utl: day.utl.into(),
+        duration_min: day.duration_min.map(Into::into),
+        distance_km: day.distance_km.map(Into::into),
+        guidance: day.guidance.map(guidance),
         rationale: day.rationale.clone(),
     }
 }
 
-fn range(r: Option<ValueRange>) -> Value {
-    r.map_or(
-        Value::Null,
-        |r| json!({"lo": r.lo, "rec": r.rec, "hi": r.hi}),
-    )
-}
-
-fn guidance(g: IntensityGuidance) -> Value {
+fn guidance(g: IntensityGuidance) -> GuidanceView {
     match g {
-        IntensityGuidance::PowerW { lo, hi } => json!({"kind": "power_w", "lo": lo, "hi": hi}),
-        IntensityGuidance::SpeedMps { lo, hi } => {
-            json!({"kind": "speed_mps", "lo": lo, "hi": hi})
-        }
-        IntensityGuidance::HeartRateBpm { lo, hi } => {
-            json!({"kind": "heart_rate_bpm", "lo": lo, "hi": hi})
-        }
+        IntensityGuidance::PowerW { lo, hi } => GuidanceView::PowerW { lo, hi },
+        IntensityGuidance::SpeedMps { lo, hi } => GuidanceView::SpeedMps { lo, hi },
+        IntensityGuidance::HeartRateBpm { lo, hi } => GuidanceView::HeartRateBpm { lo, hi },
     }
 }

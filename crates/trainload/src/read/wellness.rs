@@ -4,12 +4,12 @@
 
 use science::wellness::WellnessHistory;
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::ReadError;
 use super::range::DateRange;
 use super::{add_days, local};
+use crate::store::provenance::ModifierRecord;
 use crate::store::users::UserId;
 use crate::store::{Store, wellness};
 
@@ -42,7 +42,7 @@ pub struct WellnessDay {
     pub status: &'static str,
     /// The components with their inputs and bands, the raw product and the clamp, in the form
     /// activity loads store them.
-    pub modifier_components: Value,
+    pub modifier_components: ModifierRecord,
 }
 
 /// `user`'s stored wellness days within `range`, oldest first.
@@ -78,7 +78,7 @@ pub async fn wellness_series(
                 fatigue: r.fatigue,
                 modifier: modifier.value,
                 status: modifier.status.as_str(),
-                modifier_components: crate::sync::modifier_json(&modifier),
+                modifier_components: ModifierRecord::from(&modifier),
             }
         })
         .collect())

@@ -4,6 +4,8 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::provenance::{ModifierRecord, Provenance};
+
 use super::activities::{ActivityFilter, ActivityId};
 use super::thresholds::ThresholdSetId;
 use super::users::UserId;
@@ -18,46 +20,22 @@ pub fn calc_version() -> i64 {
         .fold(0, |acc, part| acc * 1000 + part)
 }
 
-/// How a threshold a load used was resolved (docs/science.md §7.1), as its provenance stores
-/// it: `manual`, `estimated`, `backfilled` or `pctmax`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThresholdBasis {
-    /// The latest manual entry in force.
-    Manual,
-    /// The latest estimated entry in force.
-    Estimated,
-    /// The field's earliest entry, back-filled before its first date.
-    Backfilled,
-    /// LTHR as a share of max HR.
-    PctMax,
-}
-
-impl From<science::thresholds::history::Basis> for ThresholdBasis {
-    fn from(basis: science::thresholds::history::Basis) -> Self {
-        use science::thresholds::history::Basis;
-        match basis {
-            Basis::Manual => Self::Manual,
-            Basis::Estimated => Self::Estimated,
-            Basis::Backfilled => Self::Backfilled,
-            Basis::PctMax => Self::PctMax,
-        }
-    }
-}
+pub use super::provenance::ThresholdBasis;
 
 /// The load of one activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivityLoad {
     /// The activity.
     pub activity: ActivityId,
-    /// How the base load was computed (`power_tss`, `rtss`, `hr_tss`, `summary_estimate`, …).
-    pub method: String,
+    /// How the base load was computed.
+    #[serde(with = "super::science_text")]
+    pub method: science::utl::Method,
     /// Base load before the wellness modifier.
     pub base_load: f64,
     /// Wellness modifier (1.0 = none).
     pub modifier: f64,
-    /// The modifier's components, JSON.
-    pub modifier_components: serde_json::Value,
+    /// The modifier's components.
+    pub modifier_components: ModifierRecord,
     /// Unit Training Load: `base_load × modifier`.
     pub utl: f64,
     /// Intensity factor.
@@ -76,8 +54,8 @@ pub struct ActivityLoad {
     pub calc_version: i64,
     /// Computed at, epoch ms.
     pub computed_at_ms: i64,
-    /// Which inputs were used (streams or summary, wellness day, coverage …), JSON.
-    pub provenance: serde_json::Value,
+    /// Which inputs were used (streams or summary, wellness day, coverage …).
+    pub provenance: Provenance,
 }
 
 /// A load with its activity's local date, for daily sums.
@@ -115,10 +93,15 @@ impl TryFrom<LoadRow> for ActivityLoad {
     fn try_from(row: LoadRow) -> Result<Self, StoreError> {
         Ok(Self {
             activity: ActivityId(row.activity_id),
-            method: row.method,
+            method: super::science_text::ScienceText::parse(&row.method).ok_or_else(|| {
+                StoreError::Corrupt {
+                    column: "activity_loads.method",
+                    detail: format!("unknown load method {:?}", row.method),
+                }
+            })?,
             base_load: row.base_load,
             modifier: row.modifier,
-            modifier_components: json(
+            modifier_components: typed_json(
                 "activity_loads.modifier_components",
                 &row.modifier_components,
             )?,
@@ -131,14 +114,30 @@ impl TryFrom<LoadRow> for ActivityLoad {
             threshold_set: row.threshold_set_id.map(ThresholdSetId),
             calc_version: row.calc_version,
             computed_at_ms: row.computed_at_ms,
-            provenance: json("activity_loads.provenance", &row.provenance)?,
+            provenance: typed_json("activity_loads.provenance", &row.provenance)?,
         })
     }
 }
 
 /// Parses a stored JSON text column.
 pub(crate) fn json(column: &'static str, text: &str) -> Result<serde_json::Value, StoreError> {
+    typed_json(column, text)
+}
+
+/// Parses a stored JSON text column into its type; a value that does not fit is corrupt.
+pub(crate) fn typed_json<T: serde::de::DeserializeOwned>(
+    column: &'static str,
+    text: &str,
+) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        column,
+        detail: e.to_string(),
+    })
+}
+
+/// The JSON text of a record to store.
+fn json_text<T: Serialize>(column: &'static str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
         column,
         detail: e.to_string(),
     })
@@ -180,12 +179,17 @@ const LIST: &str = concat!(
 /// # Errors
 /// [`StoreError::NotFound`] when the activity does not exist or is soft-deleted.
 pub async fn put(store: &Store, load: &ActivityLoad) -> Result<(), StoreError> {
+    let modifier_components = json_text(
+        "activity_loads.modifier_components",
+        &load.modifier_components,
+    )?;
+    let provenance = json_text("activity_loads.provenance", &load.provenance)?;
     let done = with_pool!(store, pool => sqlx::query(PUT)
         .bind(load.activity.0)
-        .bind(&load.method)
+        .bind(load.method.as_str())
         .bind(load.base_load)
         .bind(load.modifier)
-        .bind(load.modifier_components.to_string())
+        .bind(modifier_components)
         .bind(load.utl)
         .bind(load.intensity_factor)
         .bind(load.np_w)
@@ -195,7 +199,7 @@ pub async fn put(store: &Store, load: &ActivityLoad) -> Result<(), StoreError> {
         .bind(load.threshold_set.map(|t| t.0))
         .bind(load.calc_version)
         .bind(load.computed_at_ms)
-        .bind(load.provenance.to_string())
+        .bind(provenance)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     if done == 0 {

@@ -218,21 +218,11 @@ pub(crate) fn history_entry(set: &ThresholdSet) -> HistoryEntry {
     }
 }
 
-/// The sport group recorded in a load's provenance (`other` when missing).
-pub(crate) fn group_of(load: &crate::store::loads::ActivityLoad) -> science::SportGroup {
-    match load.provenance["sport"]["group"].as_str() {
-        Some("running") => science::SportGroup::Running,
-        Some("cycling") => science::SportGroup::Cycling,
-        Some("swimming") => science::SportGroup::Swimming,
-        _ => science::SportGroup::Other,
-    }
-}
-
 /// A stored load as the science crate's daily sums take it.
 pub(crate) fn science_load(d: &crate::store::loads::DatedLoad) -> science::load::DatedLoad {
     science::load::DatedLoad {
         date: local(d.local_date),
-        group: group_of(&d.load),
+        group: d.load.provenance.sport.group,
         utl: d.load.utl.max(0.0),
     }
 }

@@ -7,20 +7,12 @@ use science::stream::{Channel, Grid};
 use science::thresholds::heart::{best_hr_average, max_hr_candidate};
 use science::thresholds::schedule::{is_power_eligible, is_speed_eligible};
 use science::{Config, SportClass};
-use serde::{Deserialize, Serialize};
 
 use crate::store::activities::Activity;
 use crate::store::power_curves::{self, CurveKind, CurvePoint};
 use crate::store::{Store, StoreError};
 
-/// Heart-rate features of one activity (absent below 80 % HR coverage).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct HrFeatures {
-    /// The highest HR held for 5 s, bpm (max-HR candidate, docs/science.md §7.4).
-    pub peak_bpm: Option<f64>,
-    /// The best 1200-s average HR, bpm (LTHR evidence).
-    pub best_1200_bpm: Option<f64>,
-}
+pub(crate) use crate::store::provenance::HrFeatures;
 
 /// The heart-rate features of a grid.
 pub(crate) fn hr_features(grid: &Grid, cfg: &Config) -> HrFeatures {

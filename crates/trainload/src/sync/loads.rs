@@ -9,7 +9,6 @@ use science::thresholds::Field;
 use science::thresholds::history::{HistoryEntry, resolve_all};
 use science::utl::{ActivityInput, ThresholdsInForce, UtlResult};
 use science::wellness::WellnessHistory;
-use serde_json::{Value, json};
 
 use super::convert::{add_days, history_entry, local, science_wellness};
 use super::features::{HrFeatures, hr_features};
@@ -17,7 +16,11 @@ use super::run::Run;
 use super::{SyncContext, SyncError};
 use crate::store::activities::{self, Activity, ActivityId, StreamsState};
 pub(crate) use crate::store::loads::calc_version;
-use crate::store::loads::{self, ActivityLoad, ThresholdBasis};
+use crate::store::loads::{self, ActivityLoad};
+use crate::store::provenance::{
+    Coverage, LoadInput, ModifierRecord, Provenance, RejectedSamples, SkippedMethod, SportRecord,
+    ThresholdUsed, WellnessRef,
+};
 use crate::store::thresholds::{self, ThresholdSetId};
 use crate::store::users::User;
 use crate::store::zones::{self, KindTime};
@@ -92,7 +95,7 @@ fn same(a: &ActivityLoad, b: &ActivityLoad) -> bool {
         && bits(a.hr_tss) == bits(b.hr_tss)
         && a.threshold_set == b.threshold_set
         && a.calc_version == b.calc_version
-        && a.provenance.get("digest") == b.provenance.get("digest")
+        && a.provenance.digest == b.provenance.digest
 }
 
 /// Computes the load of one live activity from what is stored; `None` for a deleted one.
@@ -200,10 +203,10 @@ fn utl_of(
     let provenance = provenance(activity, &result, &set, features, grid);
     Some(ActivityLoad {
         activity: activity.id,
-        method: result.method.as_str().to_owned(),
+        method: result.method,
         base_load: result.base_load,
         modifier: result.modifier.value,
-        modifier_components: components(&result),
+        modifier_components: ModifierRecord::from(&result.modifier),
         utl: result.utl,
         intensity_factor: result.intensity_factor,
         np_w: result.metrics.np_w,
@@ -217,100 +220,69 @@ fn utl_of(
     })
 }
 
-fn components(result: &UtlResult) -> Value {
-    modifier_json(&result.modifier)
-}
-
-/// A wellness modifier as stored in a load's `modifier_components` (and shown by the wellness
-/// series): each component with its inputs and outcome, the raw product, clamp and status.
-pub(crate) fn modifier_json(m: &science::wellness::Modifier) -> Value {
-    let parts: Vec<Value> = m
-        .components
-        .iter()
-        .map(|c| {
-            let inputs: serde_json::Map<String, Value> = c
-                .inputs
-                .iter()
-                .map(|i| (i.name.to_owned(), json!(i.value)))
-                .collect();
-            let outcome = match c.outcome {
-                science::wellness::ComponentOutcome::Band { label, multiplier } => {
-                    json!({"band": label, "multiplier": multiplier})
-                }
-                science::wellness::ComponentOutcome::Missing { reason } => {
-                    json!({"missing": reason, "multiplier": 1.0})
-                }
-            };
-            json!({"component": c.kind.as_str(), "inputs": inputs, "outcome": outcome})
-        })
-        .collect();
-    json!({"components": parts, "raw_product": m.raw_product, "clamped": m.clamped,
-           "status": m.status.as_str()})
-}
-
 fn provenance(
     activity: &Activity,
     result: &UtlResult,
     set: &science::thresholds::history::ThresholdSet,
-    features: HrFeatures,
+    hr: HrFeatures,
     grid: Option<&Grid>,
-) -> Value {
-    let from_streams = grid.is_some();
-    let fields: serde_json::Map<String, Value> = Field::ALL
+) -> Provenance {
+    let thresholds = Field::ALL
         .iter()
         .filter_map(|&f| {
             let r = set.get(f)?;
-            let basis = ThresholdBasis::from(r.basis);
-            Some((
-                f.as_str().to_owned(),
-                json!({"value": r.value, "basis": basis, "entry": r.entry_id}),
-            ))
+            let used = ThresholdUsed {
+                value: r.value,
+                basis: r.basis.into(),
+                entry: r.entry_id,
+            };
+            Some((f.as_str().to_owned(), used))
         })
         .collect();
-    let skipped: Vec<Value> = result
+    let skipped = result
         .skipped
         .iter()
-        .map(|(m, why)| json!({"method": m.as_str(), "reason": why}))
+        .map(|(method, reason)| SkippedMethod {
+            method: *method,
+            reason: reason.clone(),
+        })
         .collect();
-    let mut body = json!({
-        "activity_revision": activity.revision,
-        "input": if from_streams { "streams" } else { "summary" },
-        "skipped": skipped,
-        "estimated": result.estimated,
-        "suspect_threshold": result.suspect_threshold,
-        "duration_s": result.duration_s,
-        "rejected": rejected_json(grid),
-        "coverage": {"watts": result.coverage.watts, "velocity": result.coverage.velocity,
-                     "heartrate": result.coverage.heartrate},
-        "sport": {"sport_type": result.sport.sport_type, "class": result.sport.class.as_str(),
-                  "group": result.sport.group.as_str(), "hr_factor": result.sport.params.hr_factor},
-        "threshold_set": set.id().to_string(),
-        "thresholds": fields,
-        "wellness": {"date": activity.local_date.to_string(), "modifier": result.modifier.value},
-        "hr": features,
-        "config_digest": result.config_digest,
-        "calc_version": result.calc_version,
-    });
-    let digest = digest(&body);
-    if let Some(map) = body.as_object_mut() {
-        map.insert("digest".to_owned(), json!(digest));
+    let sport = &result.sport;
+    Provenance {
+        activity_revision: activity.revision,
+        input: if grid.is_some() {
+            LoadInput::Streams
+        } else {
+            LoadInput::Summary
+        },
+        skipped,
+        estimated: result.estimated,
+        suspect_threshold: result.suspect_threshold,
+        duration_s: result.duration_s,
+        rejected: grid.map(|g| RejectedSamples::from(&g.rejected)),
+        coverage: Coverage {
+            watts: result.coverage.watts,
+            velocity: result.coverage.velocity,
+            heartrate: result.coverage.heartrate,
+        },
+        sport: SportRecord {
+            sport_type: sport.sport_type.clone(),
+            class: sport.class,
+            group: sport.group,
+            hr_factor: sport.params.hr_factor,
+        },
+        threshold_set: set.id().to_string(),
+        thresholds,
+        wellness: WellnessRef {
+            date: activity.local_date.to_string(),
+            modifier: result.modifier.value,
+        },
+        hr,
+        config_digest: result.config_digest.clone(),
+        calc_version: result.calc_version.to_owned(),
+        digest: String::new(),
     }
-    body
-}
-
-/// The samples kept out of every figure (docs/science.md, "Implausible samples"), as recorded in
-/// provenance.
-pub(crate) fn rejected_json(grid: Option<&Grid>) -> Value {
-    grid.map_or(Value::Null, |g| {
-        let r = &g.rejected;
-        json!({"total": r.total(), "out_of_range": r.total() - r.power_spikes - r.implausible_speed,
-               "power_spikes": r.power_spikes, "implausible_speed": r.implausible_speed})
-    })
-}
-
-/// The heart-rate features recorded in a stored load's provenance.
-pub(crate) fn stored_hr_features(load: &ActivityLoad) -> Option<HrFeatures> {
-    serde_json::from_value(load.provenance.get("hr")?.clone()).ok()
+    .sealed()
 }
 
 /// Writes `fresh` if it differs; returns whether the load did (time in zone is written too
@@ -392,13 +364,6 @@ pub(crate) async fn range_ids(
     Ok(list.into_iter().map(|a| a.id).collect())
 }
 
-/// Hex SHA-256 of a JSON value's text (object keys are sorted, so equal values hash equally).
-fn digest(value: &Value) -> String {
-    use sha2::Digest;
-    let hash = sha2::Sha256::digest(value.to_string().as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Heart-rate features by activity id from stored loads dated `from..=to`.
 pub(crate) async fn hr_features_from_loads(
     store: &crate::store::Store,
@@ -409,6 +374,6 @@ pub(crate) async fn hr_features_from_loads(
     let loads = loads::list_by_local_date(store, user, from, to).await?;
     Ok(loads
         .iter()
-        .filter_map(|d| Some((d.load.activity.0, stored_hr_features(&d.load)?)))
+        .map(|d| (d.load.activity.0, d.load.provenance.hr))
         .collect())
 }

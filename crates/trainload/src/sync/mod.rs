@@ -32,7 +32,7 @@ pub use recalc::{
 pub use run::user_sync;
 
 pub(crate) use convert::{add_days, history_entry, local, science_load, science_wellness};
-pub(crate) use loads::{calc_version, modifier_json};
+pub(crate) use loads::calc_version;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -27,7 +27,7 @@ pub struct DriftExample {
     /// The recomputed UTL.
     pub recomputed: f64,
     /// The stored provenance.
-    pub provenance: serde_json::Value,
+    pub provenance: crate::store::provenance::Provenance,
 }
 
 /// What [`recalculate_utl`] did.

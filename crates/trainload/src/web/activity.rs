@@ -3,11 +3,14 @@
 //! used, wellness modifier components, calculation version) and its time in zone. Another athlete's activity is a
 //! 404 page exactly like a missing one.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use science::stream::RawStreams;
-use serde_json::{Value, json};
+use science::utl::Method;
+use serde_json::json;
 
 use super::chart::{self, Chart};
 use super::html;
@@ -19,6 +22,7 @@ use crate::read::activities::{self, method_name, threshold_label, threshold_valu
 use crate::read::zone_times::ZoneTimeView;
 use crate::store::activities::{Activity, ActivityId};
 use crate::store::loads::{self, ActivityLoad};
+use crate::store::provenance::{ModifierRecord, ThresholdUsed};
 use crate::store::zones::KindTime;
 use crate::store::{StoreError, streams, users};
 use crate::units::Units;
@@ -80,13 +84,13 @@ struct LoadCard {
     explanation: String,
     facts: Vec<(&'static str, String)>,
     /// None when no threshold was used.
-    thresholds: Option<Vec<ThresholdUsed>>,
+    thresholds: Option<Vec<ThresholdRow>>,
     /// None when no component was recorded.
     modifier: Option<ModifierCard>,
 }
 
 /// A threshold the load was computed with.
-struct ThresholdUsed {
+struct ThresholdRow {
     label: &'static str,
     value: String,
     basis: &'static str,
@@ -304,16 +308,14 @@ fn load_card(load: &ActivityLoad, units: Units) -> LoadCard {
     let p = &load.provenance;
     let mut facts = Vec::new();
     let mut row = |label: &'static str, value: String| facts.push((label, value));
-    row("Method", method_name(&load.method).to_owned());
-    row("Input", p["input"].as_str().unwrap_or("summary").to_owned());
-    if let Some(total) = p["rejected"]["total"].as_u64() {
+    row("Method", method_name(load.method).to_owned());
+    row("Input", p.input.as_str().to_owned());
+    if let Some(r) = p.rejected {
         row(
             "Samples kept out",
             format!(
-                "{total} (out of range {}, power spikes {}, implausible running speed {})",
-                p["rejected"]["out_of_range"].as_u64().unwrap_or(0),
-                p["rejected"]["power_spikes"].as_u64().unwrap_or(0),
-                p["rejected"]["implausible_speed"].as_u64().unwrap_or(0),
+                "{} (out of range {}, power spikes {}, implausible running speed {})",
+                r.total, r.out_of_range, r.power_spikes, r.implausible_speed,
             ),
         );
     }
@@ -329,7 +331,7 @@ fn load_card(load: &ActivityLoad, units: Units) -> LoadCard {
     if let Some(v) = load.ngp_mps.filter(|v| *v > 0.0) {
         row("Normalized graded pace (NGP)", units.pace(v));
     }
-    if load.method == "pace" {
+    if load.method == Method::Pace {
         row("rTSS", html::num(Some(load.base_load), 1));
     }
     if let Some(v) = load.hr_tss {
@@ -338,16 +340,11 @@ fn load_card(load: &ActivityLoad, units: Units) -> LoadCard {
     if let Some(v) = load.trimp {
         row("TRIMP", format!("{v:.1}"));
     }
-    if let Some(skipped) = p["skipped"].as_array().filter(|s| !s.is_empty()) {
-        let reasons: Vec<String> = skipped
+    if !p.skipped.is_empty() {
+        let reasons: Vec<String> = p
+            .skipped
             .iter()
-            .map(|s| {
-                format!(
-                    "{}: {}",
-                    method_name(s["method"].as_str().unwrap_or("")),
-                    s["reason"].as_str().unwrap_or("?")
-                )
-            })
+            .map(|s| format!("{}: {}", method_name(s.method), s.reason))
             .collect();
         row("Methods skipped", reasons.join("; "));
     }
@@ -365,65 +362,59 @@ fn load_card(load: &ActivityLoad, units: Units) -> LoadCard {
     LoadCard {
         explanation: activities::explain_in(load, units),
         facts,
-        thresholds: thresholds_used(&p["thresholds"], units),
-        modifier: modifier_card(&load.modifier_components),
+        thresholds: thresholds_used(&p.thresholds, units),
+        modifier: Some(modifier_card(&load.modifier_components)),
     }
 }
 
-fn thresholds_used(thresholds: &Value, units: Units) -> Option<Vec<ThresholdUsed>> {
-    let map = thresholds.as_object().filter(|m| !m.is_empty())?;
-    let rows = map
+fn thresholds_used(
+    thresholds: &BTreeMap<String, ThresholdUsed>,
+    units: Units,
+) -> Option<Vec<ThresholdRow>> {
+    if thresholds.is_empty() {
+        return None;
+    }
+    let rows = thresholds
         .iter()
-        .filter_map(|(field, entry)| {
-            let value = entry["value"].as_f64()?;
-            Some(ThresholdUsed {
-                label: threshold_label(field),
-                value: threshold_value(field, value, units),
-                basis: super::words::threshold_basis(entry["basis"].as_str().unwrap_or("")),
-            })
+        .map(|(field, used)| ThresholdRow {
+            label: threshold_label(field),
+            value: threshold_value(field, used.value, units),
+            basis: super::words::threshold_basis(used.basis),
         })
         .collect();
     Some(rows)
 }
 
 /// The wellness modifier's components with their inputs, band and multiplier.
-fn modifier_card(modifier: &Value) -> Option<ModifierCard> {
-    let parts = modifier["components"].as_array()?;
-    let components = parts
+fn modifier_card(modifier: &ModifierRecord) -> ModifierCard {
+    let components = modifier
+        .components
         .iter()
         .map(|c| {
-            let outcome = &c["outcome"];
-            let band = outcome["band"]
-                .as_str()
-                .or_else(|| outcome["missing"].as_str())
-                .unwrap_or("");
-            let inputs: Vec<String> = c["inputs"]
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| {
-                            format!(
-                                "{}: {}",
-                                super::words::wellness_input(k),
-                                html::num(v.as_f64(), 2)
-                            )
-                        })
-                        .collect()
+            let inputs: Vec<String> = c
+                .inputs
+                .iter()
+                .map(|(name, value)| {
+                    format!(
+                        "{}: {}",
+                        super::words::wellness_input(name),
+                        html::num(*value, 2)
+                    )
                 })
-                .unwrap_or_default();
+                .collect();
             ComponentRow {
-                name: super::words::wellness_component(c["component"].as_str().unwrap_or("")),
+                name: super::words::wellness_component(c.component),
                 inputs: inputs.join(", "),
-                band: band.to_owned(),
-                multiplier: html::num(outcome["multiplier"].as_f64(), 3),
+                band: c.outcome.label().to_owned(),
+                multiplier: html::num(Some(c.outcome.multiplier()), 3),
             }
         })
         .collect();
-    Some(ModifierCard {
+    ModifierCard {
         components,
-        raw_product: html::num(modifier["raw_product"].as_f64(), 4),
-        status: modifier["status"].as_str().unwrap_or("unknown").to_owned(),
-    })
+        raw_product: html::num(modifier.raw_product, 4),
+        status: modifier.status.as_str().to_owned(),
+    }
 }
 
 #[cfg(test)]

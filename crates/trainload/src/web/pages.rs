@@ -10,7 +10,7 @@ use super::page_session::PageSession;
 use super::wellness::MovedComponent;
 use super::zone_table::WeekZones;
 use crate::http::{ApiError, AppState};
-use crate::read::recommend::{self, Recommendations};
+use crate::read::recommend::{self, GuidanceView, Recommendations};
 use crate::read::wellness::{self, WellnessDay};
 use crate::read::{self, AcwrView, Dashboard, DateRange};
 use crate::store::users;
@@ -142,13 +142,11 @@ struct PlanDay {
 /// The last seven days' load against the weekly target of the recommendations (docs/science.md
 /// §11.2).
 fn week_card(s: &Dashboard, plan: &Recommendations) -> Option<WeekCard> {
-    let target = plan.state["target_week_utl"]
-        .as_f64()
-        .filter(|t| *t > 0.0)?;
+    let target = Some(plan.state.target_week_utl).filter(|t| *t > 0.0)?;
     let done = s.week_load_utl;
-    let mode = match plan.state["mode"].as_str() {
-        Some("building") => "building mode: a starter week while the history is short",
-        _ if plan.state["reduced"].as_bool() == Some(true) => "reduced: high ratio or deep fatigue",
+    let mode = match plan.state.mode {
+        "building" => "building mode: a starter week while the history is short",
+        _ if plan.state.reduced => "reduced: high ratio or deep fatigue",
         _ => "about 5 % above your chronic load, capped at +10 % on last week",
     };
     Some(WeekCard {
@@ -229,11 +227,8 @@ fn day(text: &str) -> String {
 fn plan_acwr(plan: &Recommendations) -> String {
     format!(
         "ACWR {} ({})",
-        html::num(plan.state["acwr"].as_f64(), 2),
-        plan.state["acwr_band"]
-            .as_str()
-            .unwrap_or("insufficient_data")
-            .replace('_', " ")
+        html::num(plan.state.acwr, 2),
+        plan.state.acwr_band.replace('_', " ")
     )
 }
 
@@ -241,53 +236,44 @@ fn plan_days(plan: &Recommendations, units: Units) -> Vec<PlanDay> {
     plan.days
         .iter()
         .map(|day| {
-            let distance = match (
-                day.distance_km["lo"].as_f64(),
-                day.distance_km["hi"].as_f64(),
-            ) {
-                (Some(lo), Some(hi)) => format!(
-                    "{:.1}–{}",
-                    units.distance_value(lo * 1000.0),
-                    units.distance(Some(hi * 1000.0))
-                ),
-                _ => "–".to_owned(),
-            };
+            let distance = day.distance_km.map_or_else(
+                || "–".to_owned(),
+                |d| {
+                    format!(
+                        "{:.1}–{}",
+                        units.distance_value(d.lo * 1000.0),
+                        units.distance(Some(d.hi * 1000.0))
+                    )
+                },
+            );
             PlanDay {
                 date: day.date.clone(),
                 intensity: day.intensity,
                 sport: day.sport,
-                duration: duration(&day.duration_min),
-                utl_lo: html::num(day.utl["lo"].as_f64(), 0),
-                utl_hi: html::num(day.utl["hi"].as_f64(), 0),
+                duration: day.duration_min.map_or_else(
+                    || "–".to_owned(),
+                    |d| format!("{:.0}–{:.0} min", d.lo, d.hi),
+                ),
+                utl_lo: html::num(Some(day.utl.lo), 0),
+                utl_hi: html::num(Some(day.utl.hi), 0),
                 distance,
-                guidance: guidance(&day.guidance, units),
+                guidance: day
+                    .guidance
+                    .map_or_else(|| "–".to_owned(), |g| guidance(g, units)),
                 rationale: day.rationale.clone(),
             }
         })
         .collect()
 }
 
-/// A planned duration range (`{lo, rec, hi}` minutes), or a dash on rest days.
-fn duration(d: &serde_json::Value) -> String {
-    match (d["lo"].as_f64(), d["hi"].as_f64()) {
-        (Some(lo), Some(hi)) => format!("{lo:.0}–{hi:.0} min"),
-        _ => "–".to_owned(),
-    }
-}
-
 /// The intensity guidance of a planned day in the athlete's units (`{kind, lo, hi}`): watts,
 /// pace per km or mile, or heart rate (an easy day has only a ceiling).
-fn guidance(g: &serde_json::Value, units: Units) -> String {
-    let Some(hi) = g["hi"].as_f64() else {
-        return "–".to_owned();
-    };
-    let lo = g["lo"].as_f64();
-    match (g["kind"].as_str(), lo) {
-        (Some("power_w"), Some(lo)) => format!("{lo:.0}–{hi:.0} W"),
+fn guidance(g: GuidanceView, units: Units) -> String {
+    match g {
+        GuidanceView::PowerW { lo, hi } => format!("{lo:.0}–{hi:.0} W"),
         // The faster speed is the quicker pace, so `hi` comes first.
-        (Some("speed_mps"), Some(lo)) => format!("{}–{}", units.pace(hi), units.pace(lo)),
-        (Some("heart_rate_bpm"), Some(lo)) => format!("{lo:.0}–{hi:.0} bpm"),
-        (Some("heart_rate_bpm"), None) => format!("≤ {hi:.0} bpm"),
-        _ => "–".to_owned(),
+        GuidanceView::SpeedMps { lo, hi } => format!("{}–{}", units.pace(hi), units.pace(lo)),
+        GuidanceView::HeartRateBpm { lo: Some(lo), hi } => format!("{lo:.0}–{hi:.0} bpm"),
+        GuidanceView::HeartRateBpm { lo: None, hi } => format!("≤ {hi:.0} bpm"),
     }
 }

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::chart::{self, Chart};
 use super::html;
@@ -14,6 +14,7 @@ use super::page_session::PageSession;
 use crate::http::{ApiError, AppState};
 use crate::read::wellness::{self, WellnessDay};
 use crate::read::{self, DateRange, add_days};
+use crate::store::provenance::ModifierRecord;
 
 /// The windows offered, days.
 const WINDOWS: [i64; 3] = [30, 90, 365];
@@ -168,24 +169,15 @@ pub(super) struct MovedComponent {
 
 /// The components of a stored modifier (`WellnessDay::modifier_components`, the form loads
 /// store) whose multiplier is not 1.
-pub(super) fn moved_components(modifier: &Value) -> Vec<MovedComponent> {
-    modifier["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| {
-            let outcome = &c["outcome"];
-            let multiplier = outcome["multiplier"].as_f64()?;
-            (multiplier != 1.0).then(|| MovedComponent {
-                name: super::words::wellness_component(c["component"].as_str().unwrap_or(""))
-                    .to_owned(),
-                band: outcome["band"]
-                    .as_str()
-                    .or_else(|| outcome["missing"].as_str())
-                    .unwrap_or("")
-                    .to_owned(),
-                multiplier,
-            })
+pub(super) fn moved_components(modifier: &ModifierRecord) -> Vec<MovedComponent> {
+    modifier
+        .components
+        .iter()
+        .filter(|c| c.outcome.multiplier() != 1.0)
+        .map(|c| MovedComponent {
+            name: super::words::wellness_component(c.component).to_owned(),
+            band: c.outcome.label().to_owned(),
+            multiplier: c.outcome.multiplier(),
         })
         .collect()
 }

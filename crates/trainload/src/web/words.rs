@@ -1,6 +1,10 @@
 //! Plain words for the names the calculations store (threshold methods and sources, wellness
 //! components and their inputs, the calculation version), so pages never show an internal name.
 
+use science::wellness::ComponentKind;
+
+use crate::store::provenance::ThresholdBasis;
+
 /// How a threshold was found, for a person.
 pub fn threshold_method(method: &str) -> &'static str {
     match method {
@@ -26,26 +30,24 @@ pub fn threshold_source(source: &str) -> &'static str {
 }
 
 /// Why a threshold value applied to an activity's day.
-pub fn threshold_basis(basis: &str) -> &'static str {
+pub fn threshold_basis(basis: ThresholdBasis) -> &'static str {
     match basis {
-        "manual" => "set by you",
-        "estimated" => "estimated",
-        "backfilled" => "earliest estimate, used for the days before it",
-        "pctmax" => "share of your max HR",
-        _ => "",
+        ThresholdBasis::Manual => "set by you",
+        ThresholdBasis::Estimated => "estimated",
+        ThresholdBasis::Backfilled => "earliest estimate, used for the days before it",
+        ThresholdBasis::PctMax => "share of your max HR",
     }
 }
 
 /// A wellness component's name.
-pub fn wellness_component(component: &str) -> &'static str {
+pub fn wellness_component(component: ComponentKind) -> &'static str {
     match component {
-        "hrv" => "HRV",
-        "resting_hr" => "Resting HR",
-        "sleep_duration" => "Sleep duration",
-        "sleep_quality" => "Sleep quality",
-        "readiness" => "Readiness",
-        "subjective" => "How you feel",
-        _ => "Other",
+        ComponentKind::Hrv => "HRV",
+        ComponentKind::RestingHr => "Resting HR",
+        ComponentKind::SleepDuration => "Sleep duration",
+        ComponentKind::SleepQuality => "Sleep quality",
+        ComponentKind::Readiness => "Readiness",
+        ComponentKind::Subjective => "How you feel",
     }
 }
 

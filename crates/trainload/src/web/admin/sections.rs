@@ -1,7 +1,7 @@
 //! What the admin pages' cards (`templates/admin/`) compute beyond the stored rows: state
 //! badges' colours, athletes' names, providers' outcomes, task durations and rate-budget use.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Display;
 
 use queue::TaskRow;
@@ -61,19 +61,27 @@ pub fn user_name(names: &HashMap<i64, String>, user_id: i64) -> &str {
 /// The providers' outcomes a sync task's report lists (`intervals: ok · strava: ok`), as a line;
 /// empty when it lists none.
 pub fn provider_outcomes(task: &TaskRow) -> String {
+    /// The part of a sync task's result this reads.
+    #[derive(serde::Deserialize)]
+    struct SyncResult {
+        detail: SyncDetail,
+    }
+    #[derive(serde::Deserialize)]
+    struct SyncDetail {
+        providers: BTreeMap<String, String>,
+    }
     let Some(result) = task
         .result
         .as_deref()
-        .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+        .and_then(|r| serde_json::from_str::<SyncResult>(r).ok())
     else {
         return String::new();
     };
-    let Some(providers) = result["detail"]["providers"].as_object() else {
-        return String::new();
-    };
-    let parts: Vec<String> = providers
+    let parts: Vec<String> = result
+        .detail
+        .providers
         .iter()
-        .map(|(name, outcome)| format!("{name}: {}", outcome.as_str().unwrap_or("?")))
+        .map(|(name, outcome)| format!("{name}: {outcome}"))
         .collect();
     parts.join(" · ")
 }

@@ -6,12 +6,14 @@ use jiff::civil::Date;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use trainload::store::activities::{self, ActivityId, ActivitySummary};
-use trainload::store::loads::{self, ActivityLoad};
+use trainload::store::loads;
 use trainload::store::power_curves::{self, CurveKind, CurvePoint};
 use trainload::store::thresholds::{self, NewThresholdSet, ThresholdSource, ThresholdValues};
 use trainload::store::users::UserId;
 use trainload::store::wellness::{self, WellnessRecord};
 use trainload::store::{Store, now_ms};
+
+use crate::support::db::power_load;
 
 use crate::support::app::{
     AppOptions, Engine, TestApp, TestJob, add_user, session_cookie, spawn_app_with,
@@ -132,23 +134,7 @@ pub async fn add_ride(store: &Store, user: UserId, external_id: u64, date: Date,
         .await
         .unwrap()
         .id;
-    let load = ActivityLoad {
-        activity: id,
-        method: "power".to_owned(),
-        base_load: utl,
-        modifier: 1.0,
-        modifier_components: json!({"components": [], "status": "unknown"}),
-        utl,
-        intensity_factor: Some(0.8),
-        np_w: Some(215.0),
-        ngp_mps: None,
-        trimp: None,
-        hr_tss: None,
-        threshold_set: None,
-        calc_version: 1,
-        computed_at_ms: now_ms(),
-        provenance: json!({"input": "streams", "sport": {"group": "cycling"}}),
-    };
+    let load = power_load(id, utl, now_ms());
     loads::put(store, &load).await.unwrap();
     id.0
 }

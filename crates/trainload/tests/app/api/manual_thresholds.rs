@@ -36,10 +36,10 @@ async fn ftp_used(app: &TestApp, activity: i64) -> (Option<f64>, String) {
         .await
         .unwrap()
         .unwrap();
-    let ftp = &load.provenance["thresholds"]["ftp"];
+    let ftp = load.provenance.thresholds.get("ftp");
     (
-        ftp["value"].as_f64(),
-        ftp["basis"].as_str().unwrap_or("").to_owned(),
+        ftp.map(|t| t.value),
+        ftp.map_or("", |t| t.basis.as_str()).to_owned(),
     )
 }
 

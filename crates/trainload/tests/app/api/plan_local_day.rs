@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use serde_json::{Value, json};
+use serde_json::Value;
 use trainload::store::activities;
 use trainload::store::loads::{self, ActivityLoad};
 use trainload::store::users::{self, UserId};
@@ -13,6 +13,7 @@ use trainload::store::{Store, now_ms};
 
 use crate::api::athlete_data::{Athlete, app, ride};
 use crate::support::app::engines;
+use crate::support::db::power_load;
 
 /// Stores a ride of `user` starting at local `date` `hour`:`minute` in `zone`, with a power
 /// load of `utl`; returns its id.
@@ -35,21 +36,9 @@ async fn add_local_ride(
         .unwrap()
         .id;
     let load = ActivityLoad {
-        activity: id,
-        method: "power".to_owned(),
-        base_load: utl,
-        modifier: 1.0,
-        modifier_components: json!({"components": [], "status": "unknown"}),
-        utl,
         intensity_factor: Some(0.75),
         np_w: Some(200.0),
-        ngp_mps: None,
-        trimp: None,
-        hr_tss: None,
-        threshold_set: None,
-        calc_version: 1,
-        computed_at_ms: now_ms(),
-        provenance: json!({"input": "streams", "sport": {"group": "cycling"}}),
+        ..power_load(id, utl, now_ms())
     };
     loads::put(store, &load).await.unwrap();
     id.0

@@ -7,25 +7,17 @@ use trainload::store::power_curves::{self, CurveKind, CurvePoint};
 use trainload::store::thresholds::{self, NewThresholdSet, ThresholdSource, ThresholdValues};
 use trainload::store::{StoreError, begin_write};
 
-use crate::support::db::{ride, user};
+use crate::support::db::{power_load, ride, user};
 
 pub fn load_for(activity: ActivityId) -> ActivityLoad {
     ActivityLoad {
-        activity,
-        method: "power_tss".to_owned(),
         base_load: 80.5,
         modifier: 1.05,
-        modifier_components: serde_json::json!({"hrv": 0.03, "sleep": 0.02}),
-        utl: 84.525,
         intensity_factor: Some(0.82),
         np_w: Some(221.0),
-        ngp_mps: None,
         trimp: Some(110.2),
         hr_tss: Some(77.0),
-        threshold_set: None,
-        calc_version: 1,
-        computed_at_ms: 5,
-        provenance: serde_json::json!({"source": "streams", "wellness_day": "2026-01-01"}),
+        ..power_load(activity, 84.525, 5)
     }
 }
 

@@ -258,6 +258,70 @@ pub fn ride(external_id: u64) -> trainload::store::activities::ActivitySummary {
     }
 }
 
+/// A power load of `utl` for a ride (IF 0.8, NP 215 W, no wellness data), with the provenance
+/// a load from streams records; change fields with struct update syntax.
+pub fn power_load(
+    activity: trainload::store::activities::ActivityId,
+    utl: f64,
+    now_ms: i64,
+) -> trainload::store::loads::ActivityLoad {
+    use trainload::store::provenance::{
+        Coverage, HrFeatures, LoadInput, ModifierRecord, Provenance, SportRecord, WellnessRef,
+    };
+    let provenance = Provenance {
+        activity_revision: 1,
+        input: LoadInput::Streams,
+        skipped: Vec::new(),
+        estimated: false,
+        suspect_threshold: false,
+        duration_s: 3600.0,
+        rejected: None,
+        coverage: Coverage {
+            watts: 1.0,
+            velocity: 1.0,
+            heartrate: 1.0,
+        },
+        sport: SportRecord {
+            sport_type: "Ride".to_owned(),
+            class: science::SportClass::Ride,
+            group: science::SportGroup::Cycling,
+            hr_factor: 1.0,
+        },
+        threshold_set: String::new(),
+        thresholds: std::collections::BTreeMap::new(),
+        wellness: WellnessRef {
+            date: "2026-01-01".to_owned(),
+            modifier: 1.0,
+        },
+        hr: HrFeatures::default(),
+        config_digest: String::new(),
+        calc_version: "tl-science/1.0.0".to_owned(),
+        digest: String::new(),
+    };
+    trainload::store::loads::ActivityLoad {
+        activity,
+        method: science::utl::Method::Power,
+        base_load: utl,
+        modifier: 1.0,
+        modifier_components: ModifierRecord {
+            components: Vec::new(),
+            raw_product: Some(1.0),
+            clamped: false,
+            status: science::wellness::WellnessStatus::Unknown,
+        },
+        utl,
+        intensity_factor: Some(0.8),
+        np_w: Some(215.0),
+        ngp_mps: None,
+        trimp: None,
+        hr_tss: None,
+        threshold_set: None,
+        calc_version: 1,
+        computed_at_ms: now_ms,
+        provenance: provenance.sealed(),
+    }
+}
+
 /// A deterministic, realistic 1 Hz ride of `seconds` with all eight channels: intervals, HR
 /// lagging effort, a few dropouts and a pause.
 pub fn sample_streams(seconds: usize) -> science::stream::RawStreams {

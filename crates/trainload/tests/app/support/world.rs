@@ -214,7 +214,7 @@ pub fn first_with_profile(sim: &SimHandle, profile: &str) -> usize {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     pub activities: Vec<(String, Option<String>, i64, String)>,
-    pub loads: Vec<(String, String, u64, u64, Option<i64>)>,
+    pub loads: Vec<(String, science::utl::Method, u64, u64, Option<i64>)>,
     pub thresholds: Vec<(String, String, String)>,
 }
 

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use queue::Clock;
 
+use science::utl::Method;
 use sim::SimConfig;
+use trainload::store::provenance::ThresholdBasis;
 use trainload::store::thresholds::{self, NewThresholdSet, ThresholdSource, ThresholdValues};
 use trainload::store::{activities, loads};
 use trainload::sync::{self, SyncOptions};
@@ -63,7 +65,7 @@ conformance!(
         let (from, to) = all_days();
         let before = loads::list_by_local_date(&db.store, user, from, to).await.unwrap();
         let middle = before[before.len() / 2].local_date;
-        let ftp = before.iter().find_map(|l| l.load.provenance["thresholds"]["ftp"]["value"].as_f64()).unwrap();
+        let ftp = before.iter().find_map(|l| l.load.provenance.thresholds.get("ftp").map(|t| t.value)).unwrap();
         let set = NewThresholdSet {
             user,
             effective_from: middle,
@@ -82,7 +84,7 @@ conformance!(
         for (b, a) in before.iter().zip(&after) {
             if a.local_date < middle {
                 assert_eq!(a.load, b.load, "a load before the edit was rewritten");
-            } else if a.load.method == "power" {
+            } else if a.load.method == Method::Power {
                 assert_ne!(a.load.utl.to_bits(), b.load.utl.to_bits(), "power load on {}", a.local_date);
                 expected += 1;
             }
@@ -115,11 +117,12 @@ conformance!(
         assert!(history.iter().filter(|t| t.id != id).all(|t| t.set.values.ftp_w.is_none()), "no FTP estimate in force over the manual one");
         let (from, to) = all_days();
         let all = loads::list_by_local_date(&db.store, user, from, to).await.unwrap();
-        let power: Vec<_> = all.iter().filter(|l| l.load.method == "power").collect();
+        let power: Vec<_> = all.iter().filter(|l| l.load.method == Method::Power).collect();
         assert!(!power.is_empty());
         for l in power {
-            assert_eq!(l.load.provenance["thresholds"]["ftp"]["value"].as_f64(), Some(123.0));
-            assert_eq!(l.load.provenance["thresholds"]["ftp"]["basis"], "manual");
+            let ftp = l.load.provenance.thresholds["ftp"];
+            assert_eq!(ftp.value, 123.0);
+            assert_eq!(ftp.basis, ThresholdBasis::Manual);
         }
     }
 );

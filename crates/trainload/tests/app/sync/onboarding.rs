@@ -6,7 +6,9 @@ use std::time::Duration;
 use queue::Clock;
 
 use science::SportClass;
+use science::utl::Method;
 use sim::SimConfig;
+use trainload::store::provenance::{LoadInput, Provenance};
 use trainload::store::thresholds::ThresholdValues;
 use trainload::store::users::UserId;
 use trainload::store::{Store, activities, loads, thresholds, users};
@@ -38,23 +40,23 @@ fn within(name: &str, got: Option<f64>, truth: f64, tolerance: f64) {
 fn prescribed(
     sport_type: &str,
     device_watts: Option<bool>,
-    p: &serde_json::Value,
+    p: &Provenance,
     has_avg_hr: bool,
-) -> &'static str {
+) -> Method {
     let class = SportClass::of(sport_type);
-    let cov = |k: &str| p["coverage"][k].as_f64().unwrap_or(0.0);
-    let streams = p["input"] == "streams";
+    let streams = p.input == LoadInput::Streams;
     let cycling = class.group() == science::SportGroup::Cycling && class != SportClass::Ebike;
-    if streams && cycling && device_watts != Some(false) && cov("watts") >= 0.8 {
-        "power"
-    } else if streams && class.group() == science::SportGroup::Running && cov("velocity") >= 0.8 {
-        "pace"
-    } else if streams && cov("heartrate") >= 0.8 {
-        "hr"
+    if streams && cycling && device_watts != Some(false) && p.coverage.watts >= 0.8 {
+        Method::Power
+    } else if streams && class.group() == science::SportGroup::Running && p.coverage.velocity >= 0.8
+    {
+        Method::Pace
+    } else if streams && p.coverage.heartrate >= 0.8 {
+        Method::Hr
     } else if !streams && has_avg_hr {
-        "hr_avg"
+        Method::HrAvg
     } else {
-        "estimated"
+        Method::Estimated
     }
 }
 
@@ -102,7 +104,7 @@ conformance!(
                 let load = loads::get(store, a.id).await.unwrap().expect("every activity has a load");
                 let s = &a.summary;
                 let want = prescribed(&s.sport_type, s.device_watts, &load.provenance, s.average_hr_bpm.is_some());
-                assert_eq!(load.method, want, "{profile} {} {}", s.sport_type, load.provenance);
+                assert_eq!(load.method, want, "{profile} {} {:?}", s.sport_type, load.provenance);
             }
         }
     }

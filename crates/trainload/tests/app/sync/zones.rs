@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use science::utl::Method;
 use science::zones::{Boundaries, ZoneKind, ZoneSettings};
 use sim::SimConfig;
 use trainload::store::zones::{self, Kind};
@@ -24,16 +25,16 @@ conformance!(
         for a in activities::list_by_local_date(&db.store, user, from, to).await.unwrap() {
             let load = loads::get(&db.store, a.id).await.unwrap().unwrap();
             let times = zones::times(&db.store, a.id).await.unwrap().expect("computed with the load");
-            if load.method != "power" {
+            if load.method != Method::Power {
                 continue;
             }
             with_power += 1;
             let power = times.iter().find(|t| t.kind == Kind::Power).expect("a power ride has power zones");
             assert_eq!(power.seconds.len(), 7);
             assert_eq!(power.boundaries_pct, ZoneKind::Power.default_pct());
-            let ftp = load.provenance["thresholds"]["ftp"]["value"].as_f64().unwrap();
+            let ftp = load.provenance.thresholds["ftp"].value;
             assert_eq!(power.threshold, ftp, "counted against the FTP of the load");
-            let duration = load.provenance["duration_s"].as_f64().unwrap();
+            let duration = load.provenance.duration_s;
             let total: u32 = power.seconds.iter().sum();
             assert!(f64::from(total) <= duration + 1.0, "{total} s of {duration} s");
             assert!(f64::from(total) >= 0.5 * duration, "{total} s of {duration} s");
