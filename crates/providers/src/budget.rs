@@ -10,11 +10,15 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
 
+use serde::{Deserialize, Serialize};
+
 /// A boxed future, so that [`RateBudget`] can be used as `Arc<dyn RateBudget>`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Which provider a budget row belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A provider we import from (and whose budget rows we keep), stored and serialised as
+/// `strava` or `intervals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Provider {
     /// Strava API v3 (per-application 15-minute and daily limits).
     Strava,
@@ -23,12 +27,45 @@ pub enum Provider {
 }
 
 impl Provider {
-    /// The `provider` column value.
+    /// Both providers.
+    pub const ALL: [Self; 2] = [Self::Strava, Self::Intervals];
+
+    /// The stored text: `strava` or `intervals`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Strava => "strava",
             Self::Intervals => "intervals",
         }
+    }
+
+    /// The provider's own name, for people.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Strava => "Strava",
+            Self::Intervals => "Intervals.icu",
+        }
+    }
+}
+
+impl std::fmt::Display for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A provider text no variant has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown provider {0:?}")]
+pub struct UnknownProvider(pub String);
+
+impl std::str::FromStr for Provider {
+    type Err = UnknownProvider;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == text)
+            .ok_or_else(|| UnknownProvider(text.to_owned()))
     }
 }
 

@@ -51,7 +51,7 @@ fn ride_streams(seconds: usize) -> RawStreams {
 
 fn summary(external_id: u64) -> ActivitySummary {
     ActivitySummary {
-        provider: "strava".to_owned(),
+        provider: trainload::store::integrations::Provider::Strava,
         external_id: external_id.to_string(),
         upload_external_id: None,
         sport_type: "Ride".to_owned(),

@@ -97,20 +97,16 @@ impl fmt::Debug for StoreArgs {
     }
 }
 
-/// `url` with any password replaced by `***`, for logs and Debug output.
+/// `url` with any password replaced by `***`, for logs and Debug output; a text that does not
+/// parse as a URL is not shown at all (it could hold a password in a place we cannot find).
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let Ok(mut parsed) = reqwest::Url::parse(url) else {
+        return "(not a URL)".to_owned();
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
+    if parsed.password().is_some() && parsed.set_password(Some("***")).is_err() {
+        return "(a URL with a password)".to_owned();
     }
+    parsed.to_string()
 }
 
 #[cfg(test)]
@@ -125,6 +121,7 @@ mod tests {
         );
         assert_eq!(redact_url("postgres://app@db/x"), "postgres://app@db/x");
         assert_eq!(redact_url("sqlite://./data/t.db"), "sqlite://./data/t.db");
+        assert_eq!(redact_url("postgres://app:p@ss@db:x/y"), "(not a URL)");
     }
 
     #[test]

@@ -161,7 +161,7 @@ fn summary(day: Date, k: i64, ride: bool) -> anyhow::Result<ActivitySummary> {
     let moving = 3600 + (k % 5) * 900;
     let speed = if ride { 8.5 } else { 3.2 };
     Ok(ActivitySummary {
-        provider: "strava".to_owned(),
+        provider: providers::budget::Provider::Strava,
         external_id: (1_000_000 + k).to_string(),
         upload_external_id: None,
         sport_type: if ride { "Ride" } else { "Run" }.to_owned(),

@@ -7,7 +7,7 @@ use secrecy::SecretString;
 
 use crate::analysis::Sex;
 use crate::config::StoreArgs;
-use crate::store::integrations::{self, NewIntegration};
+use crate::store::integrations::{self, NewIntegration, Provider};
 use crate::store::users::{self, NewUser, Role, UserId};
 use crate::store::{self, Store};
 
@@ -215,7 +215,7 @@ fn print_table(listed: &[(users::User, Vec<integrations::Integration>)]) {
         "ID", "NAME", "ROLE", "TIME ZONE", "STRAVA"
     );
     for (user, connections) in listed {
-        let status = |provider: &str| {
+        let status = |provider: Provider| {
             connections
                 .iter()
                 .find(|i| i.provider == provider)
@@ -227,8 +227,8 @@ fn print_table(listed: &[(users::User, Vec<integrations::Integration>)]) {
             user.name,
             user.role.as_str(),
             user.time_zone,
-            status("strava"),
-            status("intervals"),
+            status(Provider::Strava),
+            status(Provider::Intervals),
         );
     }
 }

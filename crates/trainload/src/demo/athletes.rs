@@ -180,7 +180,7 @@ pub(super) async fn stamp_sync(
         let failed = report
             .errors
             .iter()
-            .any(|e| e.step.starts_with(integration.provider));
+            .any(|e| e.step.starts_with(integration.provider.as_str()));
         if !failed {
             integrations::record_sync(&ctx.store, integration.id, now_ms).await?;
         }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use providers::budget::Provider;
 use queue::Scheduler;
 use science::acwr::{AcwrPoint, CombinedRisk};
 use science::load::Series;
@@ -48,7 +49,8 @@ impl AcwrView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IntegrationView {
     /// `strava` or `intervals`.
-    pub provider: &'static str,
+    #[schema(value_type = String)]
+    pub provider: Provider,
     /// `active`, `needs_reauth` or `revoked`.
     pub status: &'static str,
     /// Last successful sync, epoch ms.

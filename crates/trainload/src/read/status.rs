@@ -2,6 +2,7 @@
 //! progress while it runs, and when the scheduler syncs next.
 
 use jiff::tz::TimeZone;
+use providers::budget::Provider;
 use queue::Scheduler;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -31,7 +32,8 @@ pub struct NextSync {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ConnectionStatus {
     /// `strava` or `intervals`.
-    pub provider: &'static str,
+    #[schema(value_type = String)]
+    pub provider: Provider,
     /// `active`, `needs_reauth` or `revoked`.
     pub status: &'static str,
     /// Why the status was last set (e.g. `refresh_token_invalid`).

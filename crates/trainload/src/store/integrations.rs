@@ -133,8 +133,8 @@ pub struct Integration {
     pub id: IntegrationId,
     /// The user.
     pub user: UserId,
-    /// `strava` or `intervals`.
-    pub provider: &'static str,
+    /// The provider.
+    pub provider: Provider,
     /// The provider's athlete id.
     pub external_athlete_id: String,
     /// When the access token expires, epoch ms.
@@ -194,14 +194,6 @@ struct TokenRow {
     api_key: Option<Vec<u8>>,
 }
 
-fn provider_str(text: &str) -> Result<&'static str, StoreError> {
-    match text {
-        "strava" => Ok(Provider::Strava.as_str()),
-        "intervals" => Ok(Provider::Intervals.as_str()),
-        other => Err(corrupt("integrations.provider", other)),
-    }
-}
-
 impl TryFrom<IntegrationRow> for Integration {
     type Error = StoreError;
 
@@ -209,7 +201,10 @@ impl TryFrom<IntegrationRow> for Integration {
         Ok(Self {
             id: IntegrationId(row.id),
             user: UserId(row.user_id),
-            provider: provider_str(&row.provider)?,
+            provider: row
+                .provider
+                .parse()
+                .map_err(|_| corrupt("integrations.provider", &row.provider))?,
             external_athlete_id: row.external_athlete_id,
             expires_at_ms: row.expires_at_ms,
             token_version: row.token_version,
@@ -470,11 +465,11 @@ pub async fn store_refreshed_tokens(
     let cipher = store.cipher();
     let access = cipher.seal(
         tokens.access_token.expose_secret(),
-        &binding(user_id, provider, "access_token"),
+        &binding(user_id, provider.as_str(), "access_token"),
     )?;
     let refresh = cipher.seal(
         tokens.refresh_token.expose_secret(),
-        &binding(user_id, provider, "refresh_token"),
+        &binding(user_id, provider.as_str(), "refresh_token"),
     )?;
     let done = with_pool!(store, pool => sqlx::query(STORE_REFRESHED)
         .bind(&access)

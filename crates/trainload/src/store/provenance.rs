@@ -1,5 +1,6 @@
 //! What a stored load records about how it came about: its provenance and its wellness
-//! modifier's components (docs/science.md §5–§7 and §12). One set of types for the sync that
+//! modifier's components (docs/science.md §5–§7 and §12: the threshold bases, implausible
+//! samples and the max-HR candidate are explained there). One set of types for the sync that
 //! writes them and every page, API and job that reads them; stored as JSON text columns of
 //! `activity_loads`, and served as the same JSON.
 
@@ -93,7 +94,7 @@ pub struct SkippedMethod {
     pub reason: String,
 }
 
-/// Samples kept out of every figure (docs/science.md, "Implausible samples").
+/// Samples kept out of every figure as implausible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RejectedSamples {
     /// All of them.
@@ -159,7 +160,7 @@ pub struct ThresholdUsed {
     pub entry: i64,
 }
 
-/// How a threshold a load used was resolved (docs/science.md §7.1).
+/// How a threshold a load used was resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ThresholdBasis {
@@ -209,7 +210,7 @@ pub struct WellnessRef {
 /// Heart-rate features of one activity (absent below 80 % HR coverage).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HrFeatures {
-    /// The highest HR held for 5 s, bpm (max-HR candidate, docs/science.md §7.4).
+    /// The highest HR held for 5 s, bpm (the max-HR candidate).
     pub peak_bpm: Option<f64>,
     /// The best 1200-s average HR, bpm (LTHR evidence).
     pub best_1200_bpm: Option<f64>,

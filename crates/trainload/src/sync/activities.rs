@@ -155,7 +155,8 @@ async fn detect_deletions(
 ) -> Result<(), SyncError> {
     let user = run.user.id;
     let live =
-        activities::live_between(&run.ctx.store, user, "strava", after_ms, before_ms).await?;
+        activities::live_between(&run.ctx.store, user, Provider::Strava, after_ms, before_ms)
+            .await?;
     let candidates: Vec<(ActivityId, String)> = live
         .iter()
         .filter(|(_, external)| !seen.contains(external))

@@ -1,6 +1,7 @@
 //! Conversions between the provider models, the store's rows and the science crate's inputs.
 
 use jiff::civil::Date;
+use providers::budget::Provider;
 use providers::intervals::WellnessRecord as ProviderWellness;
 use providers::strava::{StreamSet, SummaryActivity, iana_zone};
 use science::LocalDate;
@@ -54,7 +55,7 @@ pub(crate) fn summary(activity: &SummaryActivity) -> ActivitySummary {
         .or_else(|| activity.legacy_type.clone())
         .unwrap_or_else(|| "Workout".to_owned());
     ActivitySummary {
-        provider: "strava".to_owned(),
+        provider: Provider::Strava,
         external_id: activity.id.to_string(),
         upload_external_id: activity.upload_external_id.clone(),
         sport: sport_name(&sport_type).to_owned(),

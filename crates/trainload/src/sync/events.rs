@@ -10,7 +10,7 @@ use providers::budget::{Priority, Provider};
 use super::run::{Run, user_lock};
 use super::{Failure, SyncContext, SyncError, SyncOptions, SyncReport};
 use crate::store::activities;
-use crate::store::integrations::{self, Provider as IntegrationProvider};
+use crate::store::integrations;
 use crate::store::users::UserId;
 use crate::store::webhooks::{self, PendingEvent};
 
@@ -203,7 +203,7 @@ async fn not_found(
 ) -> Result<Handled, SyncError> {
     let store = &run.ctx.store;
     let external = strava_id.to_string();
-    let stored = activities::find(store, run.user.id, "strava", &external).await?;
+    let stored = activities::find(store, run.user.id, Provider::Strava, &external).await?;
     if let Some(activity) = stored.filter(|a| a.deleted_at_ms.is_none()) {
         let now = run.now_ms();
         if activities::soft_delete(store, activity.id, "deleted_on_strava", now).await? {
@@ -256,12 +256,8 @@ async fn confirm_deauthorization(run: &mut Run<'_>) -> Result<Handled, SyncError
             let store = &run.ctx.store;
             let now = run.now_ms();
             integrations::revoke(store, integration, "deauthorized_on_strava", now).await?;
-            let gone = activities::delete_from_provider(
-                store,
-                run.user.id,
-                IntegrationProvider::Strava.as_str(),
-            )
-            .await?;
+            let gone =
+                activities::delete_from_provider(store, run.user.id, Provider::Strava).await?;
             run.report.deleted_activities += u32::try_from(gone).unwrap_or(u32::MAX);
             run.strava = None;
             run.to_compute.clear();

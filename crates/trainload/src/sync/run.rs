@@ -60,7 +60,7 @@ impl<'a> Run<'a> {
         let find = |provider: Provider| {
             connected
                 .iter()
-                .find(|i| i.provider == provider.as_str() && i.status != Status::Revoked)
+                .find(|i| i.provider == provider && i.status != Status::Revoked)
                 .cloned()
         };
         let strava = find(Provider::Strava);
@@ -86,14 +86,15 @@ impl<'a> Run<'a> {
             attempts: Vec::new(),
             started: Instant::now(),
         };
-        run.strava = run.usable(strava, "strava").map(StravaAuth::new);
-        run.intervals = run.usable(intervals, "intervals");
+        run.strava = run.usable(strava).map(StravaAuth::new);
+        run.intervals = run.usable(intervals);
         Ok(run)
     }
 
     /// The integration if it may be used; a `needs_reauth` one is reported and skipped.
-    fn usable(&mut self, integration: Option<Integration>, provider: &str) -> Option<Integration> {
+    fn usable(&mut self, integration: Option<Integration>) -> Option<Integration> {
         let integration = integration?;
+        let provider = integration.provider;
         if integration.status == Status::NeedsReauth {
             let reason = integration.status_reason.clone().unwrap_or_default();
             self.report.issue(
@@ -104,8 +105,8 @@ impl<'a> Run<'a> {
             return None;
         }
         let client_configured = match provider {
-            "strava" => self.ctx.strava.is_some(),
-            _ => self.ctx.intervals.is_some(),
+            Provider::Strava => self.ctx.strava.is_some(),
+            Provider::Intervals => self.ctx.intervals.is_some(),
         };
         client_configured.then_some(integration)
     }
@@ -205,17 +206,22 @@ impl<'a> Run<'a> {
     pub(crate) fn finish(mut self) -> Result<SyncReport, SyncError> {
         self.report.duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(0);
         let providers = [
-            ("strava", self.report.has_strava, self.strava.is_some()),
             (
-                "intervals",
+                Provider::Strava,
+                self.report.has_strava,
+                self.strava.is_some(),
+            ),
+            (
+                Provider::Intervals,
                 self.report.has_intervals,
                 self.intervals.is_some(),
             ),
         ];
-        for (name, connected, used) in providers {
+        for (provider, connected, used) in providers {
             if !connected {
                 continue;
             }
+            let name = provider.as_str();
             let outcome = match self.report.provider_outcome(name) {
                 Some(class) => class,
                 None if used => "ok",
@@ -276,14 +282,17 @@ pub async fn user_sync(
 /// Stamps the integrations that completed without an error.
 async fn record_success(run: &Run<'_>) -> Result<(), SyncError> {
     let now = run.now_ms();
-    let failed = |prefix: &str| run.report.errors.iter().any(|e| e.step.starts_with(prefix));
+    let failed = |provider: Provider| {
+        let prefix = provider.as_str();
+        run.report.errors.iter().any(|e| e.step.starts_with(prefix))
+    };
     if let Some(auth) = &run.strava
-        && !failed("strava")
+        && !failed(Provider::Strava)
     {
         integrations::record_sync(&run.ctx.store, auth.integration, now).await?;
     }
     if let Some(intervals) = &run.intervals
-        && !failed("intervals")
+        && !failed(Provider::Intervals)
     {
         integrations::record_sync(&run.ctx.store, intervals.id, now).await?;
     }

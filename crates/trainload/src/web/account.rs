@@ -81,7 +81,7 @@ pub(super) async fn render(
     let find = |provider: Provider| {
         connections
             .iter()
-            .find(|i| i.provider == provider.as_str() && i.status != Status::Revoked)
+            .find(|i| i.provider == provider && i.status != Status::Revoked)
     };
     let strava = find(Provider::Strava);
     let intervals = find(Provider::Intervals);
@@ -225,8 +225,7 @@ pub async fn disconnect_strava(
             store::now_ms(),
         )
         .await?;
-        activities::delete_from_provider(&state.store, session.user, Provider::Strava.as_str())
-            .await?;
+        activities::delete_from_provider(&state.store, session.user, Provider::Strava).await?;
     }
     Ok(Redirect::to("/settings").into_response())
 }
@@ -257,7 +256,7 @@ async fn connected(
     Ok(integrations::list_for_user(&state.store, user)
         .await?
         .into_iter()
-        .find(|i| i.provider == provider.as_str() && i.status != Status::Revoked))
+        .find(|i| i.provider == provider && i.status != Status::Revoked))
 }
 
 /// Revokes our access at Strava with the stored access token, refreshed first when it expired.

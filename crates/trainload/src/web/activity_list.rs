@@ -196,6 +196,6 @@ fn activity_row(a: &ActivityView, load: Option<&ActivityLoad>, units: Units) -> 
         time: html::duration(a.moving_s),
         distance: units.distance(a.distance_m),
         utl: html::num(a.utl, 1),
-        method: a.method.as_deref().unwrap_or("pending").to_owned(),
+        method: a.method.unwrap_or("pending").to_owned(),
     }
 }

@@ -122,7 +122,7 @@ async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
         let sim_strava_athlete = integrations::list_for_user(&state.store, user.id)
             .await?
             .iter()
-            .filter(|i| i.provider == Provider::Strava.as_str())
+            .filter(|i| i.provider == Provider::Strava)
             .find_map(|i| state.web.sim_strava_athletes.get(&i.external_athlete_id))
             .copied();
         people.push(DemoPerson {

@@ -9,6 +9,8 @@ use super::html;
 use super::page_session::PageSession;
 use super::wellness::MovedComponent;
 use super::zone_table::WeekZones;
+use providers::budget::Provider;
+
 use crate::http::{ApiError, AppState};
 use crate::read::recommend::{self, GuidanceView, Recommendations};
 use crate::read::wellness::{self, WellnessDay};
@@ -72,7 +74,7 @@ struct DashboardPage<'a> {
     nav: html::Nav,
     summary: &'a Dashboard,
     /// The providers whose connection needs the athlete again.
-    reauth: Vec<&'a str>,
+    reauth: Vec<Provider>,
     chart_days: u32,
     pmc_chart: Chart,
     week: Option<WeekCard>,
@@ -206,15 +208,6 @@ fn acwr_rows(s: &Dashboard) -> Vec<AcwrRow> {
             })
         })
         .collect()
-}
-
-/// The display name of a provider.
-pub fn provider_name(provider: &str) -> &'static str {
-    match provider {
-        "strava" => "Strava",
-        "intervals" => "Intervals.icu",
-        _ => "A provider",
-    }
 }
 
 /// A date of the zones card as "6 Dec" (the text itself if it is not a date).

@@ -97,7 +97,7 @@ async fn sim_athlete(
     let connections = integrations::list_for_user(&state.store, user).await?;
     Ok(connections
         .iter()
-        .filter(|i| i.provider == Provider::Strava.as_str())
+        .filter(|i| i.provider == Provider::Strava)
         .find_map(|i| state.web.sim_strava_athletes.get(&i.external_athlete_id))
         .copied())
 }

@@ -37,7 +37,7 @@ pub fn activities(items: &[ActivityView]) -> String {
                 optional(a.moving_s),
                 optional(a.distance_m),
                 optional(a.utl),
-                text(a.method.as_deref().unwrap_or("")),
+                text(a.method.unwrap_or("")),
                 optional(a.base_load),
                 optional(a.modifier),
                 optional(a.intensity_factor),

@@ -12,10 +12,11 @@ mod rows;
 mod upsert;
 
 use jiff::civil::Date;
+use providers::budget::Provider;
 use serde::Serialize;
 
 pub use listing::{ActivityFilter, SportTypes};
-pub use upsert::{Outcome, Upserted, delete_for_provider, purge_deleted, soft_delete, upsert};
+pub use upsert::{Outcome, Upserted, purge_deleted, soft_delete, upsert};
 
 use super::users::UserId;
 use super::{Store, StoreError};
@@ -30,8 +31,8 @@ pub struct ActivityId(pub i64);
 /// covered by the content hash.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivitySummary {
-    /// `strava`, or `file` for imports.
-    pub provider: String,
+    /// The provider it came from.
+    pub provider: Provider,
     /// The provider's activity id as decimal text (our key, with user and provider).
     pub external_id: String,
     /// Strava's `external_id`: the upload's own name.
@@ -258,12 +259,12 @@ pub async fn get(store: &Store, id: ActivityId) -> Result<Activity, StoreError> 
 pub async fn find(
     store: &Store,
     user: UserId,
-    provider: &str,
+    provider: Provider,
     external_id: &str,
 ) -> Result<Option<Activity>, StoreError> {
     let row: Option<ActivityRow> = with_pool!(store, pool => sqlx::query_as(FIND)
         .bind(user.0)
-        .bind(provider)
+        .bind(provider.as_str())
         .bind(external_id)
         .fetch_optional(pool)
         .await)?;
@@ -352,13 +353,13 @@ pub async fn page_matching(
 pub async fn live_between(
     store: &Store,
     user: UserId,
-    provider: &str,
+    provider: Provider,
     after_ms: i64,
     before_ms: i64,
 ) -> Result<Vec<(ActivityId, String)>, StoreError> {
     let rows: Vec<(i64, String)> = with_pool!(store, pool => sqlx::query_as(LIVE_BETWEEN)
         .bind(user.0)
-        .bind(provider)
+        .bind(provider.as_str())
         .bind(after_ms)
         .bind(before_ms)
         .fetch_all(pool)
@@ -437,11 +438,11 @@ const DELETE_FROM_PROVIDER: &str = "DELETE FROM activities WHERE user_id = $1 AN
 pub async fn delete_from_provider(
     store: &Store,
     user: UserId,
-    provider: &str,
+    provider: Provider,
 ) -> Result<u64, StoreError> {
     let done = with_pool!(store, pool => sqlx::query(DELETE_FROM_PROVIDER)
         .bind(user.0)
-        .bind(provider)
+        .bind(provider.as_str())
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(done)

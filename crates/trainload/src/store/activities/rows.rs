@@ -61,7 +61,12 @@ impl TryFrom<ActivityRow> for Activity {
             .parse()
             .map_err(|e: jiff::Error| corrupt("activities.local_date", e.to_string()))?;
         let summary = ActivitySummary {
-            provider: row.provider,
+            provider: row
+                .provider
+                .parse()
+                .map_err(|e: providers::budget::UnknownProvider| {
+                    corrupt("activities.provider", e.to_string())
+                })?,
             external_id: row.external_id,
             upload_external_id: row.upload_external_id,
             sport_type: row.sport_type,

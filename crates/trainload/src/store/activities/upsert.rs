@@ -40,7 +40,7 @@ pub struct Upserted {
 macro_rules! bind_summary {
     ($query:expr, $s:expr) => {
         $query
-            .bind(&$s.provider)
+            .bind($s.provider.as_str())
             .bind(&$s.external_id)
             .bind(&$s.upload_external_id)
             .bind(&$s.sport_type)
@@ -104,7 +104,6 @@ const DROP_LOAD: &str = "DELETE FROM activity_loads WHERE activity_id = $1";
 const DROP_ZONE_TIMES: &str = "DELETE FROM activity_zone_times WHERE activity_id = $1";
 const DROP_CURVES: &str = "DELETE FROM power_curves WHERE activity_id = $1";
 const PURGE: &str = "DELETE FROM activities WHERE deleted_at_ms IS NOT NULL AND deleted_at_ms < $1";
-const DELETE_FOR_PROVIDER: &str = "DELETE FROM activities WHERE user_id = $1 AND provider = $2";
 
 /// How often an upsert that lost a race to a concurrent writer is retried.
 const UPSERT_ATTEMPTS: usize = 3;
@@ -169,7 +168,7 @@ async fn try_upsert(
     let mut tx = begin_write(store).await?;
     let existing: Option<Existing> = with_tx!(tx, conn => sqlx::query_as(EXISTING)
         .bind(user.0)
-        .bind(&summary.provider)
+        .bind(summary.provider.as_str())
         .bind(&summary.external_id)
         .fetch_optional(&mut *conn)
         .await)?;
@@ -276,23 +275,5 @@ pub async fn soft_delete(
 /// [`StoreError::Database`] on failure.
 pub async fn purge_deleted(store: &Store, deleted_before_ms: i64) -> Result<u64, StoreError> {
     let done = with_pool!(store, pool => sqlx::query(PURGE).bind(deleted_before_ms).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(done)
-}
-
-/// Deletes for good every activity of `user` from `provider`, with streams, loads and curves
-/// (deauthorisation: docs/providers.md §1.2); returns how many.
-///
-/// # Errors
-/// [`StoreError::Database`] on failure.
-pub async fn delete_for_provider(
-    store: &Store,
-    user: UserId,
-    provider: &str,
-) -> Result<u64, StoreError> {
-    let done = with_pool!(store, pool => sqlx::query(DELETE_FOR_PROVIDER)
-        .bind(user.0)
-        .bind(provider)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
     Ok(done)
 }

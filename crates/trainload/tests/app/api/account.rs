@@ -4,6 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
+use trainload::store::integrations::Provider;
 use trainload::store::integrations::{self, Status};
 use trainload::store::users::{self, Role, UserId};
 
@@ -15,7 +16,7 @@ async fn newest_user(app: &TestApp) -> UserId {
     users::list(&app.store).await.unwrap().last().unwrap().id
 }
 
-async fn integration_status(app: &TestApp, user: UserId, provider: &str) -> Option<Status> {
+async fn integration_status(app: &TestApp, user: UserId, provider: Provider) -> Option<Status> {
     integrations::list_for_user(&app.store, user)
         .await
         .unwrap()
@@ -31,7 +32,7 @@ async fn strava_refresh_token(app: &TestApp, user: UserId) -> Option<String> {
         .await
         .unwrap()
         .into_iter()
-        .find(|i| i.provider == "strava")?;
+        .find(|i| i.provider == Provider::Strava)?;
     let tokens = integrations::tokens(&app.store, strava.id).await.unwrap();
     tokens.refresh_token.map(|t| t.expose_secret().to_owned())
 }
@@ -83,7 +84,10 @@ async fn intervals_connects_only_with_a_key_intervals_accepts_and_both_providers
         assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
         let page = refused.text().await.unwrap();
         assert!(page.contains("settings-error"), "{page}");
-        assert_eq!(integration_status(&app, user, "intervals").await, None);
+        assert_eq!(
+            integration_status(&app, user, Provider::Intervals).await,
+            None
+        );
 
         let accepted = me
             .post_form(
@@ -93,7 +97,7 @@ async fn intervals_connects_only_with_a_key_intervals_accepts_and_both_providers
             .await;
         assert_eq!(location(&accepted), "/settings");
         assert_eq!(
-            integration_status(&app, user, "intervals").await,
+            integration_status(&app, user, Provider::Intervals).await,
             Some(Status::Active)
         );
         let (_, page) = me.text("/settings").await;
@@ -102,7 +106,7 @@ async fn intervals_connects_only_with_a_key_intervals_accepts_and_both_providers
         let done = me.post_form("/settings/intervals/disconnect", &[]).await;
         assert_eq!(location(&done), "/settings");
         assert_eq!(
-            integration_status(&app, user, "intervals").await,
+            integration_status(&app, user, Provider::Intervals).await,
             Some(Status::Revoked)
         );
 
@@ -114,7 +118,7 @@ async fn intervals_connects_only_with_a_key_intervals_accepts_and_both_providers
         let done = me.post_form("/settings/strava/disconnect", &[]).await;
         assert_eq!(location(&done), "/settings");
         assert_eq!(
-            integration_status(&app, user, "strava").await,
+            integration_status(&app, user, Provider::Strava).await,
             Some(Status::Revoked)
         );
         assert_eq!(
@@ -139,7 +143,7 @@ async fn intervals_connects_only_with_a_key_intervals_accepts_and_both_providers
         assert_eq!(newest_user(&app).await, user);
         assert_eq!(users::list(&app.store).await.unwrap().len(), 1);
         assert_eq!(
-            integration_status(&app, user, "strava").await,
+            integration_status(&app, user, Provider::Strava).await,
             Some(Status::Active)
         );
     }
@@ -270,7 +274,7 @@ async fn a_cross_site_form_post_is_refused_and_a_same_origin_one_is_served() {
         assert_eq!(body["code"], "cross_site_request");
     }
     assert_eq!(
-        integration_status(&app, user, "strava").await,
+        integration_status(&app, user, Provider::Strava).await,
         Some(Status::Active),
         "nothing happened"
     );
@@ -280,7 +284,7 @@ async fn a_cross_site_form_post_is_refused_and_a_same_origin_one_is_served() {
         .await;
     assert_eq!(location(&response), "/settings");
     assert_eq!(
-        integration_status(&app, user, "strava").await,
+        integration_status(&app, user, Provider::Strava).await,
         Some(Status::Revoked)
     );
     // The API's bearer-token clients send no cookie and are not affected.

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use trainload::store::activities::{self, ActivityId, ActivitySummary};
+use trainload::store::integrations::Provider;
 use trainload::store::loads;
 use trainload::store::power_curves::{self, CurveKind, CurvePoint};
 use trainload::store::thresholds::{self, NewThresholdSet, ThresholdSource, ThresholdValues};
@@ -97,7 +98,7 @@ pub fn ride(external_id: u64, date: Date) -> ActivitySummary {
         .timestamp()
         .as_millisecond();
     ActivitySummary {
-        provider: "strava".to_owned(),
+        provider: Provider::Strava,
         external_id: external_id.to_string(),
         upload_external_id: None,
         sport_type: "Ride".to_owned(),

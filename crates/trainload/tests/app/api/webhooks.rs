@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use sim::{SimClock, SimConfig, SimHandle};
+use trainload::store::integrations::Provider;
 use trainload::store::users::UserId;
 use trainload::store::{activities, integrations, now_ms, webhooks};
 use trainload::subscription::{self, Ensured};
@@ -278,7 +279,7 @@ async fn a_recorded_activity_arrives_through_its_event_and_duplicates_change_not
             1,
             "one read per object"
         );
-        let stored = activities::find(&w.app.store, w.user, "strava", &id.to_string())
+        let stored = activities::find(&w.app.store, w.user, Provider::Strava, &id.to_string())
             .await
             .unwrap()
             .unwrap();
@@ -331,7 +332,7 @@ async fn forged_and_foreign_events_are_answered_but_change_nothing() {
         assert_eq!(huge.status(), 413);
         assert_eq!(w.pending().await, 1);
         w.app.drain().await;
-        let kept = activities::find(&w.app.store, w.user, "strava", &victim.to_string())
+        let kept = activities::find(&w.app.store, w.user, Provider::Strava, &victim.to_string())
             .await
             .unwrap()
             .unwrap();
@@ -360,7 +361,9 @@ async fn a_deauthorization_is_believed_only_when_strava_refuses_the_token() {
         assert_eq!(w.post_event(&forged).await, 200);
         w.app.drain().await;
         let strava = |list: Vec<integrations::Integration>| {
-            list.into_iter().find(|i| i.provider == "strava").unwrap()
+            list.into_iter()
+                .find(|i| i.provider == Provider::Strava)
+                .unwrap()
         };
         let still = strava(
             integrations::list_for_user(&w.app.store, w.user)
@@ -412,7 +415,7 @@ async fn an_event_strava_never_delivered_is_caught_by_the_planners_reconciliatio
             .await
             .unwrap()
             .into_iter()
-            .find(|i| i.provider == "strava")
+            .find(|i| i.provider == Provider::Strava)
             .unwrap();
         trainload::store::planner::set_last_listed(
             &w.app.store,
@@ -453,7 +456,7 @@ async fn a_real_deletion_and_a_privacy_change_are_applied_from_what_strava_says(
         let find = |id: &str| {
             let (store, user, id) = (w.app.store.clone(), w.user, id.to_owned());
             async move {
-                activities::find(&store, user, "strava", &id)
+                activities::find(&store, user, Provider::Strava, &id)
                     .await
                     .unwrap()
                     .unwrap()

@@ -1,6 +1,7 @@
 //! Activities: idempotent upsert, revisions, soft delete and restore, dates, streams state.
 
 use trainload::store::activities::{self, Outcome, StreamsState, StreamsTransition};
+use trainload::store::integrations::Provider;
 use trainload::store::{StoreError, loads, streams};
 
 use crate::store::misc::load_for;
@@ -91,7 +92,7 @@ conformance! {
         assert_eq!(on_first.iter().map(|a| a.summary.external_id.as_str()).collect::<Vec<_>>(), vec!["1"]);
         let both = activities::list_by_local_date(&db.store, ada, first, second).await.unwrap();
         assert_eq!(both.len(), 2);
-        let live = activities::live_between(&db.store, ada, "strava", 1_767_310_199_999, 1_767_310_200_001).await.unwrap();
+        let live = activities::live_between(&db.store, ada, Provider::Strava, 1_767_310_199_999, 1_767_310_200_001).await.unwrap();
         assert_eq!(live.len(), 2);
     }
 }
@@ -147,10 +148,10 @@ conformance! {
     async fn deauthorization_deletes_a_providers_activities_for_good(db) {
         let ada = user(&db.store, "Ada").await;
         activities::upsert(&db.store, ada, &ride(1), 1).await.unwrap();
-        let file = activities::ActivitySummary { provider: "file".to_owned(), ..ride(2) };
-        activities::upsert(&db.store, ada, &file, 1).await.unwrap();
-        assert_eq!(activities::delete_for_provider(&db.store, ada, "strava").await.unwrap(), 1);
-        assert!(activities::find(&db.store, ada, "strava", "1").await.unwrap().is_none());
-        assert!(activities::find(&db.store, ada, "file", "2").await.unwrap().is_some());
+        let other = activities::ActivitySummary { provider: Provider::Intervals, ..ride(2) };
+        activities::upsert(&db.store, ada, &other, 1).await.unwrap();
+        assert_eq!(activities::delete_from_provider(&db.store, ada, Provider::Strava).await.unwrap(), 1);
+        assert!(activities::find(&db.store, ada, Provider::Strava, "1").await.unwrap().is_none());
+        assert!(activities::find(&db.store, ada, Provider::Intervals, "2").await.unwrap().is_some());
     }
 }

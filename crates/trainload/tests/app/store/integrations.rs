@@ -39,7 +39,7 @@ conformance! {
         assert_eq!(tokens.expires_at_ms, Some(21_600_000));
         assert!(tokens.api_key.is_none());
         let view = integrations::get(&db.store, id).await.unwrap();
-        assert_eq!((view.provider, view.status), ("strava", Status::Active));
+        assert_eq!((view.provider, view.status), (Provider::Strava, Status::Active));
         let json = serde_json::to_string(&view).unwrap();
         assert!(!json.contains("rt-ada") && !json.contains("at-ada"));
         let intervals = NewIntegration {

@@ -4,6 +4,7 @@
 use secrecy::ExposeSecret;
 use sqlx::Connection;
 use tempfile::TempDir;
+use trainload::store::integrations::Provider;
 use trainload::store::{Engine, SecretKey, Store};
 
 use crate::support::temp_dir;
@@ -227,7 +228,7 @@ pub async fn user(store: &Store, name: &str) -> trainload::store::users::UserId 
 /// A synthetic Strava ride summary (ids above 2^32, as real ones are).
 pub fn ride(external_id: u64) -> trainload::store::activities::ActivitySummary {
     trainload::store::activities::ActivitySummary {
-        provider: "strava".to_owned(),
+        provider: Provider::Strava,
         external_id: external_id.to_string(),
         upload_external_id: Some(format!("garmin_ping_{external_id}")),
         sport_type: "GravelRide".to_owned(),

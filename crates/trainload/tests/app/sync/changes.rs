@@ -7,6 +7,7 @@ use queue::Clock;
 
 use science::utl::Method;
 use sim::SimConfig;
+use trainload::store::integrations::Provider;
 use trainload::store::provenance::ThresholdBasis;
 use trainload::store::thresholds::{self, NewThresholdSet, ThresholdSource, ThresholdValues};
 use trainload::store::{activities, loads};
@@ -140,12 +141,12 @@ conformance!(
         world.control(reqwest::Method::POST, &format!("/_sim/activities/{renamed}"), serde_json::json!({"name": "Renamed ride"})).await;
         let report = sync::user_sync(&world.ctx, user, &options()).await.unwrap();
         assert_eq!((report.deleted_activities, report.updated_activities), (1, 1), "{report:?}");
-        let deleted = activities::find(&db.store, user, "strava", &gone).await.unwrap().unwrap();
+        let deleted = activities::find(&db.store, user, Provider::Strava, &gone).await.unwrap().unwrap();
         assert_eq!(deleted.delete_reason.as_deref(), Some("absent_from_listing"));
         assert_eq!(loads::get(&db.store, deleted.id).await.unwrap(), None);
         let after = snapshot(&db.store, user).await;
         assert!(after.loads.iter().all(|l| l.0 != gone));
-        let row = activities::find(&db.store, user, "strava", &renamed).await.unwrap().unwrap();
+        let row = activities::find(&db.store, user, Provider::Strava, &renamed).await.unwrap().unwrap();
         assert_eq!(row.summary.name.as_deref(), Some("Renamed ride"));
         assert_eq!(row.revision, 2);
     }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use sim::{FaultKind, FaultSettings, SimConfig};
 use trainload::store::integrations;
+use trainload::store::integrations::Provider;
 use trainload::sync::{self, SyncOptions, SyncReport};
 
 use crate::support::world::{Snapshot, assert_complete, first_with_profile, snapshot, world};
@@ -110,7 +111,7 @@ async fn one_fault(db: &crate::support::db::TestDb, kind: FaultKind, seed: u64) 
     let connections = integrations::list_for_user(&db.store, user).await.unwrap();
     let intervals = connections
         .iter()
-        .find(|i| i.provider == "intervals")
+        .find(|i| i.provider == Provider::Intervals)
         .unwrap();
     if kind == FaultKind::Intervals401 {
         assert_eq!(intervals.status, integrations::Status::NeedsReauth);

@@ -133,7 +133,7 @@ conformance!(
                     assert_eq!(t.attempt, 1, "{kind:?} fails after one attempt: {t:?}");
                     let provider = if kind == FaultKind::StravaRevoked { Provider::Strava } else { Provider::Intervals };
                     let all = integrations::list_for_user(&db.store, *user).await.unwrap();
-                    let integration = all.iter().find(|i| i.provider == provider.as_str()).unwrap();
+                    let integration = all.iter().find(|i| i.provider == provider).unwrap();
                     assert_eq!(integration.status.as_str(), "needs_reauth", "{kind:?}");
                 }
                 kind => assert_eq!(t.state, TaskState::Succeeded, "{kind:?}: {t:?}"),
@@ -197,7 +197,7 @@ conformance!(
             assert!(snapshot(&db.store, user).await.activities.is_empty(), "no Strava read while the window is spent");
         }
         let connections = integrations::list_for_user(&db.store, rejected_user).await.unwrap();
-        let intervals = connections.iter().find(|i| i.provider == "intervals").unwrap();
+        let intervals = connections.iter().find(|i| i.provider == Provider::Intervals).unwrap();
         assert_eq!(intervals.status.as_str(), "needs_reauth", "the rejected key marks its integration at once");
 
         // The window reopens: the Strava work of every athlete is done, the transient Intervals.icu

@@ -67,7 +67,7 @@ conformance!(
         assert_eq!(u32::try_from(concurrent.activities.len()).unwrap(), alone.new_activities);
         let one = snapshot(&other.store, twin).await;
         assert_eq!(one.activities, concurrent.activities);
-        let utl = |s: &crate::support::world::Snapshot| s.loads.iter().map(|l| (l.0.clone(), l.1.clone(), l.2)).collect::<Vec<_>>();
+        let utl = |s: &crate::support::world::Snapshot| s.loads.iter().map(|l| (l.0.clone(), l.1, l.2)).collect::<Vec<_>>();
         assert_eq!(utl(&one), utl(&concurrent), "same loads as one sync");
         other.finish().await;
     }
