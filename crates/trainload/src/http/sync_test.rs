@@ -6,6 +6,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use queue::{TaskError, TaskReport};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -16,6 +17,7 @@ use super::{ApiError, ApiResult, AppState};
 use crate::jobs::inline::{self, InlineOutcome};
 use crate::store::StoreError;
 use crate::store::users::{self, UserId};
+use crate::sync::SyncReport;
 
 /// The job `/sync/test` runs.
 const QUICK_SYNC: &str = "quick_sync";
@@ -130,21 +132,21 @@ fn answer(outcome: InlineOutcome, now_ms: i64) -> ApiResult<(StatusCode, Json<Va
 
 /// The report fields of a finished sync (the task's `detail` is the sync report).
 fn report_body(run_id: i64, report: &TaskReport, duration_ms: u64) -> Value {
-    let detail = &report.detail;
-    let number = |name: &str| detail.get(name).and_then(Value::as_u64).unwrap_or(0);
-    let flag = |name: &str| detail.get(name).and_then(Value::as_bool).unwrap_or(false);
-    let errors = detail.get("errors").cloned().unwrap_or_else(|| json!([]));
-    let wellness_failed = errors.as_array().is_some_and(|list| {
-        list.iter().any(|e| {
-            e["step"]
-                .as_str()
-                .is_some_and(|s| s.starts_with("intervals.wellness"))
-        })
+    let detail = SyncReport::deserialize(&report.detail).unwrap_or_else(|error| {
+        tracing::warn!(run_id, %error, "unreadable sync report");
+        SyncReport {
+            duration_ms,
+            ..SyncReport::default()
+        }
     });
-    let (has_strava, has_intervals) = (flag("has_strava"), flag("has_intervals"));
+    let wellness_failed = detail
+        .errors
+        .iter()
+        .any(|e| e.step.starts_with("intervals.wellness"));
+    let (has_strava, has_intervals) = (detail.has_strava, detail.has_intervals);
     let message = if !has_strava && !has_intervals {
         "nothing to sync"
-    } else if errors.as_array().is_some_and(|l| !l.is_empty()) {
+    } else if !detail.errors.is_empty() {
         "sync finished with errors"
     } else {
         "sync finished"
@@ -152,15 +154,15 @@ fn report_body(run_id: i64, report: &TaskReport, duration_ms: u64) -> Value {
     json!({
         "message": message,
         "run_id": run_id,
-        "new_activities": number("new_activities"),
-        "updated_activities": number("updated_activities"),
-        "wellness_days": number("wellness_days"),
+        "new_activities": detail.new_activities,
+        "updated_activities": detail.updated_activities,
+        "wellness_days": detail.wellness_days,
         "wellness_synced": has_intervals && !wellness_failed,
         "has_strava": has_strava,
         "has_intervals": has_intervals,
-        "thresholds_changed": detail.get("thresholds_changed").cloned().unwrap_or_else(|| json!([])),
-        "duration_ms": detail.get("duration_ms").and_then(Value::as_u64).unwrap_or(duration_ms),
-        "errors": errors,
+        "thresholds_changed": detail.thresholds_changed,
+        "duration_ms": detail.duration_ms,
+        "errors": detail.errors,
     })
 }
 

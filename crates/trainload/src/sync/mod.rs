@@ -40,7 +40,7 @@ use std::sync::Arc;
 use providers::budget::Priority;
 use providers::intervals::IntervalsClient;
 use providers::strava::StravaClient;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::store::Store;
 
@@ -116,7 +116,7 @@ impl SyncOptions {
 }
 
 /// A threshold that moved and was adopted.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdChange {
     /// Field name (`ftp_w`, `threshold_speed_mps`, `lthr_bpm`, `max_hr_bpm`, `resting_hr_bpm`).
     pub field: String,
@@ -129,7 +129,7 @@ pub struct ThresholdChange {
 }
 
 /// A step that failed while the others went on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncIssue {
     /// `strava.token`, `strava.activities`, `strava.streams`, `intervals.wellness`, `utl`,
     /// `thresholds`.
@@ -140,8 +140,10 @@ pub struct SyncIssue {
     pub message: String,
 }
 
-/// The report of one sync.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// The report of one sync (a sync task's `detail`; read back with every field defaulted, so a
+/// report of an older version still reads).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SyncReport {
     /// Activities inserted.
     pub new_activities: u32,

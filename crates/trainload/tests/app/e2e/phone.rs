@@ -1,6 +1,6 @@
 //! The pages at a phone's 390 px: no page scrolls sideways (wide tables hide secondary columns,
 //! stack their rows as cards or scroll inside their card), the overview's plan and ACWR tables
-//! fit without scrolling at all, and the charts keep their axis titles.
+//! and the admin's jobs fit without scrolling at all, and the charts keep their axis titles.
 
 use serde_json::{Value, json};
 
@@ -52,6 +52,17 @@ async fn no_page_scrolls_sideways_on_a_phone() {
             "{path} is wider than the phone (scrollWidth, innerWidth): {widths}"
         );
     }
+    // The admin's jobs are cards: their buttons stay inside the card.
+    browser.goto(&format!("{}/admin", demo.base)).await;
+    browser.wait_for("#jobs table", WAIT).await;
+    let jobs = &browser.script(TABLE_WIDTHS, json!([["#jobs"]])).await[0];
+    let fits = |pair: &Value| pair[0].as_i64() <= pair[1].as_i64();
+    assert!(
+        fits(&jobs["table"]) && fits(&jobs["box"]),
+        "the jobs table is wider than its card at 390 px: {jobs}"
+    );
+    assert_eq!(jobs["header"], false, "jobs are cards on a phone");
+
     // The API's Swagger UI: laid out at the phone's width, with nothing off to the side.
     browser.goto(&format!("{}/docs/", demo.base)).await;
     browser.wait_for(".swagger-ui .opblock-summary", WAIT).await;
