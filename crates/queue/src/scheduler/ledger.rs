@@ -209,6 +209,9 @@ impl Scheduler {
                 query.execute(conn).await?.rows_affected()
             });
         }
+        if inserted > 0 {
+            self.announce_ready(tx).await?;
+        }
         let total = i64::try_from(inserted).unwrap_or(i64::MAX);
         let deduped = i64::try_from(n).unwrap_or(i64::MAX) - total;
         with_tx!(tx, conn => {

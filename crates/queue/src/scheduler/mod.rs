@@ -10,6 +10,7 @@ mod operations;
 mod random;
 mod register;
 mod tick;
+mod wake;
 mod worker;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +48,8 @@ pub struct SchedulerConfig {
     pub node_id: String,
     /// Seed of the jitter generator (tests fix it).
     pub seed: u64,
+    /// How long an idle dispatcher waits before claiming again when no wake-up comes, ms.
+    pub idle_poll_ms: u64,
 }
 
 impl SchedulerConfig {
@@ -62,6 +65,7 @@ impl SchedulerConfig {
             max_occurrences_per_tick: 1000,
             node_id: node_id.into(),
             seed: 0x5EED,
+            idle_poll_ms: 1_000,
         }
     }
 }
@@ -94,6 +98,8 @@ struct Inner {
     /// Jobs whose stored spec_rev is newer than this build's: not ticked (docs/scheduler.md §5.6).
     stale: Mutex<BTreeSet<String>>,
     rng: Mutex<random::SplitMix>,
+    /// Wakes this process's idle dispatchers (see `wake`).
+    ready: wake::Signal,
 }
 
 impl std::fmt::Debug for Inner {
@@ -124,6 +130,7 @@ impl Scheduler {
                 jobs,
                 stale: Mutex::new(BTreeSet::new()),
                 rng,
+                ready: wake::signal(),
             }),
         }
     }

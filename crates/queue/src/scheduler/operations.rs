@@ -390,6 +390,9 @@ impl Scheduler {
             with_tx!(&mut tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(run_id).execute(conn).await?.rows_affected());
             requeued.push(task.id);
         }
+        if !requeued.is_empty() {
+            self.announce_ready(&mut tx).await?;
+        }
         tx.commit().await?;
         Ok((requeued, conflicts))
     }

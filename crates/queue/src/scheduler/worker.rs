@@ -236,6 +236,8 @@ impl Scheduler {
             Duration::from_millis(u64::try_from(self.config().lease_ms / 4).unwrap_or(0));
         let mut ahead: VecDeque<(ClaimedTask, Instant)> = VecDeque::new();
         let (completions, writer) = Completions::start(self.clone());
+        let idle_poll = Duration::from_millis(self.config().idle_poll_ms);
+        let mut wakeups = self.wakeups().await;
         while !*shutdown.borrow() {
             let first = tokio::select! {
                 permit = Arc::clone(&free).acquire_owned() => permit,
@@ -263,21 +265,27 @@ impl Scheduler {
                 } else {
                     0
                 };
+                // A wake-up announced from here on is one this claim may not see.
+                wakeups.ready.borrow_and_update();
                 let pause = match self.claim(&owner, held.len() + extra).await {
                     Ok(tasks) if !tasks.is_empty() => {
                         let now = Instant::now();
                         ahead.extend(tasks.into_iter().map(|task| (task, now)));
                         None
                     }
-                    Ok(_) => Some(Duration::from_secs(1)),
+                    Ok(_) => Some((idle_poll, true)),
                     Err(error) => {
                         warn!(%error, "claim failed; backing off");
-                        Some(Duration::from_secs(5))
+                        Some((Duration::from_secs(5), false))
                     }
                 };
-                if let Some(pause) = pause {
+                if let Some((pause, wakeable)) = pause {
                     drop(held);
-                    let _ = tokio::time::timeout(pause, shutdown.changed()).await;
+                    tokio::select! {
+                        _ = tokio::time::sleep(pause) => {}
+                        _ = shutdown.changed() => {}
+                        Ok(()) = wakeups.ready.changed(), if wakeable => {}
+                    }
                     continue;
                 }
             }

@@ -10,3 +10,4 @@ mod helpers;
 mod manual;
 mod tasks;
 mod tick;
+mod wake;

@@ -17,6 +17,7 @@ pub mod proc_stats;
 pub mod quick_sync;
 pub mod scheduler;
 pub mod serving;
+pub mod wake;
 pub mod world;
 
 use std::future::Future;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::bench::{api, athlete_api, freshness, onboard, pages, quick_sync, scheduler};
+use crate::bench::{api, athlete_api, freshness, onboard, pages, quick_sync, scheduler, wake};
 
 /// Arguments of `trainload bench`.
 #[derive(Debug, clap::Args)]
@@ -22,6 +22,8 @@ pub enum Scenario {
     QuickSync(quick_sync::QuickSyncArgs),
     /// Scheduling overhead: no-op tasks claimed and completed per second.
     Scheduler(scheduler::SchedulerArgs),
+    /// How long a task added to idle workers waits before it starts.
+    Wake(wake::WakeArgs),
     /// API latency idle versus during a large `quick_sync` run.
     ApiLatency(api::ApiArgs),
     /// Server time of the dashboard pages for one athlete with years of data.
@@ -44,6 +46,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         Scenario::Onboard(a) => onboard::run(a).await?,
         Scenario::QuickSync(a) => quick_sync::run(a).await?,
         Scenario::Scheduler(a) => scheduler::run(a).await?,
+        Scenario::Wake(a) => wake::run(a).await?,
         Scenario::ApiLatency(a) => api::run(a).await?,
         Scenario::Pages(a) => pages::run(a).await?,
         Scenario::AthleteApi(a) => athlete_api::run(a).await?,
