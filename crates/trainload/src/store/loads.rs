@@ -175,7 +175,7 @@ const LIST: &str = concat!(
      AND a.deleted_at_ms IS NULL ORDER BY a.start_at_ms, a.id"
 );
 
-/// Stores (or replaces) the load of a live activity.
+/// Stores (or replaces) the load of a live activity, then rebuilds its day in `daily_loads`.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] when the activity does not exist or is soft-deleted.
@@ -201,7 +201,9 @@ pub async fn put(store: &Store, load: &ActivityLoad) -> Result<(), StoreError> {
     if done == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(())
+    // Right after the load, its day's sums (a crash between the two is mended by the monthly
+    // drift check).
+    super::daily_loads::refresh_activity(store, load.activity).await
 }
 
 /// The load of one activity, if computed.
