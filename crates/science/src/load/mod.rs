@@ -11,6 +11,10 @@
 use crate::error::{self, ScienceError};
 use crate::{LocalDate, SportGroup};
 
+mod days;
+
+pub use days::DaySums;
+
 /// CTL gain 1 − e^(−1/42), as documented in docs/science.md §10.
 pub const CTL_GAIN: f64 = 0.023528313347756735;
 /// ATL gain 1 − e^(−1/7), as documented in docs/science.md §10.

@@ -1,6 +1,7 @@
 //! `monthly_utl`: the 1st at 04:00 local, every UTL of the last 90 days recomputed with current
-//! inputs; the drift (stored values not bit-identical to the fresh ones) must be 0
-//! (docs/scheduler.md §2).
+//! inputs, then the stored daily load sums and month curve folds checked against a fresh
+//! computation and repaired; every drift (stored values not bit-identical to the fresh ones)
+//! must be 0 (docs/scheduler.md §2).
 
 use queue::{Overlap, Policy, Trigger, TriggerError};
 

@@ -189,6 +189,14 @@ impl SyncJob {
                 report
                     .counters
                     .insert("drift".into(), i64::from(recalc.drift));
+                report.counters.insert(
+                    "daily_load_drift".into(),
+                    i64::from(recalc.daily_loads.drift),
+                );
+                report.counters.insert(
+                    "curve_month_drift".into(),
+                    i64::from(recalc.curve_months.drift),
+                );
                 report.examples = recalc.examples.iter().map(|e| json!(e)).collect();
                 report.detail = json!(recalc);
                 Ok(report)

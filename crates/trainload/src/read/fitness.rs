@@ -10,12 +10,13 @@ use utoipa::ToSchema;
 
 use super::ReadError;
 use super::activities::pace;
+use super::add_days;
 use super::range::DateRange;
-use crate::store::Store;
-use crate::store::activities::ActivityId;
-use crate::store::power_curves::{self, CurveKind, CurvePoint};
+use crate::store::curve_fold::{CHART_DURATIONS_S, CurveFold};
+use crate::store::power_curves::{self, CurveKind};
 use crate::store::thresholds::{self, ThresholdSet};
 use crate::store::users::UserId;
+use crate::store::{Store, curve_months};
 
 /// The first day of the `all` window (earlier than any recorded activity).
 const EARLIEST: Date = Date::constant(1900, 1, 1);
@@ -70,11 +71,6 @@ impl CurveWindow {
     }
 }
 
-/// Durations the curves are sampled at for a chart, s (a log-like ladder from 1 s to 6 h).
-const CHART_DURATIONS_S: [u32; 30] = [
-    1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 2400,
-    3600, 4500, 5400, 7200, 9000, 10_800, 14_400, 21_600,
-];
 /// Durations of the best efforts, s: 5 s, 1, 5, 20 and 60 min.
 const EFFORT_DURATIONS_S: [u32; 5] = [5, 60, 300, 1200, 3600];
 
@@ -233,26 +229,64 @@ pub async fn power_curve(
     Ok(PowerCurve {
         from: range.from.to_string(),
         to: range.to.to_string(),
-        power: power.view(),
-        best_times: speed.best_times(),
-        speed: speed.view(),
+        power: view(&power),
+        best_times: best_times(&speed),
+        speed: view(&speed),
     })
 }
 
 /// Reads the stored curves of `kind` and folds them on a blocking thread: the window curve at
-/// the chart durations and the best times over `distances`.
+/// the chart durations and the best times over `distances`. Whole months inside the range come
+/// from their stored folds (`curve_months`); only the days of a partial month at either end are
+/// read curve by curve. The folds are merged in date order, so the result is the fold of every
+/// curve one by one.
 async fn fold_window(
     store: &Store,
     user: UserId,
     kind: CurveKind,
     range: DateRange,
     distances: Vec<f64>,
-) -> Result<WindowFold, ReadError> {
-    let rows = power_curves::encoded_by_local_date(store, user, kind, range.from, range.to).await?;
+) -> Result<CurveFold, ReadError> {
+    let months = whole_months(range);
+    let (lead, folds, trail) = match months {
+        None => (Some((range.from, range.to)), Vec::new(), None),
+        Some((first, last)) => {
+            let lead = (first > range.from).then(|| (range.from, add_days(first, -1)));
+            let last_day = last.last_of_month();
+            let trail = (last_day < range.to).then(|| (add_days(last_day, 1), range.to));
+            let folds = curve_months::between(
+                store,
+                user,
+                kind,
+                &curve_months::month(first),
+                &curve_months::month(last),
+            )
+            .await?;
+            (lead, folds, trail)
+        }
+    };
+    let mut raw = Vec::with_capacity(2);
+    for part in [lead, trail] {
+        raw.push(match part {
+            Some((from, to)) => {
+                power_curves::encoded_by_local_date(store, user, kind, from, to).await?
+            }
+            None => Vec::new(),
+        });
+    }
+    let trail_rows = raw.pop().unwrap_or_default();
+    let lead_rows = raw.pop().unwrap_or_default();
     tokio::task::spawn_blocking(move || {
-        let mut fold = WindowFold::new(distances);
+        let mut fold = CurveFold::new(distances);
         let mut points = Vec::new();
-        for (id, date, bytes) in rows {
+        for (id, date, bytes) in lead_rows {
+            power_curves::decode_into(&bytes, &mut points)?;
+            fold.add(id, date, &points);
+        }
+        for month in &folds {
+            fold.merge_later(month)?;
+        }
+        for (id, date, bytes) in trail_rows {
             power_curves::decode_into(&bytes, &mut points)?;
             fold.add(id, date, &points);
         }
@@ -262,140 +296,69 @@ async fn fold_window(
     .map_err(ReadError::failed)?
 }
 
-/// The window curve (at [`CHART_DURATIONS_S`]) and best times being folded together, one
-/// activity at a time.
-struct WindowFold {
-    /// Activities folded in.
-    activities: usize,
-    best: Vec<Option<Held>>,
-    distances: Vec<f64>,
-    efforts: Vec<Option<Held>>,
+/// The first days of the first and last whole months inside `range`, if any.
+fn whole_months(range: DateRange) -> Option<(Date, Date)> {
+    let first = if range.from.day() == 1 {
+        range.from
+    } else {
+        range.from.last_of_month().tomorrow().ok()?
+    };
+    let last = if range.to == range.to.last_of_month() {
+        range.to.first_of_month()
+    } else {
+        range.to.first_of_month().yesterday().ok()?.first_of_month()
+    };
+    (first <= last).then_some((first, last))
 }
 
-/// The best so far for one duration (a value) or distance (a time), and whose it is. Plain
-/// data: the fold touches it millions of times over years of activities.
-#[derive(Debug, Clone, Copy)]
-struct Held {
-    value: f64,
-    activity: ActivityId,
-    date: Date,
-}
-
-impl WindowFold {
-    fn new(distances: Vec<f64>) -> Self {
-        Self {
-            activities: 0,
-            best: vec![None; CHART_DURATIONS_S.len()],
-            efforts: vec![None; distances.len()],
-            distances,
-        }
-    }
-
-    /// Folds in one activity's exact curve (durations increasing). Activities come by date
-    /// then id, so on a tie the later one is the newer date or the larger id and wins.
-    fn add(&mut self, activity: ActivityId, date: Date, points: &[CurvePoint]) {
-        self.activities += 1;
-        let mut k = 0;
-        for (slot, &d) in self.best.iter_mut().zip(&CHART_DURATIONS_S) {
-            while k < points.len() && points[k].duration_s < d {
-                k += 1;
-            }
-            let Some(p) = points.get(k) else { break };
-            if p.duration_s != d {
-                continue;
-            }
-            if slot.is_none_or(|b| p.value >= b.value) {
-                *slot = Some(Held {
-                    value: p.value,
-                    activity,
-                    date,
-                });
-            }
-        }
-        for (slot, time_s) in self
-            .efforts
-            .iter_mut()
-            .zip(effort_times(points, &self.distances))
-        {
-            let Some(time_s) = time_s else { continue };
-            if slot.is_none_or(|e| time_s <= e.value) {
-                *slot = Some(Held {
-                    value: time_s,
-                    activity,
-                    date,
-                });
-            }
-        }
-    }
-
-    /// The window curve at the chart durations reached, and the best efforts on it.
-    fn view(&self) -> CurveView {
-        let points: Vec<CurvePointView> = CHART_DURATIONS_S
-            .iter()
-            .zip(&self.best)
-            .filter_map(|(&duration_s, held)| {
-                held.map(|h| CurvePointView {
-                    duration_s,
-                    value: h.value,
-                    activity_id: h.activity.0,
-                    date: h.date.to_string(),
-                })
+/// The window curve at the chart durations reached, and the best efforts on it.
+pub fn view(fold: &CurveFold) -> CurveView {
+    let points: Vec<CurvePointView> = CHART_DURATIONS_S
+        .iter()
+        .zip(fold.best())
+        .filter_map(|(&duration_s, held)| {
+            held.map(|h| CurvePointView {
+                duration_s,
+                value: h.value,
+                activity_id: h.activity.0,
+                date: h.date.to_string(),
             })
-            .collect();
-        let best_efforts = points
-            .iter()
-            .filter(|p| EFFORT_DURATIONS_S.contains(&p.duration_s))
-            .cloned()
-            .collect();
-        CurveView {
-            activities: self.activities,
-            points,
-            best_efforts,
-        }
-    }
-
-    /// The best times over the distances reached (a speed fold).
-    fn best_times(&self) -> Vec<BestTime> {
-        self.distances
-            .iter()
-            .zip(&self.efforts)
-            .filter_map(|(&distance_m, held)| {
-                held.map(|h| BestTime {
-                    distance_m,
-                    time_s: h.value,
-                    pace: pace(distance_m / h.value),
-                    activity_id: h.activity.0,
-                    date: h.date.to_string(),
-                })
-            })
-            .collect()
+        })
+        .collect();
+    let best_efforts = points
+        .iter()
+        .filter(|p| EFFORT_DURATIONS_S.contains(&p.duration_s))
+        .cloned()
+        .collect();
+    CurveView {
+        activities: fold.activities(),
+        points,
+        best_efforts,
     }
 }
 
-/// The times over `distances` (increasing) from one best-speed curve, in one pass: for each,
-/// the shortest duration whose best speed covers the distance, then the time at that speed
-/// (under a second off on the 1 s grid); `None` for a distance never covered.
-fn effort_times(speed: &[CurvePoint], distances: &[f64]) -> Vec<Option<f64>> {
-    let mut times = vec![None; distances.len()];
-    let mut next = 0;
-    for p in speed.iter().filter(|p| p.value > 0.0) {
-        let covered = f64::from(p.duration_s) * p.value;
-        while let Some(&distance_m) = distances.get(next)
-            && covered >= distance_m
-        {
-            times[next] = Some(distance_m / p.value);
-            next += 1;
-        }
-        if next == distances.len() {
-            break;
-        }
-    }
-    times
+/// The best times over the distances reached (a speed fold).
+pub fn best_times(fold: &CurveFold) -> Vec<BestTime> {
+    fold.distances()
+        .iter()
+        .zip(fold.efforts())
+        .filter_map(|(&distance_m, held)| {
+            held.map(|h| BestTime {
+                distance_m,
+                time_s: h.value,
+                pace: pace(distance_m / h.value),
+                activity_id: h.activity.0,
+                date: h.date.to_string(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::activities::ActivityId;
+    use crate::store::power_curves::CurvePoint;
 
     fn curve(points: &[(u32, f64)]) -> Vec<CurvePoint> {
         points
@@ -405,18 +368,9 @@ mod tests {
     }
 
     #[test]
-    fn a_best_effort_is_the_first_duration_that_covers_the_distance() {
-        let speed = curve(&[(100, 5.0), (200, 4.5), (300, 4.0), (400, 3.0)]);
-        let times = effort_times(&speed, &[400.0, 1000.0, 5000.0]);
-        assert_eq!(times[0], Some(400.0 / 5.0));
-        assert!((times[1].unwrap() - 1000.0 / 4.0).abs() < 1e-9, "{times:?}");
-        assert_eq!(times[2], None, "never covered");
-    }
-
-    #[test]
     fn the_fold_keeps_the_best_per_duration_and_the_fastest_effort() {
         let day = |d| Date::constant(2026, 1, d);
-        let mut fold = WindowFold::new(vec![10.0]);
+        let mut fold = CurveFold::new(vec![10.0]);
         // The first lists 1 s and 3 s only: it has no value at exactly 2 s (no envelope).
         fold.add(ActivityId(1), day(1), &curve(&[(1, 500.0), (3, 400.0)]));
         fold.add(
@@ -425,7 +379,7 @@ mod tests {
             &curve(&[(1, 450.0), (2, 420.0), (60, 300.0)]),
         );
         fold.add(ActivityId(3), day(3), &curve(&[(1, 500.0)]));
-        let view = fold.view();
+        let view = view(&fold);
         assert_eq!(view.activities, 3);
         let bests: Vec<(u32, f64, i64)> = view
             .points
@@ -444,10 +398,10 @@ mod tests {
             [60],
             "the efforts reached, from the chart points (no curve lists exactly 5 s)"
         );
-        let mut runs = WindowFold::new(vec![10.0]);
+        let mut runs = CurveFold::new(vec![10.0]);
         runs.add(ActivityId(4), day(1), &curve(&[(1, 4.0), (3, 4.0)]));
         runs.add(ActivityId(5), day(2), &curve(&[(1, 5.0), (2, 5.0)]));
-        let times = runs.best_times();
+        let times = best_times(&runs);
         assert_eq!((times[0].activity_id, times[0].time_s), (5, 2.0));
         assert_eq!(times[0].pace, "3:20/km");
     }
@@ -470,7 +424,7 @@ mod tests {
                 (k + 1, Date::constant(2026, 1, 1 + (k / 2) as i8), points)
             })
             .collect();
-        let mut fold = WindowFold::new(Vec::new());
+        let mut fold = CurveFold::new(Vec::new());
         for (id, date, points) in &raw {
             fold.add(ActivityId(*id), *date, points);
         }
@@ -497,8 +451,7 @@ mod tests {
             .filter_map(|&d| window.point(d))
             .map(|p| (p.duration_s, p.value, p.activity_id, p.date.to_string()))
             .collect();
-        let folded: Vec<(u32, f64, i64, String)> = fold
-            .view()
+        let folded: Vec<(u32, f64, i64, String)> = view(&fold)
             .points
             .into_iter()
             .map(|p| (p.duration_s, p.value, p.activity_id, p.date))

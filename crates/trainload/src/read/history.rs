@@ -1,16 +1,12 @@
-//! One athlete's stored history as of their local today (activities, loads, daily sums) and the
-//! thresholds in force on a day: what every other read starts from.
-
-use std::collections::BTreeMap;
+//! One athlete's stored history as of their local today (the daily load sums and the series
+//! they make) and the thresholds in force on a day: what every other read starts from.
 
 use jiff::civil::Date;
 use science::load::DailyLoads;
 
 use super::ReadError;
-use crate::store::activities::{self, Activity, ActivityId};
-use crate::store::loads::{self, ActivityLoad};
 use crate::store::users::{self, User, UserId};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, daily_loads};
 
 /// How far back the load history is read: CTL forgets with a 42-day constant, so three years
 /// is indistinguishable from all of it.
@@ -26,11 +22,8 @@ pub struct History {
     pub user: User,
     /// Their local date now.
     pub today: Date,
-    /// Live activities, by start.
-    pub activities: Vec<Activity>,
-    /// Loads by activity.
-    pub loads: BTreeMap<ActivityId, ActivityLoad>,
-    /// Daily load sums up to today.
+    /// Daily load sums up to today, from the stored day sums (`daily_loads`): bit-identical to
+    /// summing every activity's load.
     pub daily: DailyLoads,
 }
 
@@ -62,21 +55,25 @@ pub async fn history_covering(
     // Reach further back only when the first day asked for would lack its warm-up, so ranges
     // within the last two years agree exactly with the dashboard's series.
     let from = first_day.map_or(from, |d| from.min(add_days(d, -WARM_UP_DAYS)));
-    let acts = activities::list_by_local_date(store, user.id, from, today).await?;
-    let dated = loads::list_by_local_date(store, user.id, from, today).await?;
-    let science_loads: Vec<_> = dated.iter().map(science_load).collect();
-    let daily = DailyLoads::new(&science_loads, local(today)).map_err(ReadError::failed)?;
-    let loads = dated
-        .into_iter()
-        .map(|d| (d.load.activity, d.load))
-        .collect();
-    Ok(History {
-        user,
-        today,
-        activities: acts,
-        loads,
-        daily,
-    })
+    let days = daily_loads::between(store, user.id, from, today).await?;
+    let daily = DailyLoads::from_days(&days, local(today)).map_err(ReadError::failed)?;
+    Ok(History { user, today, daily })
+}
+
+/// The activities with a load over the same days as [`history`] (three years up to today), in
+/// the few columns the plan reads.
+///
+/// # Errors
+/// A store failure.
+pub async fn loaded_activities(
+    store: &Store,
+    history: &History,
+) -> Result<Vec<crate::store::loaded_activities::LoadedActivity>, ReadError> {
+    let from = add_days(history.today, -HISTORY_DAYS);
+    let rows =
+        crate::store::loaded_activities::between(store, history.user.id, from, history.today)
+            .await?;
+    Ok(rows)
 }
 
 /// `user`'s local date now.
@@ -135,4 +132,4 @@ pub fn local_today(zone: &str) -> Date {
     jiff::Timestamp::now().to_zoned(tz).date()
 }
 
-use crate::sync::{add_days, local, science_load};
+use crate::sync::{add_days, local};

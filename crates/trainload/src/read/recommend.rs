@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use super::ReadError;
 use super::{History, add_days, local};
+use crate::store::loaded_activities::LoadedActivity;
 use crate::store::{Store, wellness};
 
 /// Days of wellness the status looks at (the baselines need a few weeks).
@@ -144,7 +145,7 @@ pub async fn recommendations(
     let status = wellness_status(store, history, &cfg).await?;
     let input = RecommendInput {
         as_of: local(history.today),
-        history: history_of(history),
+        history: history_of(&super::history::loaded_activities(store, history).await?),
         ftp_w: values.ftp_w,
         threshold_speed_mps: values.threshold_speed_mps,
         lthr_bpm: values.lthr_bpm,
@@ -177,13 +178,11 @@ pub async fn recommendations(
     })
 }
 
-fn history_of(history: &History) -> Vec<HistoryActivity> {
-    history
-        .activities
+fn history_of(activities: &[LoadedActivity]) -> Vec<HistoryActivity> {
+    activities
         .iter()
         .filter_map(|a| {
-            let load = history.loads.get(&a.id)?;
-            let method = match load.method {
+            let method = match a.method {
                 Method::Power => LoadMethod::Power,
                 Method::Pace => LoadMethod::Pace,
                 Method::Hr | Method::HrAvg => LoadMethod::Hr,
@@ -192,17 +191,13 @@ fn history_of(history: &History) -> Vec<HistoryActivity> {
             };
             Some(HistoryActivity {
                 date: local(a.local_date),
-                class: SportClass::of(&a.summary.sport_type),
-                utl: load.utl.max(0.0),
-                base_load: load.base_load.max(0.0),
-                intensity_factor: load.intensity_factor,
+                class: SportClass::of(&a.sport_type),
+                utl: a.utl.max(0.0),
+                base_load: a.base_load.max(0.0),
+                intensity_factor: a.intensity_factor,
                 method,
-                distance_m: a.summary.distance_m,
-                moving_time_s: a
-                    .summary
-                    .moving_s
-                    .or(a.summary.elapsed_s)
-                    .map_or(0.0, |s| s as f64),
+                distance_m: a.distance_m,
+                moving_time_s: a.moving_s.or(a.elapsed_s).map_or(0.0, |s| s as f64),
             })
         })
         .collect()

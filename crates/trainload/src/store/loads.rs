@@ -93,12 +93,7 @@ impl TryFrom<LoadRow> for ActivityLoad {
     fn try_from(row: LoadRow) -> Result<Self, StoreError> {
         Ok(Self {
             activity: ActivityId(row.activity_id),
-            method: super::science_text::ScienceText::parse(&row.method).ok_or_else(|| {
-                StoreError::Corrupt {
-                    column: "activity_loads.method",
-                    detail: format!("unknown load method {:?}", row.method),
-                }
-            })?,
+            method: method_of(&row.method)?,
             base_load: row.base_load,
             modifier: row.modifier,
             modifier_components: typed_json(
@@ -117,6 +112,14 @@ impl TryFrom<LoadRow> for ActivityLoad {
             provenance: typed_json("activity_loads.provenance", &row.provenance)?,
         })
     }
+}
+
+/// A stored `activity_loads.method`.
+pub(crate) fn method_of(text: &str) -> Result<science::utl::Method, StoreError> {
+    super::science_text::ScienceText::parse(text).ok_or_else(|| StoreError::Corrupt {
+        column: "activity_loads.method",
+        detail: format!("unknown load method {text:?}"),
+    })
 }
 
 /// Parses a stored JSON text column.
@@ -174,7 +177,7 @@ const LIST: &str = concat!(
      AND a.deleted_at_ms IS NULL ORDER BY a.start_at_ms, a.id"
 );
 
-/// Stores (or replaces) the load of a live activity.
+/// Stores (or replaces) the load of a live activity, then rebuilds its day in `daily_loads`.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] when the activity does not exist or is soft-deleted.
@@ -205,7 +208,9 @@ pub async fn put(store: &Store, load: &ActivityLoad) -> Result<(), StoreError> {
     if done == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(())
+    // Right after the load, its day's sums (a crash between the two is mended by the monthly
+    // drift check).
+    super::daily_loads::refresh_activity(store, load.activity).await
 }
 
 /// The load of one activity, if computed.

@@ -35,10 +35,14 @@ macro_rules! with_tx {
 pub mod activities;
 pub mod backup;
 pub mod budget;
+pub mod curve_fold;
+pub mod curve_months;
+pub mod daily_loads;
 mod error;
 pub mod events;
 pub mod fan_out;
 pub mod integrations;
+pub mod loaded_activities;
 pub mod loads;
 pub mod planner;
 pub mod power_curves;

@@ -141,7 +141,8 @@ pub fn decode_into(bytes: &[u8], points: &mut Vec<CurvePoint>) -> Result<(), Sto
     Ok(())
 }
 
-/// Stores (or replaces) the curve of one activity.
+/// Stores (or replaces) the curve of one activity, then rebuilds its month's fold
+/// (`curve_months`).
 ///
 /// # Errors
 /// [`StoreError::Invalid`] for a curve [`encode`] refuses; [`StoreError::Database`] on failure.
@@ -163,7 +164,7 @@ pub async fn put(
         .bind(super::loads::calc_version())
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
-    Ok(())
+    super::curve_months::refresh_activity(store, activity).await
 }
 
 /// Activities of `user` with a curve computed by a calculation version older than `current`.
@@ -183,7 +184,7 @@ pub async fn stale(
     Ok(ids.into_iter().map(ActivityId).collect())
 }
 
-/// Removes every curve of one activity (before it is recomputed).
+/// Removes every curve of one activity (before it is recomputed) and rebuilds its month's fold.
 ///
 /// # Errors
 /// [`StoreError::Database`] on failure.
@@ -197,7 +198,7 @@ pub async fn delete_activity(
         .bind(activity.0)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
-    Ok(())
+    super::curve_months::refresh_activity(store, activity).await
 }
 
 /// The curve of one activity, if stored.

@@ -11,6 +11,7 @@
 mod activities;
 mod announce;
 mod convert;
+mod daily_check;
 mod events;
 pub(crate) mod features;
 mod loads;
@@ -24,6 +25,9 @@ mod tokens;
 mod wellness;
 
 pub use announce::{ACTIVITY_EVENT, THRESHOLDS_EVENT, WELLNESS_EVENT};
+pub use daily_check::{
+    CurveMonthDrift, DailyDrift, DailyDriftExample, check_curve_months, check_daily_loads,
+};
 pub use events::{EventsReport, handle_events};
 pub use onboarding::{ONBOARDING_EVENT, OnboardingProgress, onboard};
 pub use recalc::{
@@ -31,7 +35,7 @@ pub use recalc::{
 };
 pub use run::user_sync;
 
-pub(crate) use convert::{add_days, history_entry, local, science_load, science_wellness};
+pub(crate) use convert::{add_days, history_entry, local, science_wellness};
 pub(crate) use loads::calc_version;
 
 use std::collections::BTreeMap;

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::convert::add_days;
+use super::daily_check::{CurveMonthDrift, DailyDrift, check_curve_months, check_daily_loads};
 use super::loads::{Inputs, compute, range_ids, write};
 use super::run::{Run, user_lock};
 use super::thresholds::{earliest, estimate_and_adopt, resting_hr};
@@ -44,6 +45,10 @@ pub struct UtlRecalc {
     /// Stored curves recomputed because an older calculation version produced them (any
     /// date; 0 once every curve is current).
     pub curves_recomputed: u32,
+    /// The stored daily load sums against a fresh computation (drift expected 0; repaired).
+    pub daily_loads: DailyDrift,
+    /// The stored month folds of the curves against fresh ones (drift expected 0; repaired).
+    pub curve_months: CurveMonthDrift,
 }
 
 /// Re-estimates every threshold from the `window_days` days ending today (the weekly job) and
@@ -138,6 +143,19 @@ pub async fn recalculate_utl(
     if out.drift > 0 {
         let examples = serde_json::to_string(&out.examples).unwrap_or_default();
         tracing::warn!(user = user.0, drift = out.drift, %examples, "UTL drift: stored loads not reproduced");
+    }
+    // After the loads were rewritten, so the sums are compared with the loads as they now are.
+    out.daily_loads = check_daily_loads(&ctx.store, user).await?;
+    if out.daily_loads.drift > 0 {
+        let examples = serde_json::to_string(&out.daily_loads.examples).unwrap_or_default();
+        tracing::warn!(user = user.0, drift = out.daily_loads.drift, %examples,
+            "daily load drift: stored day sums not reproduced (repaired)");
+    }
+    out.curve_months = check_curve_months(&ctx.store, user).await?;
+    if out.curve_months.drift > 0 {
+        let examples = out.curve_months.examples.join(", ");
+        tracing::warn!(user = user.0, drift = out.curve_months.drift, %examples,
+            "curve month drift: stored folds not reproduced (repaired)");
     }
     Ok(out)
 }

@@ -440,10 +440,14 @@ pub async fn delete_from_provider(
     user: UserId,
     provider: Provider,
 ) -> Result<u64, StoreError> {
-    let done = with_pool!(store, pool => sqlx::query(DELETE_FROM_PROVIDER)
+    let mut tx = crate::store::begin_write(store).await?;
+    let done = with_tx!(tx, conn => sqlx::query(DELETE_FROM_PROVIDER)
         .bind(user.0)
         .bind(provider.as_str())
-        .execute(pool)
+        .execute(&mut *conn)
         .await.map(|r| r.rows_affected()))?;
+    crate::store::daily_loads::rebuild_in(&mut tx, user).await?;
+    crate::store::curve_months::rebuild_in(&mut tx, user).await?;
+    tx.commit().await?;
     Ok(done)
 }

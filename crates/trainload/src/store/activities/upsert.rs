@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{ActivityId, ActivitySummary, StreamsState};
 use crate::store::hash::content_hash;
 use crate::store::users::UserId;
-use crate::store::{Store, StoreError, begin_write};
+use crate::store::{Store, StoreError, begin_write, curve_months, daily_loads};
 
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,7 +72,8 @@ macro_rules! bind_summary {
 }
 
 const EXISTING: &str = "SELECT id, content_hash, revision, deleted_at_ms, start_at_ms, elapsed_s, \
-     moving_s, distance_m FROM activities WHERE user_id = $1 AND provider = $2 AND external_id = $3";
+     moving_s, distance_m, local_date FROM activities WHERE user_id = $1 AND provider = $2 \
+     AND external_id = $3";
 const INSERT: &str = "INSERT INTO activities (provider, external_id, upload_external_id, \
      sport_type, legacy_type, sport, name, start_at_ms, utc_offset_s, time_zone, elapsed_s, \
      moving_s, distance_m, elevation_gain_m, average_speed_mps, max_speed_mps, average_hr_bpm, \
@@ -104,6 +105,7 @@ const DROP_LOAD: &str = "DELETE FROM activity_loads WHERE activity_id = $1";
 const DROP_ZONE_TIMES: &str = "DELETE FROM activity_zone_times WHERE activity_id = $1";
 const DROP_CURVES: &str = "DELETE FROM power_curves WHERE activity_id = $1";
 const PURGE: &str = "DELETE FROM activities WHERE deleted_at_ms IS NOT NULL AND deleted_at_ms < $1";
+const DAY_OF: &str = "SELECT user_id, local_date FROM activities WHERE id = $1";
 
 /// How often an upsert that lost a race to a concurrent writer is retried.
 const UPSERT_ATTEMPTS: usize = 3;
@@ -118,6 +120,7 @@ struct Existing {
     elapsed_s: Option<i64>,
     moving_s: Option<i64>,
     distance_m: Option<f64>,
+    local_date: String,
 }
 
 impl Existing {
@@ -225,6 +228,13 @@ async fn try_upsert(
     if done == 0 {
         return Ok(None);
     }
+    // A load moves with its activity to the new local date; a restored activity's day is
+    // rebuilt too (in case its load outlived the deletion).
+    if restored || existing.local_date != local_date {
+        let days = [existing.local_date.clone(), local_date.to_owned()];
+        daily_loads::refresh_days_in(&mut tx, user, &days).await?;
+        curve_months::refresh_days_in(&mut tx, user, &days).await?;
+    }
     tx.commit().await?;
     let outcome = if restored {
         Outcome::Restored
@@ -264,6 +274,13 @@ pub async fn soft_delete(
     for sql in [DROP_STREAMS, DROP_LOAD, DROP_ZONE_TIMES, DROP_CURVES] {
         with_tx!(tx, conn => sqlx::query(sql).bind(id.0).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
     }
+    let (user, day): (i64, String) = with_tx!(tx, conn => sqlx::query_as(DAY_OF)
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await)?;
+    let days = [day];
+    daily_loads::refresh_days_in(&mut tx, UserId(user), &days).await?;
+    curve_months::refresh_days_in(&mut tx, UserId(user), &days).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -5,6 +5,8 @@
 mod activities;
 mod budget;
 mod cli;
+mod curve_months;
+mod daily_loads;
 mod integrations;
 mod misc;
 mod planner;

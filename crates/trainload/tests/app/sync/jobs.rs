@@ -123,3 +123,39 @@ conformance!(
         assert_eq!(again.drift, 0);
     }
 );
+
+conformance!(
+    async fn monthly_utl_finds_and_repairs_a_tampered_daily_load_sum(db) {
+        let world = world(&db.store, unlimited(SimConfig::new(6, 2)), Duration::from_secs(30)).await;
+        let user = world.athlete(0, true).await;
+        let options = trainload::sync::SyncOptions { activity_days: 14, ..trainload::sync::SyncOptions::daily() };
+        trainload::sync::user_sync(&world.ctx, user, &options).await.unwrap();
+        let days = db.count(&format!("SELECT COUNT(*) FROM daily_loads WHERE user_id = {}", user.0)).await;
+        assert!(days > 0, "the sync stored day sums");
+        // A day's sum changed behind the store's back (a lost write, a manual edit).
+        db.raw(&format!(
+            "UPDATE daily_loads SET overall = overall + 0.5 WHERE user_id = {} AND local_date = \
+             (SELECT MAX(local_date) FROM daily_loads WHERE user_id = {})",
+            user.0, user.0
+        ))
+        .await;
+        db.store.queue_db().migrate().await.unwrap();
+        let s = scheduler(&world, &db.store);
+        s.register_jobs().await.unwrap();
+        let request = ManualRunRequest { actor: "test".into(), users: Some(vec![user.0]), ..ManualRunRequest::default() };
+        let ManualRun::Created(run_id) = s.start_manual_run("monthly_utl", &request).await.unwrap() else {
+            panic!("expected a new run")
+        };
+        s.drain("test-node/0", 1).await.unwrap();
+        let run = s.run(run_id).await.unwrap();
+        assert_eq!(run.state, RunState::Succeeded);
+        let summary: serde_json::Value = serde_json::from_str(run.summary.as_deref().unwrap()).unwrap();
+        assert_eq!(summary["counters"]["daily_load_drift"], 1, "{summary}");
+        assert_eq!(summary["counters"]["drift"], 0, "the loads themselves are sound: {summary}");
+        assert_eq!(summary["counters"]["curve_month_drift"], 0, "{summary}");
+        // Repaired: the next check finds nothing.
+        let again = trainload::sync::check_daily_loads(&db.store, user).await.unwrap();
+        assert_eq!((again.drift, again.repaired), (0, false), "{again:?}");
+        assert!(again.days_checked > 0);
+    }
+);

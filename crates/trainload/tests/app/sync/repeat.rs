@@ -36,6 +36,9 @@ conformance!(
         let drift = sync::recalculate_utl(&world.ctx, user, jiff::civil::date(2000, 1, 1)).await.unwrap();
         assert_eq!((drift.drift, drift.written), (0, 0), "{drift:?}");
         assert!(drift.recalculated > 0);
+        assert_eq!(drift.daily_loads.drift, 0, "{drift:?}");
+        assert_eq!(drift.curve_months.drift, 0, "{drift:?}");
+        assert!(drift.daily_loads.days_checked > 0, "{drift:?}");
     }
 );
 
@@ -59,6 +62,8 @@ conformance!(
         let mut dates: Vec<_> = concurrent.thresholds.clone();
         dates.dedup();
         assert_eq!(dates.len(), concurrent.thresholds.len(), "no threshold entry twice");
+        let sums = sync::check_daily_loads(&db.store, user).await.unwrap();
+        assert_eq!(sums.drift, 0, "concurrent load writes leave the day sums exact: {sums:?}");
 
         let other = crate::support::db::sqlite().await;
         let ctx = sync::SyncContext { store: other.store.clone(), ..world.ctx.clone() };
