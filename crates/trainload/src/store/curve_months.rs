@@ -33,6 +33,14 @@ const BETWEEN: &str = "SELECT encoded FROM curve_months WHERE user_id = $1 AND k
      AND month >= $3 AND month <= $4 ORDER BY month";
 const ALL_STORED: &str = "SELECT kind, month, encoded FROM curve_months WHERE user_id = $1";
 const ACTIVITY_DAY: &str = "SELECT user_id, local_date FROM activities WHERE id = $1";
+const LIVE_DAY: &str =
+    "SELECT user_id, local_date FROM activities WHERE id = $1 AND deleted_at_ms IS NULL";
+const LATER_CURVES: &str = "SELECT COUNT(*) FROM power_curves c \
+     JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND c.kind = $2 \
+     AND a.deleted_at_ms IS NULL AND a.local_date <= $3 \
+     AND (a.local_date > $4 OR (a.local_date = $4 AND a.id > $5))";
+const MONTH_FOLD: &str =
+    "SELECT encoded FROM curve_months WHERE user_id = $1 AND kind = $2 AND month = $3";
 
 /// The distances a fold of `kind` keeps best times over (the speed curves' running distances).
 pub fn distances(kind: CurveKind) -> Vec<f64> {
@@ -161,6 +169,80 @@ pub async fn refresh_activity(store: &Store, activity: ActivityId) -> Result<(),
         return Ok(());
     };
     refresh_days_in(&mut tx, UserId(user), &[day]).await?;
+    tx.commit().await
+}
+
+/// Adds the first curve of `kind` stored for `activity` to its month's fold without reading
+/// the month's other curves, when the result is what a rebuild would give: the activity is
+/// live and the month's latest with a curve of that kind (by local date, then id; a fold keeps
+/// the later activity on a tie), and the fold is stored in the current layout. Otherwise, or
+/// for an athlete not built yet, it does what [`refresh_activity`] does. A sync's new activity
+/// is nearly always its month's latest, so it folds one curve instead of the month's.
+///
+/// # Errors
+/// As [`refresh_days_in`].
+pub async fn add_first_curve(
+    store: &Store,
+    activity: ActivityId,
+    kind: CurveKind,
+    points: &[power_curves::CurvePoint],
+) -> Result<(), StoreError> {
+    let mut tx = begin_write(store).await?;
+    let found: Option<(i64, String)> = with_tx!(tx, conn => sqlx::query_as(LIVE_DAY)
+        .bind(activity.0)
+        .fetch_optional(&mut *conn)
+        .await)?;
+    let Some((user, day)) = found else {
+        drop(tx);
+        return refresh_activity(store, activity).await;
+    };
+    let user = UserId(user);
+    lock_user(&mut tx, user).await?;
+    let pending: i64 = with_tx!(tx, conn => sqlx::query_scalar(PENDING)
+        .bind(user.0)
+        .fetch_one(&mut *conn)
+        .await)?;
+    if pending > 0 {
+        // The first read builds every fold.
+        return tx.commit().await;
+    }
+    let month = month_of(&day).to_owned();
+    let later: i64 = with_tx!(tx, conn => sqlx::query_scalar(LATER_CURVES)
+        .bind(user.0)
+        .bind(kind.as_str())
+        .bind(format!("{month}-31"))
+        .bind(&day)
+        .bind(activity.0)
+        .fetch_one(&mut *conn)
+        .await)?;
+    let stored: Option<Vec<u8>> = with_tx!(tx, conn => sqlx::query_scalar(MONTH_FOLD)
+        .bind(user.0)
+        .bind(kind.as_str())
+        .bind(&month)
+        .fetch_optional(&mut *conn)
+        .await)?;
+    let wanted = distances(kind);
+    let fold = match stored {
+        // A built athlete without the month's row has no curve of this kind in that month.
+        None => Some(CurveFold::new(wanted)),
+        Some(bytes) => CurveFold::decode(&bytes, &wanted)?,
+    };
+    match fold {
+        Some(mut fold) if later == 0 => {
+            let date: Date = day.parse().map_err(|e: jiff::Error| StoreError::Corrupt {
+                column: "activities.local_date",
+                detail: e.to_string(),
+            })?;
+            fold.add(activity, date, points);
+            put_folds(
+                &mut tx,
+                user,
+                &Folds::from([((month, kind.as_str()), fold)]),
+            )
+            .await?;
+        }
+        _ => refresh_days_in(&mut tx, user, &[day]).await?,
+    }
     tx.commit().await
 }
 

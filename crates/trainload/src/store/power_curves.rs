@@ -54,6 +54,8 @@ const PUT: &str = "INSERT INTO power_curves (user_id, activity_id, kind, encoded
 const STALE: &str = "SELECT DISTINCT activity_id FROM power_curves WHERE user_id = $1 \
      AND calc_version < $2 ORDER BY activity_id";
 const DELETE_ACTIVITY: &str = "DELETE FROM power_curves WHERE user_id = $1 AND activity_id = $2";
+const COUNT: &str =
+    "SELECT COUNT(*) FROM power_curves WHERE user_id = $1 AND activity_id = $2 AND kind = $3";
 const GET: &str =
     "SELECT encoded FROM power_curves WHERE user_id = $1 AND activity_id = $2 AND kind = $3";
 const BETWEEN: &str = "SELECT c.activity_id, c.encoded FROM power_curves c \
@@ -141,8 +143,8 @@ pub fn decode_into(bytes: &[u8], points: &mut Vec<CurvePoint>) -> Result<(), Sto
     Ok(())
 }
 
-/// Stores (or replaces) the curve of one activity, then rebuilds its month's fold
-/// (`curve_months`).
+/// Stores (or replaces) the curve of one activity, then updates its month's fold
+/// (`curve_months`): a first curve is added to it, a replaced one refolds the month.
 ///
 /// # Errors
 /// [`StoreError::Invalid`] for a curve [`encode`] refuses; [`StoreError::Database`] on failure.
@@ -155,6 +157,12 @@ pub async fn put(
     now_ms: i64,
 ) -> Result<(), StoreError> {
     let encoded = encode(points)?;
+    let replaces: i64 = with_pool!(store, pool => sqlx::query_scalar(COUNT)
+        .bind(user.0)
+        .bind(activity.0)
+        .bind(kind.as_str())
+        .fetch_one(pool)
+        .await)?;
     with_pool!(store, pool => sqlx::query(PUT)
         .bind(user.0)
         .bind(activity.0)
@@ -164,7 +172,12 @@ pub async fn put(
         .bind(super::loads::calc_version())
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
-    super::curve_months::refresh_activity(store, activity).await
+    if replaces > 0 {
+        // The replaced curve may have held a best: fold the month afresh.
+        super::curve_months::refresh_activity(store, activity).await
+    } else {
+        super::curve_months::add_first_curve(store, activity, kind, points).await
+    }
 }
 
 /// Activities of `user` with a curve computed by a calculation version older than `current`.

@@ -136,12 +136,11 @@ conformance! {
         let one = activities::upsert(&db.store, ada, &ride_on(1, 0), 1).await.unwrap().id;
         let two = activities::upsert(&db.store, ada, &ride_on(2, 3), 1).await.unwrap().id;
         loads::put(&db.store, &load_in(one, Cycling, 40.0)).await.unwrap();
-        // A load written before the sport group was recorded counts as `other`.
-        loads::put(&db.store, &load_for(two)).await.unwrap();
+        loads::put(&db.store, &load_in(two, Other, 84.5)).await.unwrap();
         // As the migration leaves an athlete of an older database: no rows, marked pending.
         db.raw("DELETE FROM daily_loads").await;
         db.raw(&format!("INSERT INTO daily_loads_pending (user_id) VALUES ({})", ada.0)).await;
-        assert_matches(&db, ada, &[("2026-01-01", Cycling, 40.0), ("2026-01-04", Other, load_for(two).utl)]).await;
+        assert_matches(&db, ada, &[("2026-01-01", Cycling, 40.0), ("2026-01-04", Other, 84.5)]).await;
         assert_eq!(db.count("SELECT COUNT(*) FROM daily_loads_pending").await, 0);
     }
 }
