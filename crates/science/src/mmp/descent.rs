@@ -221,13 +221,19 @@ impl Piece<'_> {
             let memo = state.memo[slot];
             if memo.d != 0 && memo.d < d {
                 state.memo_checks += 1;
-                let steps = u32::try_from(d - memo.d).map_or(f64::INFINITY, f64::from);
-                let grow = self.s[e - 1 + d] - self.s[b + memo.d];
                 let (from, to) = (b + memo.d, e - 1 + d);
                 let gained = self
                     .near
                     .map_or_else(|| t.max(from, to), |n| n.max(from, to));
-                let carried = memo.ub + lesser(steps * gained, grow);
+                // One duration on, each window gains one value of `from..to`, so `gained`
+                // alone bounds the growth; the sum of the range (two more loads) is almost
+                // never below it and is only needed when several durations passed.
+                let carried = if d - memo.d == 1 {
+                    memo.ub + gained
+                } else {
+                    let steps = u32::try_from(d - memo.d).map_or(f64::INFINITY, f64::from);
+                    memo.ub + lesser(steps * gained, self.s[to] - self.s[from])
+                };
                 if !state.best.beaten_by(carried, self.index, b) {
                     state.memo_skips += 1;
                     state.memo[slot] = Memo { ub: carried, d };
