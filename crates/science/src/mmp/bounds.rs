@@ -1,9 +1,14 @@
 //! Upper bounds for the exact search that need more than the prefix sums: block-granular range
-//! minima and maxima of a piece's values, and the global cap of one duration from the maxima
+//! minima and maxima of a piece's values (with exact maxima of short ranges for the memo), and
+//! the global cap of one duration from the maxima
 //! already found for shorter ones.
 //!
 //! Both are used only when every sum is an exact integer (integer values, sums below 2⁵²), so
 //! the identities they rest on hold in floating point too.
+
+use std::cell::OnceCell;
+
+use super::near::{Near, near_maxima};
 
 /// Range minima and maxima at the granularity of blocks of `block` values.
 ///
@@ -21,6 +26,9 @@ pub(super) struct RangeTable {
     mins: Vec<f64>,
     /// Level k at `k * blocks ..`: max over blocks `j .. j + 2^k`.
     maxs: Vec<f64>,
+    /// `near[j]` = max(values[j .. j + SHORT]) (clipped at the end), built on first use (see
+    /// [`Near`]).
+    near: OnceCell<Vec<f64>>,
 }
 
 impl RangeTable {
@@ -55,6 +63,17 @@ impl RangeTable {
             blocks,
             mins,
             maxs,
+            near: OnceCell::new(),
+        }
+    }
+
+    /// Maxima of short ranges for the piece with prefix sums `sums` (the values this table was
+    /// built from), computed on the first call, which the search makes only once the memo has
+    /// been checked often enough to repay them.
+    pub(super) fn near<'a>(&'a self, sums: &[f64]) -> Near<'a> {
+        Near {
+            near: self.near.get_or_init(|| near_maxima(sums)),
+            table: self,
         }
     }
 

@@ -3,6 +3,7 @@
 //! duration to the next, and branch-free scans of the blocks that remain.
 
 use super::bounds::{RangeTable, greater, lesser};
+use super::near::Near;
 use super::search::Best;
 
 /// Fewest starts of a block scanned directly (the leaf size adapts per duration, see
@@ -141,6 +142,8 @@ pub(super) struct Piece<'a> {
     pub(super) leaf: usize,
     /// Whether leaves consult the memo.
     pub(super) memo_on: bool,
+    /// Short-range maxima for the memo's checks, once they are many enough to pay for them.
+    pub(super) near: Option<Near<'a>>,
     /// This piece's first entry in the memo.
     pub(super) memo_base: usize,
 }
@@ -218,9 +221,19 @@ impl Piece<'_> {
             let memo = state.memo[slot];
             if memo.d != 0 && memo.d < d {
                 state.memo_checks += 1;
-                let steps = u32::try_from(d - memo.d).map_or(f64::INFINITY, f64::from);
-                let grow = self.s[e - 1 + d] - self.s[b + memo.d];
-                let carried = memo.ub + lesser(steps * t.max(b + memo.d, e - 1 + d), grow);
+                let (from, to) = (b + memo.d, e - 1 + d);
+                let gained = self
+                    .near
+                    .map_or_else(|| t.max(from, to), |n| n.max(from, to));
+                // One duration on, each window gains one value of `from..to`, so `gained`
+                // alone bounds the growth; the sum of the range (two more loads) is almost
+                // never below it and is only needed when several durations passed.
+                let carried = if d - memo.d == 1 {
+                    memo.ub + gained
+                } else {
+                    let steps = u32::try_from(d - memo.d).map_or(f64::INFINITY, f64::from);
+                    memo.ub + lesser(steps * gained, self.s[to] - self.s[from])
+                };
                 if !state.best.beaten_by(carried, self.index, b) {
                     state.memo_skips += 1;
                     state.memo[slot] = Memo { ub: carried, d };

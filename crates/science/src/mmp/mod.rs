@@ -12,6 +12,7 @@
 
 mod bounds;
 mod descent;
+mod near;
 mod search;
 mod window;
 

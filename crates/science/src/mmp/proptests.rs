@@ -148,3 +148,36 @@ proptest! {
         prop_assert_eq!(merge_window(&reversed, day, day.add_days(10)), w);
     }
 }
+
+proptest! {
+    // Long pieces on the full default grid: enough memo checks per value that the search
+    // switches to short-range maxima part way ([`super::bounds::Near`]).
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn the_fast_path_equals_the_plain_scan_on_long_rides_with_repeated_efforts(
+        len in 1200_usize..2400,
+        period in 60_usize..400,
+        effort in 10_usize..120,
+        noise in prop::collection::vec(0_u16..60, 64),
+        pause in prop::option::of((0_usize..2400, 1_usize..300)),
+    ) {
+        let mut values: Vec<f64> = (0..len)
+            .map(|t| {
+                let base = if t % period < effort { 320 } else { 190 };
+                f64::from(base + noise[(t * 7 + t / 13) % noise.len()])
+            })
+            .collect();
+        if let Some((at, run)) = pause {
+            for v in values.iter_mut().skip(at).take(run) {
+                *v = 0.0;
+            }
+        }
+        let cut = len / 3;
+        assert_fast_equals_brute(&[piece(&values)], &CurveConfig::default());
+        assert_fast_equals_brute(
+            &[piece(&values[..cut]), piece(&values[cut..])],
+            &CurveConfig::default(),
+        );
+    }
+}

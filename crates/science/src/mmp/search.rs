@@ -17,8 +17,10 @@
 //! shorter durations ([`Caps`]) that ends the search once the best reaches it; and each block
 //! of 32 starts keeps the maximum found at an earlier duration, grown by what longer windows
 //! can add ([`super::descent`]), which separates the near-ties one period apart on rides with
-//! repeated efforts. Seeding each duration with the windows next to the previous duration's
-//! winner makes the best high from the start, so most blocks fall at once. Leaf sizes and the
+//! repeated efforts; once the memo is checked often, the maxima of the few values a block
+//! gains come from a table of short-range maxima ([`super::near`]) in one or two loads.
+//! Seeding each duration with the windows next to the previous duration's winner makes the
+//! best high from the start, so most blocks fall at once. Leaf sizes and the
 //! memo adapt to how often checks skip; that changes only the speed, never the result.
 //!
 //! Comparisons are on window sums, which for a fixed duration orders windows exactly as their
@@ -34,6 +36,11 @@ use super::descent::{MIN_LEAF, Piece, State, Tuning};
 /// Sums below this are exact integers in f64 when every value is an integer; the cap adds two
 /// sums, so it stays one bit below 2⁵³.
 const EXACT_LIMIT: f64 = 4_503_599_627_370_496.0; // 2^52
+
+/// Memo checks per series value after which short-range maxima ([`super::bounds::Near`]) are
+/// built: building them costs about as much as this many checks save (measured; only speed
+/// depends on it).
+const NEAR_AFTER: usize = 4;
 
 /// Prefix sums of every piece in one buffer.
 #[derive(Debug)]
@@ -90,7 +97,10 @@ impl Prefix {
             if !acc.is_finite() {
                 return None;
             }
-            let exact = acc < EXACT_LIMIT && piece.iter().all(|v| v.fract() == 0.0);
+            // `v as i64` truncates (saturating above 2⁶³, where every f64 is an integer anyway), so
+            // the round trip returns v exactly when v is an integer: `fract() == 0.0` without a
+            // call to `trunc`, which plain SSE2 has no instruction for.
+            let exact = acc < EXACT_LIMIT && piece.iter().all(|&v| v == (v as i64) as f64);
             ranges.push((exact && !piece.is_empty()).then(|| RangeTable::new(piece)));
         }
         Some(Self {
@@ -131,6 +141,7 @@ impl Prefix {
             blocks += len / MIN_LEAF + 1;
         }
         let mut state = State::new(blocks);
+        let mut checks = 0;
         for &d in durations {
             state.start();
             if let Some((prev_d, p)) = prev {
@@ -142,6 +153,10 @@ impl Prefix {
                     let piece = Piece {
                         s: self.piece(k),
                         ranges: self.ranges[k].as_ref(),
+                        near: self.ranges[k]
+                            .as_ref()
+                            .filter(|_| checks >= NEAR_AFTER * self.sums.len())
+                            .map(|t| t.near(self.piece(k))),
                         d,
                         d_f64: d as f64,
                         index: k,
@@ -155,6 +170,7 @@ impl Prefix {
                 }
             }
             tuning = tuning.adapt(&state);
+            checks += state.memo_checks;
             let best = state.best;
             if best.piece == usize::MAX {
                 out.push(None);
