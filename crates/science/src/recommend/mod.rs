@@ -3,6 +3,8 @@
 //! A deterministic function of the history through `as_of − 1`, the activities already done on
 //! `as_of` (the athlete's local today), the current thresholds, the wellness status for `as_of`
 //! and the configuration. Days T … T+4 with T = `as_of`. Planned loads are UTL at modifier 1.0.
+//! The long history comes as daily load sums, single activities only for the last weeks
+//! (`input.rs`).
 //!
 //! Today's completed activities count for today: day 0 shows what is left of its target as an
 //! easy session, or "done for today" (`today.rs`). The ACWR in the state is the overall ratio on
@@ -13,80 +15,24 @@
 //! (`targets.rs`).
 
 mod config;
+mod input;
 mod plan;
 mod sport_split;
 mod state;
+#[cfg(test)]
+mod sums_tests;
 mod targets;
 #[cfg(test)]
 mod tests;
 mod today;
 
 pub use config::{Band, RecommendConfig};
+pub use input::{HistoryActivity, LoadMethod, RecommendInput, day_sums};
 
 use crate::error::{self, ScienceError};
 use crate::load::LoadConfig;
 use crate::sport::SportTable;
-use crate::wellness::WellnessStatus;
-use crate::{LocalDate, SportClass, SportGroup};
-
-/// The UTL method of a past activity, as far as planning cares (`hr_avg` maps to `Hr`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LoadMethod {
-    /// TSS from power.
-    Power,
-    /// rTSS from pace.
-    Pace,
-    /// hrTSS (streams or summary average).
-    Hr,
-    /// Estimated from duration and IF_default.
-    Estimated,
-}
-
-/// One past activity.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryActivity {
-    /// Local start date.
-    pub date: LocalDate,
-    /// Sport class (the group follows from it; the class gives IF_default and the HR factor).
-    pub class: SportClass,
-    /// UTL (≥ 0).
-    pub utl: f64,
-    /// Base load before the wellness modifier (≥ 0).
-    pub base_load: f64,
-    /// IF from its method, if known (IF_default is used for estimates without one).
-    pub intensity_factor: Option<f64>,
-    /// Method that produced the load.
-    pub method: LoadMethod,
-    /// Distance in m, if known.
-    pub distance_m: Option<f64>,
-    /// Moving time in s.
-    pub moving_time_s: f64,
-}
-
-impl HistoryActivity {
-    /// Its sport group.
-    pub fn group(&self) -> SportGroup {
-        self.class.group()
-    }
-}
-
-/// Everything a recommendation depends on.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecommendInput {
-    /// T, the first planned day.
-    pub as_of: LocalDate,
-    /// Past activities in any order; those dated T are today's completed work (they reduce
-    /// day 0 and count in the ACWR), later ones are ignored.
-    pub history: Vec<HistoryActivity>,
-    /// Current FTP, W.
-    pub ftp_w: Option<f64>,
-    /// Current running threshold speed, m/s.
-    pub threshold_speed_mps: Option<f64>,
-    /// Current LTHR, bpm.
-    pub lthr_bpm: Option<f64>,
-    /// Wellness status for T.
-    pub wellness: WellnessStatus,
-}
+use crate::{LocalDate, SportGroup};
 
 /// Day type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -265,7 +211,8 @@ pub struct Recommendation {
 ///
 /// # Errors
 /// [`ScienceError::NotFinite`] / [`ScienceError::OutOfRange`] / [`ScienceError::NotPositive`]
-/// for a bad activity value or threshold; a bad [`LoadConfig`].
+/// for a bad activity value, day sum or threshold; [`ScienceError::Inconsistent`] for two sums
+/// of one day; a bad [`LoadConfig`].
 pub fn recommend(
     input: &RecommendInput,
     cfg: &RecommendConfig,
@@ -274,10 +221,24 @@ pub fn recommend(
 ) -> Result<Recommendation, ScienceError> {
     validate_thresholds(input)?;
     let (history, today) = canonical_history(input)?;
-    let st = state::at(&history, &today, input.as_of, cfg, load_cfg, sports)?;
+    let loads = state::Loads::from_days(&input.daily, &today, input.as_of)?;
+    plan_from(input, &history, &today, &loads, cfg, load_cfg, sports)
+}
+
+/// The plan from the canonical activities before T and on T and the daily loads.
+fn plan_from(
+    input: &RecommendInput,
+    history: &[HistoryActivity],
+    today: &[HistoryActivity],
+    loads: &state::Loads,
+    cfg: &RecommendConfig,
+    load_cfg: &LoadConfig,
+    sports: &SportTable,
+) -> Result<Recommendation, ScienceError> {
+    let st = state::at(history, loads, input.as_of, cfg, load_cfg, sports)?;
     let week = plan::week(&st, input.wellness, cfg);
-    let split = sport_split::assign(&history, input, &week.intensities, cfg);
-    let ctx = targets::Context::new(&history, input, cfg, sports);
+    let split = sport_split::assign(history, input, &week.intensities, cfg);
+    let ctx = targets::Context::new(history, input, cfg, sports);
     let done: f64 = today.iter().map(|a| a.utl).sum();
     let planned_today = week.day_target(split.intensities[0], cfg);
     let notes = plan::Notes {
@@ -343,9 +304,9 @@ fn non_negative(what: &'static str, v: f64) -> Result<(), ScienceError> {
 type Split = (Vec<HistoryActivity>, Vec<HistoryActivity>);
 
 fn canonical_history(input: &RecommendInput) -> Result<Split, ScienceError> {
-    let mut before = Vec::with_capacity(input.history.len());
+    let mut before = Vec::with_capacity(input.recent.len());
     let mut today = Vec::new();
-    for a in &input.history {
+    for a in &input.recent {
         non_negative("UTL", a.utl)?;
         non_negative("base load", a.base_load)?;
         non_negative("moving time", a.moving_time_s)?;

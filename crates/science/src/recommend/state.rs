@@ -3,7 +3,7 @@
 use super::{HistoryActivity, LoadMethod, RecommendConfig};
 use crate::acwr::{AcwrValue, acwr_on};
 use crate::error::ScienceError;
-use crate::load::{DailyLoads, DatedLoad, LoadConfig, Series, pmc_series};
+use crate::load::{DailyLoads, DatedLoad, DaySums, LoadConfig, Series, pmc_series};
 use crate::sport::SportTable;
 use crate::{LocalDate, SportGroup};
 
@@ -26,44 +26,72 @@ pub(super) struct State {
     pub yesterday_group: Option<SportGroup>,
 }
 
+/// The daily loads the state reads: through T−1, and through T with today's completed work.
+#[derive(Debug, Clone)]
+pub(super) struct Loads {
+    before: DailyLoads,
+    through_today: DailyLoads,
+}
+
+impl Loads {
+    /// From the stored sums of the days before T and today's activities, summed as
+    /// [`DaySums::of`] sums a day: equal bit for bit to [`Loads::from_activities`] over the
+    /// activities the sums were made from.
+    pub fn from_days(
+        daily: &[DaySums],
+        today: &[HistoryActivity],
+        as_of: LocalDate,
+    ) -> Result<Self, ScienceError> {
+        let yesterday = as_of.add_days(-1);
+        let today_loads: Vec<DatedLoad> = today.iter().map(HistoryActivity::dated_load).collect();
+        let mut with_today: Vec<DaySums> =
+            daily.iter().copied().filter(|d| d.date < as_of).collect();
+        with_today.push(DaySums::of(as_of, &today_loads)?);
+        Ok(Self {
+            before: DailyLoads::from_days(daily, yesterday)?,
+            through_today: DailyLoads::from_days(&with_today, as_of)?,
+        })
+    }
+
+    /// Summed from every activity before T (`history`) and on T (`today`): how the plan summed
+    /// loads before the stored day sums, kept to check that the two agree.
+    #[cfg(test)]
+    pub fn from_activities(
+        history: &[HistoryActivity],
+        today: &[HistoryActivity],
+        as_of: LocalDate,
+    ) -> Result<Self, ScienceError> {
+        let loads: Vec<DatedLoad> = history.iter().map(HistoryActivity::dated_load).collect();
+        let through_today: Vec<DatedLoad> = loads
+            .iter()
+            .copied()
+            .chain(today.iter().map(HistoryActivity::dated_load))
+            .collect();
+        Ok(Self {
+            before: DailyLoads::new(&loads, as_of.add_days(-1))?,
+            through_today: DailyLoads::new(&through_today, as_of)?,
+        })
+    }
+}
+
 /// The state at `as_of` (T). CTL and ATL are those after T−1, the last complete day; the ACWR
-/// is the one on T with today's completed activities (`today`), as the overview shows it.
+/// is the one on T with today's completed activities, as the overview shows it. `history` holds
+/// the activities before T (only yesterday's are read here).
 pub(super) fn at(
     history: &[HistoryActivity],
-    today: &[HistoryActivity],
+    loads: &Loads,
     as_of: LocalDate,
     cfg: &RecommendConfig,
     load_cfg: &LoadConfig,
     sports: &SportTable,
 ) -> Result<State, ScienceError> {
     let yesterday = as_of.add_days(-1);
-    let loads: Vec<DatedLoad> = history
-        .iter()
-        .map(|a| DatedLoad {
-            date: a.date,
-            group: a.group(),
-            utl: a.utl,
-        })
-        .collect();
-    let daily = DailyLoads::new(&loads, yesterday)?;
-    let chart = pmc_series(&daily, Series::Overall, load_cfg)?;
+    let daily = &loads.before;
+    let chart = pmc_series(daily, Series::Overall, load_cfg)?;
     let (ctl, atl) = chart.last().map_or((0.0, 0.0), |d| (d.ctl, d.atl));
-    let ratio = acwr_on(&daily, Series::Overall, load_cfg)?;
+    let ratio = acwr_on(daily, Series::Overall, load_cfg)?;
     let chronic = ratio.ewma.chronic_weekly;
-    let through_today: Vec<DatedLoad> = loads
-        .iter()
-        .copied()
-        .chain(today.iter().map(|a| DatedLoad {
-            date: a.date,
-            group: a.group(),
-            utl: a.utl,
-        }))
-        .collect();
-    let now = acwr_on(
-        &DailyLoads::new(&through_today, as_of)?,
-        Series::Overall,
-        load_cfg,
-    )?;
+    let now = acwr_on(&loads.through_today, Series::Overall, load_cfg)?;
     let l_yesterday = daily.load_on(yesterday, Series::Overall);
     let on_yesterday = history.iter().filter(|a| a.date == yesterday);
     let by_intensity = on_yesterday.clone().any(|a| {

@@ -3,6 +3,8 @@ use proptest::prelude::*;
 use super::targets::{quantile, rounded};
 use super::*;
 use crate::acwr::AcwrValue;
+use crate::wellness::WellnessStatus;
+use crate::{LocalDate, SportClass};
 
 /// Tolerance for hand-computed expectations.
 const VECTOR_TOL: f64 = 1e-9;
@@ -38,12 +40,10 @@ fn ride(k: i32, utl: f64) -> HistoryActivity {
 
 fn input(history: Vec<HistoryActivity>) -> RecommendInput {
     RecommendInput {
-        as_of: today(),
-        history,
-        ftp_w: None,
         threshold_speed_mps: Some(4.0),
         lthr_bpm: Some(170.0),
         wellness: WellnessStatus::Green,
+        ..RecommendInput::from_activities(today(), history).unwrap()
     }
 }
 
@@ -157,7 +157,8 @@ fn wellness_overrides_day_zero_without_moving_load() {
     assert_eq!(amber.days[1..], base.days[1..]);
     assert!(amber.days[0].rationale.contains("wellness amber"));
     // Three rest days lift TSB above −10: red then means an easy day, not rest.
-    i.history.retain(|a| a.date < today().add_days(-3));
+    i.recent.retain(|a| a.date < today().add_days(-3));
+    i.daily = day_sums(&i.recent).unwrap();
     i.wellness = WellnessStatus::Red;
     let red = plan(&i);
     assert!(red.state.tsb >= -10.0, "tsb {}", red.state.tsb);
@@ -397,14 +398,28 @@ fn the_week_target_names_the_band_it_aims_at() {
 
 #[test]
 fn bad_values_are_errors() {
-    let mut i = input(vec![run(-1, f64::NAN)]);
+    let mut i = input(Vec::new());
+    i.recent = vec![run(-1, f64::NAN)];
     let cfg = RecommendConfig::default();
     let (l, s) = (LoadConfig::default(), SportTable::default());
     assert!(matches!(
         recommend(&i, &cfg, &l, &s),
         Err(ScienceError::NotFinite { .. })
     ));
-    i.history = Vec::new();
+    i.recent = Vec::new();
+    i.daily = day_sums(&[run(-1, 10.0)]).unwrap();
+    i.daily[0].overall = f64::NAN;
+    assert!(matches!(
+        recommend(&i, &cfg, &l, &s),
+        Err(ScienceError::NotFinite { .. })
+    ));
+    i.daily = day_sums(&[run(-1, 10.0)]).unwrap();
+    i.daily.push(i.daily[0]);
+    assert!(matches!(
+        recommend(&i, &cfg, &l, &s),
+        Err(ScienceError::Inconsistent(_))
+    ));
+    i.daily = Vec::new();
     i.ftp_w = Some(0.0);
     assert!(matches!(
         recommend(&i, &cfg, &l, &s),
@@ -447,7 +462,10 @@ prop_compose! {
         let mut history = history;
         history.extend(spike.into_iter().flat_map(|u| (-7..=-1).map(move |k| run(k, u))));
         let wellness = [WellnessStatus::Unknown, WellnessStatus::Red, WellnessStatus::Amber, WellnessStatus::Green][w];
-        RecommendInput { as_of: today(), history, ftp_w: ftp, threshold_speed_mps: v, lthr_bpm: lthr, wellness }
+        RecommendInput {
+            ftp_w: ftp, threshold_speed_mps: v, lthr_bpm: lthr, wellness,
+            ..RecommendInput::from_activities(today(), history).unwrap()
+        }
     }
 }
 
@@ -494,9 +512,10 @@ proptest! {
     #[test]
     fn shuffled_history_gives_a_bit_identical_plan(i in any_input(), rot in 0usize..90) {
         let mut shuffled = i.clone();
-        shuffled.history.reverse();
-        let n = shuffled.history.len().max(1);
-        shuffled.history.rotate_left(rot % n);
+        shuffled.recent.reverse();
+        let n = shuffled.recent.len().max(1);
+        shuffled.recent.rotate_left(rot % n);
+        shuffled.daily.reverse();
         prop_assert_eq!(format!("{:?}", plan(&i)), format!("{:?}", plan(&shuffled)));
     }
 }

@@ -2,7 +2,7 @@
 //! they make) and the thresholds in force on a day: what every other read starts from.
 
 use jiff::civil::Date;
-use science::load::DailyLoads;
+use science::load::{DailyLoads, DaySums};
 
 use super::ReadError;
 use crate::store::users::{self, User, UserId};
@@ -10,7 +10,7 @@ use crate::store::{Store, StoreError, daily_loads};
 
 /// How far back the load history is read: CTL forgets with a 42-day constant, so three years
 /// is indistinguishable from all of it.
-const HISTORY_DAYS: i64 = 3 * 365;
+pub(super) const HISTORY_DAYS: i64 = 3 * 365;
 /// Days of history read before the first day of a PMC range: a year weighs the CTL's start
 /// (zero) by e^(−365/42) < 0.02 %.
 const WARM_UP_DAYS: i64 = 365;
@@ -25,6 +25,9 @@ pub struct History {
     /// Daily load sums up to today, from the stored day sums (`daily_loads`): bit-identical to
     /// summing every activity's load.
     pub daily: DailyLoads,
+    /// The stored day sums `daily` was made from (days with a load only, any order): the plan
+    /// takes them as they are.
+    pub days: Vec<DaySums>,
 }
 
 /// Reads `user`'s history.
@@ -57,19 +60,25 @@ pub async fn history_covering(
     let from = first_day.map_or(from, |d| from.min(add_days(d, -WARM_UP_DAYS)));
     let days = daily_loads::between(store, user.id, from, today).await?;
     let daily = DailyLoads::from_days(&days, local(today)).map_err(ReadError::failed)?;
-    Ok(History { user, today, daily })
+    Ok(History {
+        user,
+        today,
+        daily,
+        days,
+    })
 }
 
-/// The activities with a load over the same days as [`history`] (three years up to today), in
-/// the few columns the plan reads.
+/// The activities with a load from `days` before the athlete's today through today (at most
+/// the three years of [`history`]), in the few columns the plan reads.
 ///
 /// # Errors
 /// A store failure.
 pub async fn loaded_activities(
     store: &Store,
     history: &History,
+    days: i64,
 ) -> Result<Vec<crate::store::loaded_activities::LoadedActivity>, ReadError> {
-    let from = add_days(history.today, -HISTORY_DAYS);
+    let from = add_days(history.today, -days.min(HISTORY_DAYS));
     let rows =
         crate::store::loaded_activities::between(store, history.user.id, from, history.today)
             .await?;

@@ -2,9 +2,10 @@
 //! today and today's wellness status.
 
 use science::SportClass;
+use science::load::DaySums;
 use science::recommend::{
-    DayPlan, DaySport, HistoryActivity, IntensityGuidance, LoadMethod, PlanMode, RecommendInput,
-    ValueRange,
+    DayPlan, DaySport, HistoryActivity, IntensityGuidance, LoadMethod, PlanMode, RecommendConfig,
+    RecommendInput, ValueRange,
 };
 use science::utl::Method;
 use science::wellness::WellnessStatus;
@@ -12,6 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::ReadError;
+use super::history::HISTORY_DAYS;
 use super::{History, add_days, local};
 use crate::store::loaded_activities::LoadedActivity;
 use crate::store::{Store, wellness};
@@ -141,16 +143,8 @@ pub async fn recommendations(
     history: &History,
 ) -> Result<Recommendations, ReadError> {
     let cfg = science::Config::default();
-    let values = super::thresholds_on(store, history.user.id, history.today).await?;
-    let status = wellness_status(store, history, &cfg).await?;
-    let input = RecommendInput {
-        as_of: local(history.today),
-        history: history_of(&super::history::loaded_activities(store, history).await?),
-        ftp_w: values.ftp_w,
-        threshold_speed_mps: values.threshold_speed_mps,
-        lthr_bpm: values.lthr_bpm,
-        wellness: status,
-    };
+    let input = plan_input(store, history, &cfg).await?;
+    let status = input.wellness;
     let plan = science::recommend::recommend(&input, &cfg.recommend, &cfg.load, &cfg.utl.sports)
         .map_err(ReadError::failed)?;
     let st = plan.state;
@@ -178,7 +172,63 @@ pub async fn recommendations(
     })
 }
 
-fn history_of(activities: &[LoadedActivity]) -> Vec<HistoryActivity> {
+/// What the plan is computed from: the stored day sums of three years, the activities of its
+/// detail window, today's thresholds and wellness status.
+///
+/// # Errors
+/// A store failure.
+pub async fn plan_input(
+    store: &Store,
+    history: &History,
+    cfg: &science::Config,
+) -> Result<RecommendInput, ReadError> {
+    let values = super::thresholds_on(store, history.user.id, history.today).await?;
+    let as_of = local(history.today);
+    Ok(RecommendInput {
+        as_of,
+        daily: plan_days(history),
+        recent: recent_activities(store, history, as_of, &cfg.recommend).await?,
+        ftp_w: values.ftp_w,
+        threshold_speed_mps: values.threshold_speed_mps,
+        lthr_bpm: values.lthr_bpm,
+        wellness: wellness_status(store, history, cfg).await?,
+    })
+}
+
+/// The day sums of the three years the plan has always looked at (a longer history read for a
+/// PMC range would move its seed).
+fn plan_days(history: &History) -> Vec<DaySums> {
+    let first = local(add_days(history.today, -HISTORY_DAYS));
+    history
+        .days
+        .iter()
+        .filter(|d| d.date >= first)
+        .copied()
+        .collect()
+}
+
+/// The activities the plan reads one by one: those of its detail window (90 days). After a
+/// break that leaves none of them before today, the sport of the days follows the latest
+/// earlier activity, so the three years are read then (rare, and what was always read).
+async fn recent_activities(
+    store: &Store,
+    history: &History,
+    as_of: science::LocalDate,
+    cfg: &RecommendConfig,
+) -> Result<Vec<HistoryActivity>, ReadError> {
+    let window = i64::from(cfg.detail_days());
+    let recent =
+        planned_activities(&super::history::loaded_activities(store, history, window).await?);
+    if recent.iter().any(|a| a.date < as_of) {
+        return Ok(recent);
+    }
+    let all = super::history::loaded_activities(store, history, HISTORY_DAYS).await?;
+    Ok(planned_activities(&all))
+}
+
+/// Stored activities as the plan takes them; those without a load method (no load) are left
+/// out.
+pub fn planned_activities(activities: &[LoadedActivity]) -> Vec<HistoryActivity> {
     activities
         .iter()
         .filter_map(|a| {

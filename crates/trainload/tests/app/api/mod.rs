@@ -23,6 +23,7 @@ mod me;
 mod me_endpoints;
 mod me_synced;
 mod openapi;
+mod plan_from_sums;
 mod plan_local_day;
 mod push;
 mod run;
