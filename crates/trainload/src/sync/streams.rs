@@ -104,7 +104,10 @@ async fn stored(
 ) -> Result<Next, SyncError> {
     let store = &run.ctx.store;
     let now = run.now_ms();
-    if ignore_gone(streams::put(store, item.id, raw, now).await.map(|_| ()))?.is_none() {
+    // Everything below works on the streams as stored, so it agrees with what a later
+    // recomputation from the store gives.
+    let raw = streams::codec::stored_form(raw)?;
+    if ignore_gone(streams::put(store, item.id, &raw, now).await.map(|_| ()))?.is_none() {
         return Ok(Next::Go);
     }
     run.report.streams_fetched += 1;
@@ -112,9 +115,10 @@ async fn stored(
     let activity = activities::get(store, item.id).await?;
     let cfg = &run.ctx.science;
     let class = science::SportClass::of(&activity.summary.sport_type);
-    if let Ok(grid) = science::stream::activity_grid(raw, class, &cfg.stream) {
+    if let Ok(grid) = science::stream::activity_grid(&raw, class, &cfg.stream) {
         store_curves(store, &activity, &grid, cfg, now).await?;
         run.hr_features.insert(item.id.0, hr_features(&grid, cfg));
+        run.grids.keep(item.id, grid);
     }
     Ok(Next::Go)
 }
