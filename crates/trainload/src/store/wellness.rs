@@ -5,6 +5,8 @@
 //! same content refreshes the stamp only and reports [`Outcome::Unchanged`], since no load
 //! depends on it.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -131,8 +133,8 @@ macro_rules! field_columns {
     };
 }
 
-const EXISTING: &str =
-    "SELECT content_hash, provider_updated_at_ms FROM wellness WHERE user_id = $1 AND day = $2";
+const EXISTING: &str = "SELECT day, content_hash, provider_updated_at_ms FROM wellness \
+     WHERE user_id = $1 AND day >= $2 AND day <= $3";
 const UPSERT: &str = concat!(
     "INSERT INTO wellness (",
     field_columns!(),
@@ -171,36 +173,73 @@ pub async fn upsert(
     record: &WellnessRecord,
     now_ms: i64,
 ) -> Result<Outcome, StoreError> {
-    let day = record.day.to_string();
-    let hash = content_hash(&WellnessRecord {
-        provider_updated_at_ms: None,
-        ..record.clone()
-    });
-    let mut tx = begin_write(store).await?;
-    let existing: Option<(String, Option<i64>)> = with_tx!(tx, conn => sqlx::query_as(EXISTING)
-        .bind(user.0)
-        .bind(&day)
-        .fetch_optional(&mut *conn)
-        .await)?;
-    let outcome = match &existing {
-        None => Outcome::Inserted,
-        Some((old, _)) if *old != hash => Outcome::Updated,
-        Some((_, stamp)) if *stamp == record.provider_updated_at_ms => {
-            tx.rollback().await?;
-            return Ok(Outcome::Unchanged);
-        }
-        Some(_) => Outcome::Unchanged,
+    let outcomes = upsert_days(store, user, std::slice::from_ref(record), now_ms).await?;
+    Ok(outcomes.into_iter().next().unwrap_or(Outcome::Unchanged))
+}
+
+/// Stores several days for `user` in one transaction, each unless nothing changed; returns one
+/// outcome per record, in order. A day listed twice keeps its last record.
+///
+/// # Errors
+/// [`StoreError::Database`] on failure (nothing is written then).
+pub async fn upsert_days(
+    store: &Store,
+    user: UserId,
+    records: &[WellnessRecord],
+    now_ms: i64,
+) -> Result<Vec<Outcome>, StoreError> {
+    let (Some(first), Some(last)) = (
+        records.iter().map(|r| r.day).min(),
+        records.iter().map(|r| r.day).max(),
+    ) else {
+        return Ok(Vec::new());
     };
-    with_tx!(tx, conn => bind_fields!(sqlx::query(UPSERT), record)
-        .bind(record.provider_updated_at_ms)
-        .bind(&hash)
-        .bind(now_ms)
+    let mut tx = begin_write(store).await?;
+    let rows: Vec<(String, String, Option<i64>)> = with_tx!(tx, conn => sqlx::query_as(EXISTING)
         .bind(user.0)
-        .bind(&day)
-        .execute(&mut *conn)
-        .await.map(|r| r.rows_affected()))?;
-    tx.commit().await?;
-    Ok(outcome)
+        .bind(first.to_string())
+        .bind(last.to_string())
+        .fetch_all(&mut *conn)
+        .await)?;
+    let mut existing: HashMap<String, (String, Option<i64>)> = rows
+        .into_iter()
+        .map(|(day, hash, stamp)| (day, (hash, stamp)))
+        .collect();
+    let mut outcomes = Vec::with_capacity(records.len());
+    let mut written = 0;
+    for record in records {
+        let day = record.day.to_string();
+        let hash = content_hash(&WellnessRecord {
+            provider_updated_at_ms: None,
+            ..record.clone()
+        });
+        let outcome = match existing.get(&day) {
+            None => Outcome::Inserted,
+            Some((old, _)) if *old != hash => Outcome::Updated,
+            Some((_, stamp)) if *stamp == record.provider_updated_at_ms => {
+                outcomes.push(Outcome::Unchanged);
+                continue;
+            }
+            Some(_) => Outcome::Unchanged,
+        };
+        with_tx!(tx, conn => bind_fields!(sqlx::query(UPSERT), record)
+            .bind(record.provider_updated_at_ms)
+            .bind(&hash)
+            .bind(now_ms)
+            .bind(user.0)
+            .bind(&day)
+            .execute(&mut *conn)
+            .await.map(|r| r.rows_affected()))?;
+        written += 1;
+        existing.insert(day, (hash, record.provider_updated_at_ms));
+        outcomes.push(outcome);
+    }
+    if written == 0 {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    Ok(outcomes)
 }
 
 /// A user's records for days `from..=to`, by day.

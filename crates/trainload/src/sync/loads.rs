@@ -12,6 +12,7 @@ use science::wellness::WellnessHistory;
 
 use super::convert::{add_days, history_entry, local, science_wellness};
 use super::features::{HrFeatures, hr_features};
+use super::grids::Grids;
 use super::run::Run;
 use super::{SyncContext, SyncError};
 use crate::store::activities::{self, Activity, ActivityId, StreamsState};
@@ -105,21 +106,38 @@ pub(crate) async fn compute(
     id: ActivityId,
 ) -> Result<Option<Fresh>, StoreError> {
     let activity = activities::get(&ctx.store, id).await?;
+    compute_for(ctx, inputs, &activity, &Grids::default()).await
+}
+
+/// Computes the load of `activity` (as just read); its grid comes from `grids` when this sync
+/// stored its streams, else from the stored streams.
+async fn compute_for(
+    ctx: &SyncContext,
+    inputs: &Inputs,
+    activity: &Activity,
+    grids: &Grids,
+) -> Result<Option<Fresh>, StoreError> {
+    let id = activity.id;
     if activity.deleted_at_ms.is_some() {
         return Ok(None);
     }
-    let raw = match activity.streams_state {
-        StreamsState::Fetched => streams::get(&ctx.store, id).await?,
+    let class = science::SportClass::of(&activity.summary.sport_type);
+    let read;
+    let grid = match (activity.streams_state, grids.get(id)) {
+        (StreamsState::Fetched, Some(kept)) => Some(kept),
+        (StreamsState::Fetched, None) => {
+            read = streams::get(&ctx.store, id)
+                .await?
+                .and_then(|r| science::stream::activity_grid(&r, class, &ctx.science.stream).ok());
+            read.as_ref()
+        }
         _ => None,
     };
-    let class = science::SportClass::of(&activity.summary.sport_type);
-    let grid =
-        raw.and_then(|r| science::stream::activity_grid(&r, class, &ctx.science.stream).ok());
-    let Some(load) = utl_of(ctx, inputs, &activity, grid.as_ref()) else {
+    let Some(load) = utl_of(ctx, inputs, activity, grid) else {
         return Ok(None);
     };
     let stored = loads::get(&ctx.store, id).await?;
-    let zone_times = zone_times_of(ctx, inputs, &activity, class, grid.as_ref());
+    let zone_times = zone_times_of(ctx, inputs, activity, class, grid);
     let stored_zone_times = zones::times(&ctx.store, id).await?;
     Ok(Some(Fresh {
         load,
@@ -307,10 +325,12 @@ pub(crate) async fn write(ctx: &SyncContext, fresh: &Fresh) -> Result<bool, Stor
 }
 
 /// Recomputes `ids` (any order) and writes those that changed; returns how many were written.
+/// Grids kept in `grids` are used instead of reading those activities' streams.
 pub(crate) async fn recompute(
     ctx: &SyncContext,
     user: &User,
     ids: &BTreeSet<ActivityId>,
+    grids: &Grids,
 ) -> Result<u32, StoreError> {
     let mut dated: Vec<Activity> = Vec::with_capacity(ids.len());
     for &id in ids {
@@ -324,8 +344,8 @@ pub(crate) async fn recompute(
     };
     let inputs = Inputs::load(ctx, user, first, last).await?;
     let mut written = 0;
-    for activity in dated {
-        if let Some(fresh) = compute(ctx, &inputs, activity.id).await? {
+    for activity in &dated {
+        if let Some(fresh) = compute_for(ctx, &inputs, activity, grids).await? {
             written += u32::from(write(ctx, &fresh).await?);
         }
     }
@@ -349,7 +369,7 @@ pub(crate) async fn compute_affected(run: &mut Run<'_>) -> Result<(), SyncError>
     if let Some(from) = run.thresholds_from {
         ids.extend(range_ids(store, user, from, far).await?);
     }
-    run.report.utl_recalculated += recompute(run.ctx, &run.user, &ids).await?;
+    run.report.utl_recalculated += recompute(run.ctx, &run.user, &ids, &run.grids).await?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod convert;
 mod daily_check;
 mod events;
 pub(crate) mod features;
+mod grids;
 mod loads;
 mod notify;
 mod onboarding;

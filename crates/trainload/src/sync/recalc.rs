@@ -94,7 +94,8 @@ pub async fn recompute_from(ctx: &SyncContext, user: UserId, from: Date) -> Resu
         .await?
         .into_iter()
         .collect();
-    Ok(super::loads::recompute(ctx, &run.user, &ids).await?)
+    let none = super::grids::Grids::default();
+    Ok(super::loads::recompute(ctx, &run.user, &ids, &none).await?)
 }
 
 /// Recomputes every load dated on or after `since` with the current inputs (the monthly job);

@@ -7,6 +7,7 @@ use std::time::Instant;
 use jiff::civil::Date;
 
 use super::features::HrFeatures;
+use super::grids::Grids;
 use super::tokens::StravaAuth;
 use super::{Failure, SyncContext, SyncError, SyncOptions, SyncReport, class_name};
 use crate::store::activities::ActivityId;
@@ -35,6 +36,8 @@ pub(crate) struct Run<'a> {
     pub inserted: Vec<ActivityId>,
     /// Heart-rate features of activities whose streams were read in this run.
     pub hr_features: HashMap<i64, HrFeatures>,
+    /// Grids of activities whose streams were stored in this run, for their loads.
+    pub grids: Grids,
     /// Days whose wellness changed.
     pub wellness_changed: BTreeSet<Date>,
     /// The earliest effective date of a threshold adopted in this run.
@@ -81,6 +84,7 @@ impl<'a> Run<'a> {
             new_or_changed: BTreeSet::new(),
             inserted: Vec::new(),
             hr_features: HashMap::new(),
+            grids: Grids::default(),
             wellness_changed: BTreeSet::new(),
             thresholds_from: None,
             attempts: Vec::new(),

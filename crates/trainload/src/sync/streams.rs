@@ -5,7 +5,7 @@ use providers::budget::Provider;
 use providers::{ErrorClass, ProviderError};
 
 use super::convert::raw_streams;
-use super::features::{hr_features, store_curves};
+use super::features::{from_streams, put_curves};
 use super::run::Run;
 use super::{Failure, SyncError};
 use crate::store::StoreError;
@@ -104,17 +104,19 @@ async fn stored(
 ) -> Result<Next, SyncError> {
     let store = &run.ctx.store;
     let now = run.now_ms();
-    if ignore_gone(streams::put(store, item.id, raw, now).await.map(|_| ()))?.is_none() {
+    // Everything below works on the streams as stored, so it agrees with what a later
+    // recomputation from the store gives.
+    let raw = streams::codec::stored_form(raw)?;
+    if ignore_gone(streams::put(store, item.id, &raw, now).await.map(|_| ()))?.is_none() {
         return Ok(Next::Go);
     }
     run.report.streams_fetched += 1;
     run.to_compute.insert(item.id);
     let activity = activities::get(store, item.id).await?;
-    let cfg = &run.ctx.science;
-    let class = science::SportClass::of(&activity.summary.sport_type);
-    if let Ok(grid) = science::stream::activity_grid(raw, class, &cfg.stream) {
-        store_curves(store, &activity, &grid, cfg, now).await?;
-        run.hr_features.insert(item.id.0, hr_features(&grid, cfg));
+    if let Some(features) = from_streams(raw, &activity, run.ctx.science.clone()).await {
+        put_curves(store, &activity, &features.curves, now).await?;
+        run.hr_features.insert(item.id.0, features.hr);
+        run.grids.keep(item.id, features.grid);
     }
     Ok(Next::Go)
 }

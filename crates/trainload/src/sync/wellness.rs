@@ -54,9 +54,9 @@ pub(crate) async fn sync_window(run: &mut Run<'_>) -> Result<(), SyncError> {
     };
     run.progressed();
     let now = run.now_ms();
-    for record in &records {
-        let outcome =
-            wellness::upsert(&run.ctx.store, run.user.id, &wellness_row(record), now).await?;
+    let rows: Vec<_> = records.iter().map(wellness_row).collect();
+    let outcomes = wellness::upsert_days(&run.ctx.store, run.user.id, &rows, now).await?;
+    for (record, outcome) in records.iter().zip(outcomes) {
         if outcome != Outcome::Unchanged {
             run.report.wellness_days += 1;
             run.wellness_changed.insert(record.date);

@@ -131,6 +131,29 @@ pub fn encode(streams: &RawStreams) -> Result<Vec<u8>, StoreError> {
     Ok(out)
 }
 
+/// `streams` as [`decode`] returns them after [`encode`]: every value rounded to its channel's
+/// resolution, without building the bytes. What is computed from the result (a grid, a curve, a
+/// load) equals what a later computation from the stored streams gives.
+///
+/// # Errors
+/// As [`encode`].
+pub fn stored_form(streams: &RawStreams) -> Result<RawStreams, StoreError> {
+    let n = streams.time_s.len();
+    let mut channels: [Vec<Option<f64>>; 8] = Default::default();
+    for ((bit, spec), channel) in SPECS.iter().enumerate().zip(channels_of(streams)) {
+        let Some(values) = channel else { continue };
+        if values.len() != n {
+            return Err(StoreError::Invalid(format!(
+                "stream {} has {} samples, time has {n}",
+                spec.name,
+                values.len()
+            )));
+        }
+        channels[bit] = dequantize(&quantize(&values, spec)?, spec);
+    }
+    into_streams(channels, n)
+}
+
 /// The channels in mask order; `None` for an absent (empty) channel, except time, which is
 /// present whenever there are samples.
 fn channels_of(s: &RawStreams) -> [Option<Vec<Option<f64>>>; 8] {
@@ -272,16 +295,20 @@ pub fn decode(bytes: &[u8]) -> Result<RawStreams, StoreError> {
     for (bit, spec) in SPECS.iter().enumerate() {
         if mask & (1 << bit) != 0 {
             let fixed = decode_channel(&mut reader, n, spec.order)?;
-            channels[bit] = fixed
-                .iter()
-                .map(|v| v.map(|x| x as f64 / spec.scale))
-                .collect();
+            channels[bit] = dequantize(&fixed, spec);
         }
     }
     if !reader.at_end() {
         return Err(corrupt("trailing bytes after the last channel".to_owned()));
     }
     into_streams(channels, n)
+}
+
+fn dequantize(fixed: &[Option<i64>], spec: &Spec) -> Vec<Option<f64>> {
+    fixed
+        .iter()
+        .map(|v| v.map(|x| x as f64 / spec.scale))
+        .collect()
 }
 
 fn into_streams(channels: [Vec<Option<f64>>; 8], n: usize) -> Result<RawStreams, StoreError> {

@@ -72,6 +72,46 @@ fn fractional_times_nulls_and_absent_channels_round_trip() {
 }
 
 #[test]
+fn the_stored_form_is_what_decoding_the_stored_bytes_gives() {
+    let ride = sample_streams(3600);
+    let odd = RawStreams {
+        time_s: vec![0.0, 0.2504, 1.5, 1.75, 9.0],
+        watts: vec![None, Some(100.4), None, None, Some(2000.6)],
+        velocity_mps: vec![Some(-0.0004), Some(0.0), Some(3.4567), None, Some(29.999)],
+        altitude_m: vec![Some(-412.35); 5],
+        moving: vec![Some(true), None, Some(false), Some(false), Some(true)],
+        ..RawStreams::default()
+    };
+    for streams in [ride, odd, RawStreams::default()] {
+        let decoded = codec::decode(&codec::encode(&streams).unwrap()).unwrap();
+        let stored = codec::stored_form(&streams).unwrap();
+        assert_eq!(stored, decoded);
+        let bits = |s: &RawStreams| -> Vec<u64> {
+            let channels = [&s.watts, &s.velocity_mps, &s.altitude_m, &s.distance_m];
+            s.time_s
+                .iter()
+                .map(|t| t.to_bits())
+                .chain(
+                    channels
+                        .iter()
+                        .flat_map(|c| c.iter().flatten().map(|v| v.to_bits())),
+                )
+                .collect()
+        };
+        assert_eq!(bits(&stored), bits(&decoded), "bit for bit");
+    }
+    let short = RawStreams {
+        time_s: vec![0.0, 1.0],
+        watts: vec![Some(1.0)],
+        ..RawStreams::default()
+    };
+    assert!(matches!(
+        codec::stored_form(&short),
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+#[test]
 fn streams_that_cannot_be_stored_are_refused() {
     let short = RawStreams {
         time_s: vec![0.0, 1.0],
