@@ -6,6 +6,7 @@
 //! [`ProviderError`]; retries, token persistence and the SQL budget belong to the application.
 
 pub mod budget;
+mod decode;
 pub mod error;
 mod http;
 pub mod intervals;

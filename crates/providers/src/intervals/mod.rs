@@ -100,9 +100,10 @@ impl IntervalsClient {
         for (first, last) in date_chunks(oldest, newest)? {
             let query = [("oldest", first.to_string()), ("newest", last.to_string())];
             let response = self.get(&path, &query, api_key, priority).await?;
-            let items: Vec<serde_json::Value> = response.json(&[api_key])?;
+            let items = WellnessRecord::page_from_json(&response.body)
+                .map_err(|error| response.malformed(&error, &[api_key]))?;
             for (index, item) in items.into_iter().enumerate() {
-                match WellnessRecord::from_value(item) {
+                match item {
                     Ok(record) => records.push(record),
                     Err(error) => tracing::warn!(index, %error, "wellness record skipped"),
                 }

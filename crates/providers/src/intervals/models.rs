@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer};
 
-use crate::lenient;
+use crate::{decode, lenient};
 
 /// What is kept of `GET /api/v1/athlete/{id}` (the answer also holds the API key and personal
 /// data, which are neither kept nor logged).
@@ -101,45 +101,59 @@ impl WellnessRecord {
     pub fn from_value(value: serde_json::Value) -> Result<Self, WellnessItemError> {
         let raw: RawWellness = serde_json::from_value(value)
             .map_err(|error| WellnessItemError::Json(error.to_string()))?;
-        let date = raw
+        raw.into_record()
+    }
+
+    /// Parses a wellness body: each record, or why it is unusable, exactly as
+    /// [`WellnessRecord::from_value`] on each item of the body's `Value` (see [`decode`]).
+    pub(crate) fn page_from_json(
+        body: &[u8],
+    ) -> Result<Vec<Result<Self, WellnessItemError>>, serde_json::Error> {
+        decode::items(body, RawWellness::into_record, Self::from_value)
+    }
+}
+
+impl RawWellness {
+    fn into_record(self) -> Result<WellnessRecord, WellnessItemError> {
+        let date = self
             .id
             .as_deref()
             .and_then(|id| id.parse::<Date>().ok())
             .ok_or(WellnessItemError::NoDate)?;
         let subjective = |field: &str, value: Option<i64>| one_to_four(date, field, value);
-        Ok(Self {
+        Ok(WellnessRecord {
             date,
-            updated: raw
+            updated: self
                 .updated
                 .as_deref()
                 .and_then(|text| timestamp(date, text)),
-            resting_hr_bpm: raw.resting_hr,
-            hrv_rmssd_ms: raw.hrv,
-            hrv_sdnn_ms: raw.hrv_sdnn,
-            sleep_s: raw.sleep_secs,
-            sleep_score: raw.sleep_score,
-            sleep_quality: subjective("sleepQuality", raw.sleep_quality),
-            avg_sleeping_hr_bpm: raw.avg_sleeping_hr,
-            readiness: raw.readiness,
-            soreness: subjective("soreness", raw.soreness),
-            fatigue: subjective("fatigue", raw.fatigue),
-            stress: subjective("stress", raw.stress),
-            mood: subjective("mood", raw.mood),
-            motivation: subjective("motivation", raw.motivation),
-            injury: subjective("injury", raw.injury),
-            weight_kg: raw.weight,
-            body_fat_pct: raw.body_fat,
-            spo2_pct: raw.spo2,
-            respiration_per_min: raw.respiration,
-            steps: raw.steps,
-            kcal_consumed: raw.kcal_consumed,
-            vo2max_ml_per_kg_min: raw.vo2max,
-            hydration: raw.hydration,
-            temp_weight: raw.temp_weight,
-            temp_resting_hr: raw.temp_resting_hr,
-            ctl: raw.ctl,
-            atl: raw.atl,
-            ramp_rate: raw.ramp_rate,
+            resting_hr_bpm: self.resting_hr,
+            hrv_rmssd_ms: self.hrv,
+            hrv_sdnn_ms: self.hrv_sdnn,
+            sleep_s: self.sleep_secs,
+            sleep_score: self.sleep_score,
+            sleep_quality: subjective("sleepQuality", self.sleep_quality),
+            avg_sleeping_hr_bpm: self.avg_sleeping_hr,
+            readiness: self.readiness,
+            soreness: subjective("soreness", self.soreness),
+            fatigue: subjective("fatigue", self.fatigue),
+            stress: subjective("stress", self.stress),
+            mood: subjective("mood", self.mood),
+            motivation: subjective("motivation", self.motivation),
+            injury: subjective("injury", self.injury),
+            weight_kg: self.weight,
+            body_fat_pct: self.body_fat,
+            spo2_pct: self.spo2,
+            respiration_per_min: self.respiration,
+            steps: self.steps,
+            kcal_consumed: self.kcal_consumed,
+            vo2max_ml_per_kg_min: self.vo2max,
+            hydration: self.hydration,
+            temp_weight: self.temp_weight,
+            temp_resting_hr: self.temp_resting_hr,
+            ctl: self.ctl,
+            atl: self.atl,
+            ramp_rate: self.ramp_rate,
         })
     }
 }
@@ -293,6 +307,34 @@ mod tests {
             (record.mood, record.stress, record.fatigue),
             (None, None, Some(4))
         );
+    }
+
+    #[test]
+    fn a_wellness_body_is_read_item_by_item_as_through_value() {
+        let plain = r#"[{"id": "2025-01-01", "restingHR": 47.0, "hrvSDNN": 61.5, "mood": 2,
+            "updated": "2025-01-02T06:01:02.345+0000", "systolic": null, "sleepSecs": 27000},
+            {"id": "2025-01-02", "weight": 70}]"#;
+        let odd = r#"[{"id": "2025-01-01", "restingHR": 47}, {"id": "2025-01-02", "hrv": "x"},
+            {"id": 20250103}, {"id": "later"}, {"id": "2025-01-04", "id": "2025-01-05"}]"#;
+        for body in [plain, odd, "{}", "[", ""] {
+            let reference = serde_json::from_str::<Vec<serde_json::Value>>(body).map(|items| {
+                items
+                    .into_iter()
+                    .map(WellnessRecord::from_value)
+                    .collect::<Vec<_>>()
+            });
+            let decoded = WellnessRecord::page_from_json(body.as_bytes());
+            match (decoded, reference) {
+                (Ok(decoded), Ok(reference)) => assert_eq!(decoded, reference, "body: {body}"),
+                (Err(decoded), Err(reference)) => {
+                    assert_eq!(decoded.to_string(), reference.to_string());
+                }
+                (decoded, reference) => panic!("{body}: {decoded:?} against {reference:?}"),
+            }
+        }
+        let odd = WellnessRecord::page_from_json(odd.as_bytes()).unwrap();
+        assert!(odd[0].is_ok() && odd[1].is_err() && odd[2].is_err());
+        assert_eq!(odd[4].as_ref().unwrap().date, date(2025, 1, 5));
     }
 
     #[test]

@@ -70,11 +70,12 @@ impl StravaClient {
         let response = self
             .execute(Some(priority), CallKind::Api, request, &secrets)
             .await?;
-        let items: Vec<serde_json::Value> = response.json(&secrets)?;
+        let items = SummaryActivity::page_from_json(&response.body)
+            .map_err(|error| response.malformed(&error, &secrets))?;
         let item_count = items.len();
         let mut activities = Vec::with_capacity(item_count);
         for (index, item) in items.into_iter().enumerate() {
-            match SummaryActivity::from_value(item) {
+            match item {
                 Ok(activity) => activities.push(activity),
                 Err(error) => tracing::warn!(page, index, %error, "activity item skipped"),
             }
@@ -141,8 +142,10 @@ impl StravaClient {
         let response = self
             .execute(Some(priority), CallKind::Api, request, &secrets)
             .await?;
-        let value: serde_json::Value = response.json(&secrets)?;
-        SummaryActivity::from_value(value).map_err(|error| response.malformed(&error, &secrets))
+        let malformed = |error: &dyn std::fmt::Display| response.malformed(error, &secrets);
+        SummaryActivity::from_json(&response.body)
+            .map_err(|error| malformed(&error))?
+            .map_err(|error| malformed(&error))
     }
 
     /// `GET /activities/{id}/streams?keys=…&key_by_type=true` (always the eight keys).
@@ -161,8 +164,7 @@ impl StravaClient {
         let response = self
             .execute(Some(priority), CallKind::Api, request, &secrets)
             .await?;
-        let value: serde_json::Value = response.json(&secrets)?;
-        StreamSet::from_value(&value).map_err(|error| response.malformed(&error, &secrets))
+        StreamSet::from_json(&response.body).map_err(|error| response.malformed(&error, &secrets))
     }
 
     /// `GET /athlete`: the token owner's profile.

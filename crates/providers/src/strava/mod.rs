@@ -10,6 +10,8 @@ mod activities;
 mod classify;
 mod models;
 mod oauth;
+#[cfg(test)]
+mod page_tests;
 mod ratelimit;
 mod sport;
 mod streams;
@@ -28,7 +30,7 @@ pub use models::{AthleteSummary, ItemError, SummaryActivity, TokenGrant, iana_zo
 pub use oauth::DEFAULT_SCOPE;
 pub use ratelimit::observed as observed_rate_limits;
 pub use sport::{SportGroup, sport_group};
-pub use streams::{STREAM_KEYS, StreamSet, StreamsError};
+pub use streams::{STREAM_KEYS, StreamSet, StreamsBodyError, StreamsError};
 pub use subscriptions::PushSubscription;
 pub use webhook::{AspectType, ChallengeResponse, ObjectType, WebhookEvent};
 

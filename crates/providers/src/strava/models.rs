@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::lenient;
+use crate::{decode, lenient};
 
 /// One activity of a listing, or the detail of one (the detail shape is a superset).
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +106,24 @@ impl SummaryActivity {
         let raw: RawActivity =
             serde_json::from_value(value).map_err(|error| ItemError::Json(error.to_string()))?;
         raw.into_activity()
+    }
+
+    /// Parses a listing page's body: each item's activity or why it is unusable, exactly as
+    /// [`SummaryActivity::from_value`] on each item of the body's `Value` (see [`decode`]).
+    pub(crate) fn page_from_json(
+        body: &[u8],
+    ) -> Result<Vec<Result<Self, ItemError>>, serde_json::Error> {
+        decode::items(body, RawActivity::into_activity, Self::from_value)
+    }
+
+    /// Parses one activity's body (the detail), exactly as [`SummaryActivity::from_value`] on
+    /// the body's `Value`.
+    pub(crate) fn from_json(body: &[u8]) -> Result<Result<Self, ItemError>, serde_json::Error> {
+        if let Some(raw) = decode::typed::<RawActivity>(body) {
+            return Ok(raw.into_activity());
+        }
+        let value = serde_json::from_slice(body)?;
+        Ok(Self::from_value(value))
     }
 }
 

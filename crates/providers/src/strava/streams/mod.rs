@@ -1,8 +1,18 @@
 //! Activity streams (docs/providers.md §1.4): the keyed form (`key_by_type=true`) and the array
 //! form parse into one [`StreamSet`]. Gaps (`null`) stay gaps; unequal lengths are truncated to the
 //! shortest and flagged; streams we do not ask for (`latlng`, `cadence`, …) are ignored.
+//!
+//! [`StreamSet::from_json`] decodes the body's bytes directly (`typed`); the `Value` walk of
+//! [`StreamSet::from_value`] is the reference and decides every body the typed decoder refuses.
+
+#[cfg(test)]
+mod equivalence_tests;
+mod samples;
+mod typed;
 
 use serde_json::Value;
+
+use crate::decode;
 
 /// The stream types requested, in the `keys` parameter's order.
 pub const STREAM_KEYS: &str =
@@ -43,7 +53,33 @@ pub enum StreamsError {
     NoData(String),
 }
 
+/// Why a streams body could not be used: not JSON, or JSON that is not a stream set.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamsBodyError {
+    /// The body is not JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// The body is JSON but not a stream set.
+    #[error(transparent)]
+    Streams(#[from] StreamsError),
+}
+
 impl StreamSet {
+    /// Parses a streams body, the keyed or the array form, from its bytes: the same set, or the
+    /// same error, as parsing it into a `Value` and calling [`StreamSet::from_value`].
+    ///
+    /// # Errors
+    /// The body is not JSON, or not a stream set.
+    pub fn from_json(body: &[u8]) -> Result<Self, StreamsBodyError> {
+        if let Some(typed::Typed(mut set)) = decode::typed(body) {
+            set.truncate_to_shortest();
+            return Ok(set);
+        }
+        let value: Value = serde_json::from_slice(body)?;
+        Ok(Self::from_value(&value)?)
+    }
+
     /// Parses the keyed or the array form.
     pub fn from_value(value: &Value) -> Result<Self, StreamsError> {
         let mut set = Self::default();
@@ -144,14 +180,17 @@ fn cut<T>(stream: &mut Option<Vec<T>>, len: usize) {
 
 /// An integer sample; a float is rounded, anything else (including `null`) is a gap.
 fn integer(value: &Value) -> Option<i64> {
-    value.as_i64().or_else(|| {
-        let float = value.as_f64()?.round();
-        // Samples beyond ±2^53 are nonsense for time, power or heart rate: treat as gaps.
-        (float.abs() < 9_007_199_254_740_992.0).then(|| {
-            #[expect(clippy::cast_possible_truncation, reason = "range checked just above")]
-            let sample = float as i64;
-            sample
-        })
+    value.as_i64().or_else(|| rounded(value.as_f64()?))
+}
+
+/// A float sample of an integer stream, rounded; beyond ±2^53 it is a gap.
+fn rounded(float: f64) -> Option<i64> {
+    let float = float.round();
+    // Samples beyond ±2^53 are nonsense for time, power or heart rate: treat as gaps.
+    (float.abs() < 9_007_199_254_740_992.0).then(|| {
+        #[expect(clippy::cast_possible_truncation, reason = "range checked just above")]
+        let sample = float as i64;
+        sample
     })
 }
 
