@@ -11,9 +11,9 @@ use science::stream::Grid;
 
 use crate::store::activities::ActivityId;
 
-/// Most samples kept in all (10 h at 1 Hz, about 4 MB): a quick sync's few new activities fit,
+/// Most samples kept in all (5 h at 1 Hz, about 2 MB): a quick sync's few new activities fit,
 /// while an onboarding's hundreds fall back to reading their streams instead of holding them all.
-const MAX_SAMPLES: usize = 36_000;
+const MAX_SAMPLES: usize = 18_000;
 
 /// Grids by activity, bounded by [`MAX_SAMPLES`].
 #[derive(Debug, Default)]
@@ -46,6 +46,8 @@ impl Grids {
 mod tests {
     use super::*;
 
+    const HALF: usize = MAX_SAMPLES / 2;
+
     fn grid(len: usize) -> Grid {
         Grid {
             offset_s: (0..u32::try_from(len).unwrap()).collect(),
@@ -56,30 +58,30 @@ mod tests {
     #[test]
     fn grids_are_kept_until_the_sample_bound() {
         let mut grids = Grids::default();
-        grids.keep(ActivityId(1), grid(20_000));
-        grids.keep(ActivityId(2), grid(20_000));
-        grids.keep(ActivityId(3), grid(16_000));
+        grids.keep(ActivityId(1), grid(HALF));
+        grids.keep(ActivityId(2), grid(HALF + 1));
+        grids.keep(ActivityId(3), grid(HALF));
         assert!(grids.get(ActivityId(1)).is_some());
         assert!(grids.get(ActivityId(2)).is_none(), "over the bound");
-        assert_eq!(grids.get(ActivityId(3)).map(Grid::len), Some(16_000));
+        assert_eq!(grids.get(ActivityId(3)).map(Grid::len), Some(HALF));
     }
 
     #[test]
     fn a_replaced_grid_frees_its_samples() {
         let mut grids = Grids::default();
-        grids.keep(ActivityId(1), grid(30_000));
-        grids.keep(ActivityId(1), grid(10_000));
-        grids.keep(ActivityId(2), grid(26_000));
-        assert_eq!(grids.get(ActivityId(1)).map(Grid::len), Some(10_000));
+        grids.keep(ActivityId(1), grid(MAX_SAMPLES));
+        grids.keep(ActivityId(1), grid(HALF / 2));
+        grids.keep(ActivityId(2), grid(HALF));
+        assert_eq!(grids.get(ActivityId(1)).map(Grid::len), Some(HALF / 2));
         assert!(grids.get(ActivityId(2)).is_some());
     }
 
     #[test]
     fn a_replacement_over_the_bound_drops_the_stale_grid() {
         let mut grids = Grids::default();
-        grids.keep(ActivityId(1), grid(10_000));
-        grids.keep(ActivityId(2), grid(20_000));
-        grids.keep(ActivityId(1), grid(20_000));
+        grids.keep(ActivityId(1), grid(HALF / 2));
+        grids.keep(ActivityId(2), grid(HALF));
+        grids.keep(ActivityId(1), grid(HALF + 1));
         assert!(grids.get(ActivityId(1)).is_none());
     }
 }
