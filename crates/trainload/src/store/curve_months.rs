@@ -35,10 +35,13 @@ const ALL_STORED: &str = "SELECT kind, month, encoded FROM curve_months WHERE us
 const ACTIVITY_DAY: &str = "SELECT user_id, local_date FROM activities WHERE id = $1";
 const LIVE_DAY: &str =
     "SELECT user_id, local_date FROM activities WHERE id = $1 AND deleted_at_ms IS NULL";
+/// The plain `user_id` and date bounds on `activities` let both engines read the month's rest
+/// from the (user, date) index; without them a database whose statistics are not yet gathered
+/// walked every curve of the athlete for each new one.
 const LATER_CURVES: &str = "SELECT COUNT(*) FROM power_curves c \
      JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND c.kind = $2 \
-     AND a.deleted_at_ms IS NULL AND a.local_date <= $3 \
-     AND (a.local_date > $4 OR (a.local_date = $4 AND a.id > $5))";
+     AND a.user_id = $1 AND a.deleted_at_ms IS NULL AND a.local_date >= $4 \
+     AND a.local_date <= $3 AND (a.local_date > $4 OR (a.local_date = $4 AND a.id > $5))";
 const MONTH_FOLD: &str =
     "SELECT encoded FROM curve_months WHERE user_id = $1 AND kind = $2 AND month = $3";
 
