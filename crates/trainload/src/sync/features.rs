@@ -38,8 +38,9 @@ pub(crate) struct StreamFeatures {
 /// The grid, curves and heart-rate features of `raw`, the streams of `activity`; `None` when
 /// they make no grid.
 ///
-/// The exact curves take milliseconds of CPU per hour of streams, so this runs on the blocking
-/// pool: the async workers stay free for HTTP requests while a sync computes.
+/// The exact curves take milliseconds of CPU per hour of streams, so this runs on the science
+/// threads, at a lower priority: the async workers stay free, and the cores go to HTTP requests
+/// first, while a sync computes.
 pub(crate) async fn from_streams(
     raw: RawStreams,
     activity: &Activity,
@@ -47,18 +48,13 @@ pub(crate) async fn from_streams(
 ) -> Option<StreamFeatures> {
     let class = SportClass::of(&activity.summary.sport_type);
     let device = activity.summary.device_watts != Some(false);
-    let computed = tokio::task::spawn_blocking(move || {
+    super::science_pool::run(move || {
         let grid = science::stream::activity_grid(&raw, class, &cfg.stream).ok()?;
         let curves = curves_of(class, device, &grid, &cfg);
         let hr = hr_features(&grid, &cfg);
         Some(StreamFeatures { grid, curves, hr })
     })
-    .await;
-    match computed {
-        Ok(features) => features,
-        // A panic in the science code stays a panic of the task, as it was inline.
-        Err(error) => std::panic::resume_unwind(error.into_panic()),
-    }
+    .await
 }
 
 /// The exact curves the estimators may use: power for eligible rides, speed for eligible runs.

@@ -20,6 +20,7 @@ mod notify;
 mod onboarding;
 mod recalc;
 mod run;
+mod science_pool;
 mod streams;
 mod thresholds;
 mod tokens;
