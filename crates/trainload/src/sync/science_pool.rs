@@ -12,9 +12,13 @@ use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// The science threads' nice value (normal threads have 0). With 10, Linux gives a normal
-/// thread about nine times the CPU share of a science thread when both are runnable.
+/// How much higher the science threads' nice value is than the thread that starts them (0 for
+/// a process started normally). With 10, Linux gives a normal thread about nine times the CPU
+/// share of a science thread when both are runnable.
 pub(crate) const NICENESS: i32 = 10;
+
+/// The highest nice value Linux has.
+const LOWEST_PRIORITY: i32 = 19;
 
 type Work = Box<dyn FnOnce() + Send>;
 
@@ -83,14 +87,21 @@ fn serve(jobs: &Mutex<Receiver<Work>>) {
     }
 }
 
-/// Sets this thread's nice value to [`NICENESS`]. Linux keeps a nice value per thread; raising
-/// it needs no privilege. Elsewhere, or if refused, the thread keeps the normal priority.
+/// Raises this thread's nice value by [`NICENESS`] (at most to the highest), so a process run
+/// under `nice` keeps its science threads below its own. Linux keeps a nice value per thread,
+/// inherited from the thread that started it; raising it needs no privilege. Elsewhere, or if
+/// refused, the thread keeps the priority it has.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
-    if let Err(error) =
-        rustix::process::setpriority_process(Some(rustix::thread::gettid()), NICENESS)
     {
-        tracing::debug!(%error, "the science threads keep the normal CPU priority");
+        use rustix::process::{getpriority_process, setpriority_process};
+        let this = Some(rustix::thread::gettid());
+        let lowered = getpriority_process(this).and_then(|nice| {
+            setpriority_process(this, nice.saturating_add(NICENESS).min(LOWEST_PRIORITY))
+        });
+        if let Err(error) = lowered {
+            tracing::debug!(%error, "the science threads keep the process's CPU priority");
+        }
     }
 }
 
@@ -119,10 +130,7 @@ mod tests {
         let own = || rustix::process::getpriority_process(Some(rustix::thread::gettid()));
         let caller = own().expect("the caller's nice value");
         let worker = run(move || own().expect("the science thread's nice value")).await;
-        // Raising the nice value needs no privilege; a caller already above it is left alone.
-        assert!(
-            worker >= NICENESS,
-            "nice {worker} (the caller has {caller})"
-        );
+        // The threads were started from a thread of the caller's runtime, at the caller's nice.
+        assert_eq!(worker, (caller + NICENESS).min(LOWEST_PRIORITY));
     }
 }
