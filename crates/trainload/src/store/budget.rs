@@ -2,14 +2,18 @@
 //! §6.5): [`SqlRateBudget`] implements [`providers::budget::RateBudget`] for every process using
 //! the same database.
 //!
-//! A reservation runs, in one write transaction, one statement per bucket:
-//! `INSERT … ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET used =
-//! api_budget.used + 1 WHERE api_budget.used + 1 <= allowed RETURNING used`. `allowed` is
-//! computed in SQL from the row's own `lim` (so a limit raised by the provider's headers takes
-//! effect at once): `lim × share / 100` in integer arithmetic, with share 100 for interactive and
-//! webhook calls and `100 − reserve_pct` for background ones, i.e. `floor(lim × (100 −
-//! reserve_pct) / 100)`. A bucket that returns no row refuses; then the transaction rolls back and
-//! the error carries the latest reset among the refusing buckets.
+//! A reservation is one statement in one write transaction, over every bucket of the provider
+//! at once (and, for Strava, the day's tally of its priority): `INSERT … SELECT … FROM (VALUES
+//! …) ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET used = api_budget.used + 1
+//! WHERE api_budget.used + 1 <= allowed RETURNING bucket`. `allowed` is computed in SQL from the
+//! row's own `lim` (so a limit raised by the provider's headers takes effect at once): `lim ×
+//! share / 100` in integer arithmetic, with share 100 for interactive and webhook calls and
+//! `100 − reserve_pct` for background ones, i.e. `floor(lim × (100 − reserve_pct) / 100)`. A
+//! bucket missing from the returned rows refuses; then the transaction rolls back and the error
+//! carries the latest reset among the refusing buckets. One statement instead of one per bucket
+//! matters because every call of every task takes the same few rows: on PostgreSQL their row
+//! locks are held until the commit, so each round trip inside the transaction made the other
+//! workers wait.
 //!
 //! Windows come from an injectable clock (epoch ms): the process clock by default, a test clock
 //! in tests.
@@ -95,22 +99,32 @@ impl fmt::Debug for SqlRateBudget {
     }
 }
 
-const RESERVE: &str = "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
-     SELECT $1, $2, $3, 1, $4 WHERE 1 <= ($4 * $5) / 100 \
-     ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET used = api_budget.used + 1 \
-     WHERE api_budget.used + 1 <= (api_budget.lim * $5) / 100 RETURNING used";
+/// The reservation over `rows` buckets: `$1` the provider, `$2` the share in %, then per
+/// bucket its name, window start and fresh limit. Tally rows (see [`TALLY_PREFIX`]) count
+/// without a limit. (`columnN` names the columns of a `VALUES` list on both engines.)
+fn reserve_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|i| format!("(${}, ${}, ${})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i))
+        .collect();
+    format!(
+        "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
+         SELECT $1, b.column1, b.column2, 1, b.column3 FROM (VALUES {}) AS b \
+         WHERE b.column1 LIKE '{TALLY_PREFIX}%' OR 1 <= (b.column3 * $2) / 100 \
+         ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET used = api_budget.used + 1 \
+         WHERE excluded.bucket LIKE '{TALLY_PREFIX}%' \
+         OR api_budget.used + 1 <= (api_budget.lim * $2) / 100 RETURNING bucket",
+        values.join(", ")
+    )
+}
 const RECONCILE: &str = "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET \
      used = CASE WHEN api_budget.used < $4 THEN $4 ELSE api_budget.used END, lim = $5";
 const EXHAUST: &str = "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
      VALUES ($1, $2, $3, $4, $4) ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET \
      used = api_budget.lim";
-/// A tally of the day's granted calls per priority, for the planner and the admin page: a row
-/// of its own beside the buckets (limit 0: nothing is ever refused by it).
-const TALLY: &str = "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
-     VALUES ($1, $2, $3, 1, 0) ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET \
-     used = api_budget.used + 1";
-/// The tally rows' bucket prefix.
+/// The bucket prefix of the tally of the day's granted Strava calls per priority, for the
+/// planner and the admin page: a row of its own beside the buckets, counted by every granted
+/// reservation and never refusing one (its limit is 0).
 pub const TALLY_PREFIX: &str = "day_by_priority:";
 const USAGE: &str = "SELECT used, lim FROM api_budget \
      WHERE provider = $1 AND bucket = $2 AND window_start_ms = $3";
@@ -176,35 +190,45 @@ impl SqlRateBudget {
             Priority::Interactive | Priority::Webhook => 100,
             Priority::Background => 100 - to_i32(self.limits.reserve_pct.min(100)),
         };
-        let mut tx = begin_write(&self.store).await?;
-        let mut refused_until: Option<i64> = None;
-        for &bucket in buckets(provider) {
-            let start = bucket.window_start_ms(now_ms);
-            let used: Option<i32> = with_tx!(tx, conn => sqlx::query_scalar(RESERVE)
-                .bind(provider.as_str())
-                .bind(bucket.as_str())
-                .bind(start)
-                .bind(to_i32(self.limits.fresh_limit(bucket)))
-                .bind(share_pct)
-                .fetch_optional(&mut *conn)
-                .await)?;
-            if used.is_none() {
-                let reset = start + bucket.window_ms();
-                refused_until = Some(refused_until.map_or(reset, |u| u.max(reset)));
-            }
+        let tally = (provider == Provider::Strava)
+            .then(|| format!("{TALLY_PREFIX}{}", priority_name(priority)));
+        let mut rows: Vec<(&str, i64, i32)> = buckets(provider)
+            .iter()
+            .map(|&bucket| {
+                let start = bucket.window_start_ms(now_ms);
+                (
+                    bucket.as_str(),
+                    start,
+                    to_i32(self.limits.fresh_limit(bucket)),
+                )
+            })
+            .collect();
+        if let Some(tally) = &tally {
+            rows.push((tally, Bucket::ReadDay.window_start_ms(now_ms), 0));
         }
+        let sql = reserve_sql(rows.len());
+        let mut tx = begin_write(&self.store).await?;
+        let granted: Vec<String> = with_tx!(tx, conn => {
+            // Safe: the text holds only numbered placeholders and constants.
+            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(provider.as_str())
+                .bind(share_pct);
+            for &(bucket, start, limit) in &rows {
+                query = query.bind(bucket).bind(start).bind(limit);
+            }
+            query.fetch_all(&mut *conn).await
+        })?;
+        let refused_until = buckets(provider)
+            .iter()
+            .filter(|bucket| !granted.iter().any(|name| name == bucket.as_str()))
+            .map(|bucket| bucket.window_start_ms(now_ms) + bucket.window_ms())
+            .max();
         if refused_until.is_some() {
             tx.rollback().await?;
-            return Ok(refused_until);
+        } else {
+            tx.commit().await?;
         }
-        if provider == Provider::Strava {
-            let bucket = format!("{TALLY_PREFIX}{}", priority_name(priority));
-            let day = Bucket::ReadDay.window_start_ms(now_ms);
-            with_tx!(tx, conn => sqlx::query(TALLY).bind(provider.as_str()).bind(&bucket).bind(day)
-                .execute(&mut *conn).await.map(|r| r.rows_affected()))?;
-        }
-        tx.commit().await?;
-        Ok(None)
+        Ok(refused_until)
     }
 
     async fn try_reconcile(

@@ -41,6 +41,8 @@ conformance! {
         assert_eq!(budget.usage(Provider::Strava, Bucket::Read15m).await.unwrap(), Some((100, 100)));
         assert_eq!(budget.usage(Provider::Strava, Bucket::Overall15m).await.unwrap(), Some((100, 200)));
         assert_eq!(budget.usage(Provider::Strava, Bucket::ReadDay).await.unwrap(), Some((100, 1000)), "a refusal rolls back");
+        let tally = trainload::store::planner::used_today_by_priority(&db.store, T0_MS).await.unwrap();
+        assert_eq!(tally, vec![("interactive".to_owned(), 100)], "the day's tally counts granted calls only");
     }
 }
 
