@@ -19,9 +19,12 @@ use super::power_curves::{self, CurveKind};
 use super::users::UserId;
 use super::{Store, StoreError, WriteTx, begin_write};
 
+/// Bounded by `a.user_id` too (the same rows): without it PostgreSQL read every athlete's live
+/// activities to find one athlete's month, a cost that grew with the number of athletes.
 const CURVES: &str = "SELECT c.activity_id, a.local_date, c.kind, c.encoded FROM power_curves c \
-     JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND a.local_date >= $2 \
-     AND a.local_date <= $3 AND a.deleted_at_ms IS NULL ORDER BY a.local_date, a.id";
+     JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND a.user_id = $1 \
+     AND a.local_date >= $2 AND a.local_date <= $3 AND a.deleted_at_ms IS NULL \
+     ORDER BY a.local_date, a.id";
 const UPSERT: &str = "INSERT INTO curve_months (user_id, kind, month, activities, encoded) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, kind, month) DO UPDATE SET \
      activities = excluded.activities, encoded = excluded.encoded";

@@ -58,14 +58,17 @@ const COUNT: &str =
     "SELECT COUNT(*) FROM power_curves WHERE user_id = $1 AND activity_id = $2 AND kind = $3";
 const GET: &str =
     "SELECT encoded FROM power_curves WHERE user_id = $1 AND activity_id = $2 AND kind = $3";
+// The two reads below bound `a.user_id` too (the same rows), so that the athlete's activities
+// come from a (user, …) index: without it PostgreSQL read every athlete's live activities to
+// find one athlete's, a cost that grew with the number of athletes.
 const BETWEEN: &str = "SELECT c.activity_id, c.encoded FROM power_curves c \
      JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND c.kind = $2 \
-     AND a.start_at_ms >= $3 AND a.start_at_ms < $4 AND a.deleted_at_ms IS NULL \
-     ORDER BY a.start_at_ms";
+     AND a.user_id = $1 AND a.start_at_ms >= $3 AND a.start_at_ms < $4 \
+     AND a.deleted_at_ms IS NULL ORDER BY a.start_at_ms";
 const BY_LOCAL_DATE: &str = "SELECT c.activity_id, a.local_date, c.encoded FROM power_curves c \
      JOIN activities a ON a.id = c.activity_id WHERE c.user_id = $1 AND c.kind = $2 \
-     AND a.local_date >= $3 AND a.local_date <= $4 AND a.deleted_at_ms IS NULL \
-     ORDER BY a.local_date, a.id";
+     AND a.user_id = $1 AND a.local_date >= $3 AND a.local_date <= $4 \
+     AND a.deleted_at_ms IS NULL ORDER BY a.local_date, a.id";
 
 /// Encodes a curve; points must have strictly increasing durations and finite values.
 ///
