@@ -106,14 +106,22 @@ fn reserve_sql(rows: usize) -> String {
     let values: Vec<String> = (0..rows)
         .map(|i| format!("(${}, ${}, ${})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i))
         .collect();
+    // `substr`, not `LIKE`: the prefix's `_` would be a wildcard.
+    let is_tally = |column: &str| {
+        format!(
+            "substr({column}, 1, {}) = '{TALLY_PREFIX}'",
+            TALLY_PREFIX.len()
+        )
+    };
     format!(
         "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
          SELECT $1, b.column1, b.column2, 1, b.column3 FROM (VALUES {}) AS b \
-         WHERE b.column1 LIKE '{TALLY_PREFIX}%' OR 1 <= (b.column3 * $2) / 100 \
+         WHERE {} OR 1 <= (b.column3 * $2) / 100 \
          ON CONFLICT (provider, bucket, window_start_ms) DO UPDATE SET used = api_budget.used + 1 \
-         WHERE excluded.bucket LIKE '{TALLY_PREFIX}%' \
-         OR api_budget.used + 1 <= (api_budget.lim * $2) / 100 RETURNING bucket",
-        values.join(", ")
+         WHERE {} OR api_budget.used + 1 <= (api_budget.lim * $2) / 100 RETURNING bucket",
+        values.join(", "),
+        is_tally("b.column1"),
+        is_tally("excluded.bucket"),
     )
 }
 const RECONCILE: &str = "INSERT INTO api_budget (provider, bucket, window_start_ms, used, lim) \
