@@ -13,7 +13,7 @@
 //! carries the latest reset among the refusing buckets. One statement instead of one per bucket
 //! matters because every call of every task takes the same few rows: on PostgreSQL their row
 //! locks are held until the commit, so each round trip inside the transaction made the other
-//! workers wait.
+//! workers wait (six round trips with one statement per bucket, two now).
 //!
 //! Windows come from an injectable clock (epoch ms): the process clock by default, a test clock
 //! in tests.
