@@ -19,7 +19,7 @@
 //! in tests.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use providers::budget::{BoxFuture, Bucket, BudgetError, Observed, Priority, Provider, RateBudget};
 
@@ -99,10 +99,22 @@ impl fmt::Debug for SqlRateBudget {
     }
 }
 
+/// The reservation statement of `provider`, built once: its buckets, and for Strava the tally.
+fn reserve_sql(provider: Provider) -> &'static str {
+    static STRAVA: LazyLock<String> =
+        LazyLock::new(|| reserve_sql_over(buckets(Provider::Strava).len() + 1));
+    static INTERVALS: LazyLock<String> =
+        LazyLock::new(|| reserve_sql_over(buckets(Provider::Intervals).len()));
+    match provider {
+        Provider::Strava => &STRAVA,
+        Provider::Intervals => &INTERVALS,
+    }
+}
+
 /// The reservation over `rows` buckets: `$1` the provider, `$2` the share in %, then per
 /// bucket its name, window start and fresh limit. Tally rows (see [`TALLY_PREFIX`]) count
 /// without a limit. (`columnN` names the columns of a `VALUES` list on both engines.)
-fn reserve_sql(rows: usize) -> String {
+fn reserve_sql_over(rows: usize) -> String {
     let values: Vec<String> = (0..rows)
         .map(|i| format!("(${}, ${}, ${})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i))
         .collect();
@@ -214,11 +226,11 @@ impl SqlRateBudget {
         if let Some(tally) = &tally {
             rows.push((tally, Bucket::ReadDay.window_start_ms(now_ms), 0));
         }
-        let sql = reserve_sql(rows.len());
+        let sql = reserve_sql(provider);
         let mut tx = begin_write(&self.store).await?;
         let granted: Vec<String> = with_tx!(tx, conn => {
             // Safe: the text holds only numbered placeholders and constants.
-            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                 .bind(provider.as_str())
                 .bind(share_pct);
             for &(bucket, start, limit) in &rows {

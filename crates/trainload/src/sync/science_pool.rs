@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// How much higher the science threads' nice value is than the thread that starts them (0 for
 /// a process started normally). With 10, Linux gives a normal thread about nine times the CPU
 /// share of a science thread when both are runnable.
-pub(crate) const NICENESS: i32 = 10;
+const NICENESS: i32 = 10;
 
 /// The highest nice value Linux has.
 const LOWEST_PRIORITY: i32 = 19;
